@@ -1,0 +1,30 @@
+# The two commands of README: `make run` serves the portal with demo data, `make test` runs the tests.
+# Unset DATABASE_URL/REDIS_URL: SQLite and eager Celery. Set: PostgreSQL, Redis and real workers.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test lint bench clean
+.DEFAULT_GOAL := run
+
+$(STAMP): requirements.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt
+	touch $(STAMP)
+
+run: $(STAMP)
+	DEBUG=$${DEBUG:-1} ./scripts/run.sh $(HOST) $(PORT)
+
+test: $(STAMP)
+	./scripts/test.sh $(ARGS)
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+
+clean:
+	rm -rf $(VENV) staticfiles db.sqlite3 .pytest_cache

@@ -1,0 +1,146 @@
+"""Shared fixtures: Chongqing's reference data, the personas, a headless Chromium and a real Celery worker.
+
+Personas (a 渝北 clerk, a 万州 clerk, city staff, a city viewer, an API consumer) are the same users
+the demo creates, so a test reads like the story it tells.
+"""
+import io
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core.management import call_command
+
+from portal import roles
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
+]
+ARTIFACTS = Path(__file__).parent / "test-artifacts"
+REQUIRE_ALL = os.environ.get("REQUIRE_ALL") == "1"
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    """Under REQUIRE_ALL=1 (CI), a test skipped for a missing browser or service is a failure."""
+    outcome = yield
+    report = outcome.get_result()
+    if REQUIRE_ALL and report.skipped and not hasattr(report, "wasxfail"):
+        report.outcome = "failed"
+        report.longrepr = f"skipped under REQUIRE_ALL=1: {report.longrepr}"
+
+
+@pytest.fixture
+def chongqing(db):
+    """The 41 units, groups, periods, platforms, funds, indicators and plans."""
+    call_command("load_reference", stdout=io.StringIO())
+
+
+def make_user(username, role=None, unit_code=None, **extra):
+    from districts.models import Membership, Unit
+
+    user = get_user_model().objects.create_user(username=username, password="pw-for-tests-1", **extra)
+    if role:
+        user.groups.add(Group.objects.get(name=role))
+    if unit_code:
+        Membership.objects.create(user=user, unit=Unit.objects.get(code=unit_code))
+    return user
+
+
+@pytest.fixture
+def yubei_clerk(chongqing):
+    return make_user("yubei_staff", roles.DISTRICT_STAFF, "500112", is_staff=True)
+
+
+@pytest.fixture
+def wanzhou_clerk(chongqing):
+    return make_user("wanzhou_staff", roles.DISTRICT_STAFF, "500101", is_staff=True)
+
+
+@pytest.fixture
+def city_staff(chongqing):
+    return make_user("city_staff", roles.MUNICIPAL_STAFF, is_staff=True)
+
+
+@pytest.fixture
+def city_viewer(chongqing):
+    return make_user("city_viewer", roles.MUNICIPAL_VIEWER)
+
+
+@pytest.fixture
+def api_consumer(chongqing):
+    return make_user("api_consumer", roles.API_CONSUMER)
+
+
+@pytest.fixture
+def client_for(client):
+    """client_for(user) logs the test client in as that user."""
+
+    def login(user):
+        client.force_login(user)
+        return client
+
+    return login
+
+
+@pytest.fixture
+def browser():
+    """A headless Debian Chromium driven by Playwright; pages go through `browser.new_page()`."""
+    if not Path(CHROMIUM).exists():
+        pytest.skip(f"{CHROMIUM} is not installed (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+def is_postgres() -> bool:
+    return settings.DATABASES["default"]["ENGINE"].endswith("postgresql")
+
+
+@pytest.fixture
+def celery_worker_process(transactional_db):
+    """A real `celery worker` process on the test database, fed through Redis."""
+    if not settings.REDIS_URL:
+        pytest.skip("REDIS_URL is not set: no broker for a real worker")
+    if not is_postgres():
+        pytest.skip("DATABASE_URL is not PostgreSQL: a worker process cannot share the test database")
+    from django.db import connection
+
+    db = connection.settings_dict
+    env = dict(os.environ)
+    host = f"{db['HOST'] or 'localhost'}:{db['PORT'] or 5432}"
+    env["DATABASE_URL"] = f"postgres://{db['USER']}:{db['PASSWORD']}@{host}/{db['NAME']}"
+    env["DJANGO_SETTINGS_MODULE"] = "portal.settings_test"
+    celery = shutil.which("celery", path=str(Path(sys.executable).parent)) or "celery"
+    worker = subprocess.Popen(
+        [celery, "-A", "portal", "worker", "--pool=solo", "--loglevel=WARNING", "-n", f"test-{os.getpid()}@%h"],
+        env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+    )
+    from portal.celery import app
+
+    app.conf.task_always_eager = False
+    deadline = time.monotonic() + 60
+    while not app.control.ping(timeout=0.5):
+        if worker.poll() is not None or time.monotonic() > deadline:
+            worker.kill()
+            output = worker.stdout.read().decode(errors="replace")[-3000:]
+            pytest.fail(f"Celery worker did not start:\n{output}")
+    yield worker
+    app.conf.task_always_eager = True
+    worker.terminate()
+    try:
+        worker.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        worker.kill()

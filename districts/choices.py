@@ -1,0 +1,42 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class UnitKind(models.TextChoices):
+    DISTRICT = "district", _("区")
+    COUNTY = "county", _("县")
+    AUTONOMOUS_COUNTY = "autonomous_county", _("自治县")
+    FUNCTIONAL_ZONE = "functional_zone", _("功能区")
+
+
+class PeriodStatus(models.TextChoices):
+    PLANNED = "planned", _("未开放")
+    OPEN = "open", _("填报中")
+    CLOSED = "closed", _("已关闭")
+
+
+class SubmissionState(models.TextChoices):
+    DRAFT = "draft", _("草稿")
+    SUBMITTED = "submitted", _("已提交")
+    APPROVED = "approved", _("已审核通过")
+    RETURNED = "returned", _("已退回")
+
+
+class EntryAccess(models.TextChoices):
+    """Per-unit override of the period's open/closed state."""
+
+    FOLLOW_PERIOD = "period", _("随填报期")
+    OPEN = "open", _("单独开放")
+    CLOSED = "closed", _("单独关闭")
+
+
+class SubmissionAction(models.TextChoices):
+    SUBMIT = "submit", _("提交")
+    APPROVE = "approve", _("审核通过")
+    RETURN = "return", _("退回")
+    REOPEN = "reopen", _("重新开放")
+    CLOSE = "close", _("关闭填报")
+    OPEN = "open", _("开放填报")
+
+
+EDITABLE_STATES = (SubmissionState.DRAFT, SubmissionState.RETURNED)

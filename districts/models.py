@@ -1,0 +1,314 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from districts.choices import (
+    EDITABLE_STATES,
+    EntryAccess,
+    PeriodStatus,
+    SubmissionAction,
+    SubmissionState,
+    UnitKind,
+)
+from districts.querysets import RestrictedQuerySet
+
+
+class UnitGroup(models.Model):
+    """A region group of the city (一区两群), possibly inside a larger group."""
+
+    code = models.SlugField(_("代码"), max_length=32, unique=True)
+    name = models.CharField(_("名称"), max_length=64)
+    name_en = models.CharField(_("英文名称"), max_length=128, blank=True)
+    parent = models.ForeignKey(
+        "self", models.PROTECT, null=True, blank=True, related_name="children", verbose_name=_("上级分组")
+    )
+    order = models.PositiveSmallIntegerField(_("排序"), default=0)
+
+    class Meta:
+        ordering = ["order", "code"]
+        verbose_name = _("区域分组")
+        verbose_name_plural = _("区域分组")
+
+    def __str__(self):
+        return self.name
+
+    def descendant_ids(self) -> list[int]:
+        """This group and every group below it (the tree is a handful of rows)."""
+        ids, frontier = [self.pk], [self.pk]
+        while frontier:
+            frontier = list(UnitGroup.objects.filter(parent_id__in=frontier).values_list("pk", flat=True))
+            ids += frontier
+        return ids
+
+
+class UnitQuerySet(RestrictedQuerySet):
+    def counted(self):
+        """The units whose figures add up to the city total (the 38 divisions, not the zones)."""
+        return self.filter(counts_toward_city_total=True)
+
+    def in_group(self, group: UnitGroup):
+        return self.filter(group_id__in=group.descendant_ids())
+
+    def by_code(self, code: str):
+        """A unit by its current code or any old code (alias)."""
+        code = code.strip()
+        return self.filter(Q(code=code) | Q(aliases__code=code)).distinct()
+
+
+class Unit(models.Model):
+    """A district-level unit that reports: a district, a county or a functional zone."""
+
+    unit_field = "pk"
+
+    code = models.CharField(
+        _("代码"), max_length=16, unique=True, help_text=_("GB/T 2260 行政区划代码；功能区用项目代码")
+    )
+    name = models.CharField(_("名称"), max_length=64)
+    name_en = models.CharField(_("英文名称"), max_length=128, blank=True)
+    kind = models.CharField(_("类型"), max_length=20, choices=UnitKind.choices)
+    group = models.ForeignKey(UnitGroup, models.PROTECT, related_name="units", verbose_name=_("区域分组"))
+    counts_toward_city_total = models.BooleanField(
+        _("计入全市合计"), default=True, help_text=_("功能区与所在区县重叠，不计入全市合计")
+    )
+    has_high_tech_zone = models.BooleanField(_("设有高新区"), default=False)
+    joined = models.ForeignKey(
+        "Period", models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("起报期"),
+        help_text=_("首次填报的季度；留空表示从一开始"),
+    )
+    order = models.PositiveSmallIntegerField(_("排序"), default=0)
+
+    objects = UnitQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["order", "code"]
+        verbose_name = _("区县单位")
+        verbose_name_plural = _("区县单位")
+
+    def __str__(self):
+        return self.name
+
+
+class UnitCodeAlias(models.Model):
+    """An old code of a unit (e.g. 开县 500234 before it became 开州区 500154), so old files still import."""
+
+    unit = models.ForeignKey(Unit, models.CASCADE, related_name="aliases", verbose_name=_("区县单位"))
+    code = models.CharField(_("旧代码"), max_length=16, unique=True)
+    note = models.CharField(_("说明"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("代码别名")
+        verbose_name_plural = _("代码别名")
+
+    def __str__(self):
+        return f"{self.code} → {self.unit.code}"
+
+
+class Membership(models.Model):
+    """Which unit a district clerk works for."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, models.CASCADE, related_name="membership", verbose_name=_("用户")
+    )
+    unit = models.ForeignKey(Unit, models.PROTECT, related_name="members", verbose_name=_("区县单位"))
+
+    class Meta:
+        verbose_name = _("所属单位")
+        verbose_name_plural = _("所属单位")
+
+    def __str__(self):
+        return f"{self.user} @ {self.unit}"
+
+
+class PeriodQuerySet(models.QuerySet):
+    def get_by_code(self, code: str) -> "Period":
+        year, quarter = Period.parse_code(code)
+        return self.get(year=year, quarter=quarter)
+
+    def between(self, first: "Period", last: "Period"):
+        return self.filter(ordinal__gte=first.ordinal, ordinal__lte=last.ordinal)
+
+
+class Period(models.Model):
+    """A reporting quarter, named like 2025Q4."""
+
+    year = models.PositiveSmallIntegerField(_("年份"))
+    quarter = models.PositiveSmallIntegerField(_("季度"), choices=[(q, f"Q{q}") for q in range(1, 5)])
+    ordinal = models.PositiveIntegerField(_("序号"), editable=False, help_text=_("year*4+quarter-1，便于比较先后"))
+    status = models.CharField(_("状态"), max_length=10, choices=PeriodStatus.choices, default=PeriodStatus.PLANNED)
+    deadline = models.DateField(_("截止日期"), null=True, blank=True)
+
+    objects = PeriodQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["ordinal"]
+        verbose_name = _("填报期")
+        verbose_name_plural = _("填报期")
+        constraints = [
+            models.UniqueConstraint(fields=["year", "quarter"], name="period_unique_quarter"),
+            models.CheckConstraint(condition=Q(quarter__gte=1, quarter__lte=4), name="period_quarter_1_to_4"),
+        ]
+
+    def __str__(self):
+        return self.code
+
+    def save(self, *args, **kwargs):
+        self.ordinal = self.year * 4 + self.quarter - 1
+        super().save(*args, **kwargs)
+
+    @property
+    def code(self) -> str:
+        return f"{self.year}Q{self.quarter}"
+
+    @staticmethod
+    def parse_code(code: str) -> tuple[int, int]:
+        text = code.strip().upper()
+        year, sep, quarter = text.partition("Q")
+        if not (sep and year.isdigit() and quarter in {"1", "2", "3", "4"}):
+            raise ValueError(f"季度应写作 2025Q4 这样的形式，收到的是 {code!r}")
+        return int(year), int(quarter)
+
+    @property
+    def end_date(self):
+        import datetime
+
+        month = self.quarter * 3
+        return datetime.date(self.year + month // 12, month % 12 + 1, 1) - datetime.timedelta(days=1)
+
+    def shifted(self, quarters: int) -> "Period | None":
+        """The period `quarters` away (negative for earlier), if it exists."""
+        ordinal = self.ordinal + quarters
+        return Period.objects.filter(ordinal=ordinal).first()
+
+    @property
+    def is_past_deadline(self) -> bool:
+        return self.deadline is not None and timezone.localdate() > self.deadline
+
+
+class SubmissionQuerySet(RestrictedQuerySet):
+    def open_for_entry(self):
+        """Quarters a district may still edit: draft or returned, and entry open for that unit."""
+        today = timezone.localdate()
+        period_open = Q(access=EntryAccess.FOLLOW_PERIOD, period__status=PeriodStatus.OPEN) & (
+            Q(period__deadline__isnull=True) | Q(period__deadline__gte=today)
+        )
+        return self.filter(state__in=EDITABLE_STATES).filter(period_open | Q(access=EntryAccess.OPEN))
+
+
+class Submission(models.Model):
+    """One unit's quarter: its figures move draft → submitted → approved, or back when returned."""
+
+    unit_field = "unit"
+
+    unit = models.ForeignKey(Unit, models.PROTECT, related_name="submissions", verbose_name=_("区县单位"))
+    period = models.ForeignKey(Period, models.PROTECT, related_name="submissions", verbose_name=_("填报期"))
+    state = models.CharField(_("状态"), max_length=10, choices=SubmissionState.choices, default=SubmissionState.DRAFT)
+    access = models.CharField(
+        _("填报开放"), max_length=10, choices=EntryAccess.choices, default=EntryAccess.FOLLOW_PERIOD
+    )
+    version = models.PositiveIntegerField(_("版本"), default=1, help_text=_("每次保存加一，用于发现并发修改"))
+    submitted_at = models.DateTimeField(_("提交时间"), null=True, blank=True)
+    approved_at = models.DateTimeField(_("审核通过时间"), null=True, blank=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    objects = SubmissionQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-period__ordinal", "unit__order"]
+        verbose_name = _("季度报送")
+        verbose_name_plural = _("季度报送")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["unit", "period"],
+                name="submission_unique_unit_period",
+                violation_error_message=_("该单位该季度已有报送记录"),
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.unit} {self.period}"
+
+    @property
+    def is_open_for_entry(self) -> bool:
+        return Submission.objects.open_for_entry().filter(pk=self.pk).exists()
+
+    @property
+    def submitted_on_time(self) -> bool | None:
+        if self.submitted_at is None or self.period.deadline is None:
+            return None
+        return timezone.localdate(self.submitted_at) <= self.period.deadline
+
+
+class SubmissionEvent(models.Model):
+    """Who did what to a submission, when, and why."""
+
+    unit_field = "submission__unit"
+
+    submission = models.ForeignKey(Submission, models.CASCADE, related_name="events", verbose_name=_("季度报送"))
+    action = models.CharField(_("操作"), max_length=10, choices=SubmissionAction.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, null=True, related_name="+", verbose_name=_("操作人")
+    )
+    at = models.DateTimeField(_("时间"), default=timezone.now)
+    comment = models.TextField(_("说明"), blank=True)
+
+    objects = RestrictedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["at", "pk"]
+        verbose_name = _("报送记录")
+        verbose_name_plural = _("报送记录")
+
+    def __str__(self):
+        return f"{self.submission} {self.get_action_display()}"
+
+
+class PolicyArticle(models.Model):
+    """An article of the 2022 guidance, which tasks can cite (the second (十) has key 10b)."""
+
+    key = models.CharField(_("编号"), max_length=8, unique=True)
+    label = models.CharField(_("条目"), max_length=16)
+    title = models.CharField(_("标题"), max_length=100)
+    part = models.CharField(_("所属部分"), max_length=64)
+    order = models.PositiveSmallIntegerField(_("排序"), default=0)
+
+    class Meta:
+        ordering = ["order"]
+        verbose_name = _("政策条目")
+        verbose_name_plural = _("政策条目")
+
+    def __str__(self):
+        return f"{self.label}{self.title}"
+
+
+class QuarterFigures(models.Model):
+    """Base of a figures app's row for one unit and quarter (one row per unit and period).
+
+    `version` grows by one on every save so that a form posted over someone else's newer save is
+    refused instead of silently overwriting it.
+    """
+
+    unit_field = "unit"
+    period_field = "period"
+
+    unit = models.ForeignKey(Unit, models.PROTECT, related_name="+", verbose_name=_("区县单位"))
+    period = models.ForeignKey(Period, models.PROTECT, related_name="+", verbose_name=_("填报期"))
+    version = models.PositiveIntegerField(_("版本"), default=1)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("更新人")
+    )
+
+    objects = RestrictedQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+        ordering = ["-period__ordinal", "unit__order"]
+
+    def __str__(self):
+        return f"{self.unit} {self.period}"

@@ -1,0 +1,47 @@
+"""The one rule of access: `restrict(user, action)` on every district-scoped queryset.
+
+Views, the admin, the API and every form's choices call it, so a district clerk can only ever see
+or change rows of their own unit, and a municipal viewer changes nothing. Models say how they reach
+their unit with `unit_field` (a lookup such as "unit" or "platform__unit"); models with quarterly
+figures also name `period_field`, and then district staff may change a row only while that unit's
+quarter is open for entry.
+"""
+from django.db import models
+from django.db.models import Exists, OuterRef
+
+from portal import roles
+
+VIEW = "view"
+WRITE_ACTIONS = ("add", "change", "delete")
+
+
+class RestrictedQuerySet(models.QuerySet):
+    def restrict(self, user, action: str = VIEW):
+        if not user.is_authenticated or not user.is_active:
+            return self.none()
+        if user.is_superuser:
+            return self
+        opts = self.model._meta
+        if not user.has_perm(f"{opts.app_label}.{action}_{opts.model_name}"):
+            return self.none()
+        if roles.is_municipal(user):
+            return self
+        unit_id = unit_id_of(user)
+        if unit_id is None:
+            return self.none()
+        restricted = self.filter(**{self.model.unit_field: unit_id})
+        period_field = getattr(self.model, "period_field", None)
+        if action in WRITE_ACTIONS and period_field:
+            from districts.models import Submission
+
+            open_quarters = Submission.objects.open_for_entry().filter(
+                unit=OuterRef(self.model.unit_field), period=OuterRef(period_field)
+            )
+            restricted = restricted.filter(Exists(open_quarters))
+        return restricted
+
+
+def unit_id_of(user) -> int | None:
+    """The unit a user belongs to, or None (municipal users and outsiders belong to none)."""
+    membership = getattr(user, "membership", None) if user.is_authenticated else None
+    return membership.unit_id if membership else None

@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class EnterprisesConfig(AppConfig):
+    name = "enterprises"
+    verbose_name = _("科技企业")
+
+    def ready(self):
+        from districts.registry import sections
+        from enterprises.sections import ENTERPRISE_SECTION
+
+        sections.register(ENTERPRISE_SECTION)

@@ -1,0 +1,33 @@
+from django.contrib import admin
+
+from funds.models import EconomyFigures, Fund, FundAllocation, FundFlow
+from portal.admin import RestrictedAdmin
+
+
+@admin.register(EconomyFigures)
+class EconomyFiguresAdmin(RestrictedAdmin):
+    list_display = ["unit", "period", "rd_spending", "industrial_output", "zone_output", "gdp"]
+    list_filter = ["period", "unit__group"]
+    search_fields = ["unit__name", "unit__code"]
+    list_select_related = ["unit", "period"]
+    readonly_fields = ["version", "updated_by"]
+
+
+@admin.register(Fund)
+class FundAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind", "code"]
+
+
+@admin.register(FundAllocation)
+class FundAllocationAdmin(RestrictedAdmin):
+    list_display = ["fund", "unit", "year", "allocated", "disbursed", "purpose"]
+    list_filter = ["year", "fund", "unit__group"]
+    list_select_related = ["fund", "unit"]
+
+
+@admin.register(FundFlow)
+class FundFlowAdmin(RestrictedAdmin):
+    list_display = ["unit", "period", "fund", "received", "disbursed"]
+    list_filter = ["period", "fund"]
+    list_select_related = ["unit", "period", "fund"]
+    readonly_fields = ["version", "updated_by"]

@@ -1,0 +1,30 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Method(models.TextChoices):
+    """How an indicator's value is computed from the reported figures."""
+
+    STOCK_SUM = "stock_sum", _("存量合计")
+    FLOW_SUM = "flow_sum", _("年度累计流量合计")
+    RATIO = "ratio", _("比值（%）")
+    GROWTH_RATE = "growth_rate", _("年均增长率（%）")
+    PLATFORM_COUNT = "platform_count", _("平台数量")
+    UNITS_REACHED = "units_reached", _("达到状态的单位数")
+
+
+class Direction(models.TextChoices):
+    UP = "up", _("越高越好")
+    DOWN = "down", _("越低越好")
+
+
+class Scope(models.TextChoices):
+    CITY = "city", _("全市")
+    GROUP = "group", _("区域分组")
+    UNIT = "unit", _("区县单位")
+    EACH_UNIT = "each_unit", _("每个区县")
+
+
+class Comparison(models.TextChoices):
+    GTE = "gte", _("不低于")
+    GT = "gt", _("超过")

@@ -1,0 +1,28 @@
+"""The district restriction for the admin: every list, object and select goes through `restrict()`."""
+from simple_history.admin import SimpleHistoryAdmin
+
+from districts.querysets import RestrictedQuerySet
+
+
+class RestrictedAdmin(SimpleHistoryAdmin):
+    """A ModelAdmin whose rows, permissions and foreign-key choices follow `restrict(user, action)`."""
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).restrict(request.user, "view")
+
+    def _allowed(self, request, obj, action):
+        if obj is None:
+            return True
+        return type(obj)._default_manager.restrict(request.user, action).filter(pk=obj.pk).exists()
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and self._allowed(request, obj, "change")
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and self._allowed(request, obj, "delete")
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        queryset = db_field.remote_field.model._default_manager.all()
+        if isinstance(queryset, RestrictedQuerySet):
+            kwargs["queryset"] = queryset.restrict(request.user, "view")
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)

@@ -1,0 +1,27 @@
+"""The whole beat schedule, in one place. Entries are written to django-celery-beat's tables by
+`load_reference` (created when missing, never overwritten), where municipal staff can see, pause
+and change them in the admin. Every entry expires, so a backlog after an outage is not replayed.
+"""
+from django_celery_beat.models import CrontabSchedule, PeriodicTask
+
+HOUR = 3600
+
+BEAT_SCHEDULE = {
+    # Lock quarters whose deadline has passed, early in the morning before staff arrive.
+    "关闭已过截止日期的填报期": {
+        "task": "districts.tasks.close_overdue_periods",
+        "crontab": {"minute": "5", "hour": "1"},
+        "expires": 12 * HOUR,
+    },
+}
+
+
+def sync_beat_schedule(schedule: dict = BEAT_SCHEDULE) -> int:
+    created = 0
+    for name, entry in schedule.items():
+        if PeriodicTask.objects.filter(name=name).exists():
+            continue
+        crontab, _ = CrontabSchedule.objects.get_or_create(**entry["crontab"], timezone="Asia/Shanghai")
+        PeriodicTask.objects.create(name=name, task=entry["task"], crontab=crontab, expire_seconds=entry["expires"])
+        created += 1
+    return created

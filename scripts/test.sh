@@ -1,0 +1,7 @@
+#!/usr/bin/env bash
+# Run the whole test suite: SQLite by default, PostgreSQL when DATABASE_URL is set, a real Celery
+# worker when REDIS_URL is set. Browser tests need Debian's chromium (skipped with a reason if absent,
+# unless REQUIRE_ALL=1, which CI sets, turns every skip into a failure).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+exec .venv/bin/pytest "$@"
