@@ -88,7 +88,7 @@ def places(periods: list[Period], only_unit: Unit | None = None) -> list[Place]:
     units = [only_unit] if only_unit else Unit.objects.select_related("joined")
     result += [Place(Scope.UNIT, unit=unit) for unit in units]
     for place in result:
-        place.expected = {period.pk: expected_units(place, period) for period in periods}
+        place.expected = expected_units(place, periods)
     return result
 
 
@@ -200,8 +200,10 @@ def year_on_year(series: dict, period: Period, fetch: list[Period]) -> float | N
     return None if rate is None else 100 * rate
 
 
-def expected_units(place: Place, period: Period) -> int:
+def expected_units(place: Place, periods: list[Period]) -> dict[int, int]:
+    """Per period, how many units should have reported: those that had joined (and count, for aggregates)."""
     if place.scope == Scope.UNIT:
-        joined = place.unit.joined
-        return int(joined is None or joined.ordinal <= period.ordinal)
-    return place.units.filter(measures.joined_by(period), counts_toward_city_total=True).count()
+        joined = [place.unit.joined.ordinal if place.unit.joined else None]
+    else:
+        joined = list(place.units.filter(counts_toward_city_total=True).values_list("joined__ordinal", flat=True))
+    return {p.pk: sum(1 for j in joined if j is None or j <= p.ordinal) for p in periods}

@@ -45,6 +45,8 @@ def unit_values(indicator, periods, baseline: Period) -> dict[tuple[int, int], D
         return {(u, p): v for u, p, v in rows.values_list("unit_id", "period_id", "ratio") if v is not None}
     counts = {}
     for period in periods:
+        for unit_id in Unit.objects.filter(joined_by(period)).values_list("pk", flat=True):
+            counts[unit_id, period.pk] = Decimal(0)
         per_unit = platforms_reached(indicator, period, baseline).values("unit_id").annotate(n=Count("pk"))
         for row in per_unit:
             counts[row["unit_id"], period.pk] = Decimal(

@@ -3,6 +3,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import Count, Max, Sum
+from django.utils import timezone
 
 from districts.choices import SubmissionState
 from districts.models import Submission
@@ -73,5 +74,7 @@ def newer_data_waiting(run: DashboardRun | None) -> bool:
     if DashboardRun.objects.filter(status__in=[RunStatus.PENDING, RunStatus.RUNNING], created_at__gt=run.started_at
                                    ).exists():
         return True
-    approved = Submission.objects.filter(state=SubmissionState.APPROVED).aggregate(at=Max("approved_at"))["at"]
+    approved = Submission.objects.filter(state=SubmissionState.APPROVED, approved_at__lte=timezone.now()).aggregate(
+        at=Max("approved_at")
+    )["at"]
     return approved is not None and approved > run.started_at

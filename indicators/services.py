@@ -8,20 +8,18 @@ set or the new one, never half of each.
 import logging
 
 from django.db import connection, transaction
-from django.db.models import F, Max, Q, Window
-from django.db.models.functions import Rank
+from django.db.models import Max, Q
 from django.utils import timezone
 from kombu.exceptions import OperationalError
 
 from districts.models import Period, Unit
-from indicators.choices import Direction, RunStatus, RunTrigger, Scope
+from indicators.choices import RunStatus, RunTrigger, Scope
 from indicators.computation import plan_rows
 from indicators.models import DashboardRun, Indicator, IndicatorValue, Plan
 
 logger = logging.getLogger(__name__)
 
 LOCK_KEY = 4_202_211  # advisory lock id of the dashboard snapshot
-RANK_FIELDS = ["rank_all", "rank_in_group"]
 
 
 def dashboard_run_create(*, trigger: str, unit: Unit | None = None, period: Period | None = None,
@@ -37,7 +35,8 @@ def dashboards_compute(*, run: DashboardRun, progress=None) -> DashboardRun:
 
     `progress(done, total)` is called after each indicator of each plan.
     """
-    DashboardRun.objects.filter(pk=run.pk).update(status=RunStatus.RUNNING, started_at=timezone.now(), error="")
+    run.status, run.started_at, run.error = RunStatus.RUNNING, timezone.now(), ""
+    run.save(update_fields=["status", "started_at", "error"])
     plans = list(Plan.objects.select_related("baseline"))
     total = len(plans) * Indicator.objects.count()
     done = 0
@@ -88,27 +87,33 @@ def replace_rows(plan, rows: list[IndicatorValue], unit: Unit | None) -> int:
     return len(rows)
 
 
+RANK_SQL = """
+UPDATE indicators_indicatorvalue SET rank_all = ranked.rank_all, rank_in_group = ranked.rank_in_group
+FROM (
+    SELECT id,
+           RANK() OVER (PARTITION BY indicator_id, period_id ORDER BY sort_key) AS rank_all,
+           RANK() OVER (PARTITION BY indicator_id, period_id, group_id ORDER BY sort_key) AS rank_in_group
+    FROM (
+        SELECT v.id, v.indicator_id, v.period_id, u.group_id,
+               CASE WHEN i.direction = 'down' THEN v.value ELSE -v.value END AS sort_key
+        FROM indicators_indicatorvalue v
+        JOIN districts_unit u ON u.id = v.unit_id
+        JOIN indicators_indicator i ON i.id = v.indicator_id
+        WHERE v.plan_id = %s AND v.value IS NOT NULL
+    ) AS keyed
+) AS ranked
+WHERE indicators_indicatorvalue.id = ranked.id
+"""
+
+
 def rank_rows(plan):
-    """Rank units by value per indicator and quarter, among all units and within their group, in the database."""
-    for direction in Direction.values:
-        order = F("value").desc() if direction == Direction.UP else F("value").asc()
-        ranked = (
-            IndicatorValue.objects.filter(plan=plan, scope=Scope.UNIT, value__isnull=False,
-                                          indicator__direction=direction)
-            .annotate(
-                new_all=Window(Rank(), partition_by=[F("indicator_id"), F("period_id")], order_by=order),
-                new_group=Window(
-                    Rank(), partition_by=[F("indicator_id"), F("period_id"), F("unit__group_id")], order_by=order
-                ),
-            )
-            .only("pk", *RANK_FIELDS)
-        )
-        changed = []
-        for row in ranked:
-            if (row.rank_all, row.rank_in_group) != (row.new_all, row.new_group):
-                row.rank_all, row.rank_in_group = row.new_all, row.new_group
-                changed.append(row)
-        IndicatorValue.objects.bulk_update(changed, RANK_FIELDS, batch_size=2000)
+    """Rank units by value per indicator and quarter, among all units and within their group, in one UPDATE.
+
+    A window function in the database ranks every unit row of the plan (competition ranks: 1, 2, 2, 4),
+    so a recompute of one unit also moves the others' ranks.
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(RANK_SQL, [plan.pk])
 
 
 def dashboards_request_recompute(*, unit: Unit, period: Period, trigger: str = RunTrigger.APPROVAL) -> DashboardRun:

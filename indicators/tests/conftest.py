@@ -87,3 +87,20 @@ def world(db):
                                            order=3),
         plan=Plan.objects.create(code="t-plan", name="测试规划", baseline=Period.objects.get_by_code("2021Q4")),
     )
+
+
+@pytest.fixture
+def reported(chongqing):
+    """Every Chongqing unit reports tech SMEs for 2022Q4 and 2023Q4 (approved), and the dashboards are computed.
+
+    Returns {(unit code, period code): tech SMEs}, so tests compute what the pages should show.
+    """
+    figures = {}
+    for index, unit in enumerate(Unit.objects.order_by("order", "code")):
+        for code, base in (("2022Q4", 100), ("2023Q4", 130)):
+            figures[unit.code, code] = base + index
+            period = Period.objects.get_by_code(code)
+            EnterpriseFigures.objects.create(unit=unit, period=period, tech_smes=base + index)
+            Submission.objects.create(unit=unit, period=period, state=SubmissionState.APPROVED)
+    World.compute()
+    return figures
