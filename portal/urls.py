@@ -9,4 +9,6 @@ urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    path("quarters/", include("districts.urls")),
+    path("platforms/", include("platforms.urls")),
 ]
