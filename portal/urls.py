@@ -10,4 +10,6 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("dashboards/", include("indicators.urls")),
+    path("quarters/", include("districts.urls")),
+    path("platforms/", include("platforms.urls")),
 ]
