@@ -130,6 +130,8 @@ def latest_update(units, periods) -> dict[int, object]:
     """The latest save of any approved figure per unit: what a snapshot row was computed from."""
     latest = defaultdict(lambda: None)
     for section in sections:
+        if not section.figures:  # records such as platform milestones, not quarterly values
+            continue
         rows = approved_rows(section.model, periods).filter(unit__in=units).values("unit_id").annotate(
             at=Max("updated_at")
         )
