@@ -40,3 +40,9 @@ class SubmissionAction(models.TextChoices):
 
 
 EDITABLE_STATES = (SubmissionState.DRAFT, SubmissionState.RETURNED)
+
+
+class ApiKeyScope(models.TextChoices):
+    INDICATORS = "indicators", _("只读指标")
+    READ_ALL = "read", _("只读全部数据")
+    WRITE_UNIT = "write", _("读写本单位填报")
