@@ -9,6 +9,7 @@ import shutil
 import subprocess
 import sys
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -91,9 +92,8 @@ def client_for(client):
     return login
 
 
-@pytest.fixture
-def browser():
-    """A headless Debian Chromium driven by Playwright; pages go through `browser.new_page()`."""
+@contextmanager
+def launched_chromium():
     if not Path(CHROMIUM).exists():
         pytest.skip(f"{CHROMIUM} is not installed (apt-get install chromium)")
     from playwright.sync_api import sync_playwright
@@ -101,8 +101,28 @@ def browser():
     ARTIFACTS.mkdir(exist_ok=True)
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+@pytest.fixture
+def browser():
+    """A headless Debian Chromium driven by Playwright, open for the whole test.
+
+    Playwright's sync API keeps an asyncio loop running in this thread, and Django then refuses ORM
+    calls. So list this fixture after every fixture that writes to the database, and make no ORM
+    call in the test body; a test that checks the database after browser steps uses `chromium`.
+    """
+    with launched_chromium() as chromium:
         yield chromium
-        chromium.close()
+
+
+@pytest.fixture
+def chromium():
+    """`with chromium() as browser:` opens a browser for a block; the ORM works again after it."""
+    return launched_chromium
 
 
 def is_postgres() -> bool:

@@ -13,3 +13,5 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"  # noqa: F405
 # Tasks run eagerly unless a test asks for a real worker (the `celery_worker_process` fixture).
 CELERY_TASK_ALWAYS_EAGER = True
+# Live-server threads must not keep connections open, or the test database cannot be dropped.
+DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405

@@ -140,3 +140,10 @@ def test_english_is_available_from_the_language_switch(client, city_viewer):
     client.force_login(city_viewer)
     client.post("/i18n/setlang/", {"language": "en", "next": "/"})
     assert 'lang="en"' in client.get("/").content.decode()
+
+
+def test_pages_are_chinese_even_when_the_browser_prefers_english(client, city_viewer):
+    client.force_login(city_viewer)
+    response = client.get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert 'lang="zh-hans"' in response.content.decode()
+    assert response["Content-Language"] == "zh-hans"
