@@ -2,6 +2,7 @@ from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from districts.models import (
+    ImportJob,
     Membership,
     Period,
     PolicyArticle,
@@ -11,7 +12,8 @@ from districts.models import (
     UnitCodeAlias,
     UnitGroup,
 )
-from portal.admin import RestrictedAdmin
+from districts.resources import SubmissionResource
+from portal.admin import RestrictedAdmin, RestrictedExportAdmin
 
 
 @admin.register(UnitGroup)
@@ -50,7 +52,8 @@ class SubmissionEventInline(admin.TabularInline):
 
 
 @admin.register(Submission)
-class SubmissionAdmin(RestrictedAdmin):
+class SubmissionAdmin(RestrictedExportAdmin):
+    resource_classes = [SubmissionResource]
     list_display = ["unit", "period", "state", "access", "submitted_at", "approved_at"]
     list_filter = ["state", "access", "period", "unit__group"]
     search_fields = ["unit__name", "unit__code"]
@@ -69,3 +72,23 @@ class MembershipAdmin(admin.ModelAdmin):
 @admin.register(PolicyArticle)
 class PolicyArticleAdmin(admin.ModelAdmin):
     list_display = ["label", "title", "part", "key"]
+
+
+@admin.register(ImportJob)
+class ImportJobAdmin(RestrictedAdmin):
+    """Who imported which file when, and how it went; read-only (imports happen on the import page)."""
+
+    list_display = ["file_name", "created_by", "period", "status", "rows", "changed", "created_at", "finished_at"]
+    list_filter = ["status", "period"]
+    search_fields = ["file_name", "created_by__username"]
+    list_select_related = ["created_by", "period"]
+    readonly_fields = [
+        "created_by", "file_name", "period", "status", "rows", "changed", "preview", "error_summary",
+        "created_at", "started_at", "finished_at",
+    ]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

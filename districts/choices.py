@@ -40,3 +40,25 @@ class SubmissionAction(models.TextChoices):
 
 
 EDITABLE_STATES = (SubmissionState.DRAFT, SubmissionState.RETURNED)
+
+
+class NoteKind(models.TextChoices):
+    COMMENT = "comment", _("备注")
+    EXPLANATION = "explanation", _("情况说明")
+    QUERY = "query", _("核实要求")
+
+
+# One comment and one explanation per figure and submission; queries may be many.
+SINGLE_NOTE_KINDS = (NoteKind.COMMENT, NoteKind.EXPLANATION)
+
+
+class ImportStatus(models.TextChoices):
+    CHECKING = "checking", _("检查中")
+    READY = "ready", _("待确认")
+    REJECTED = "rejected", _("有错误，未导入")
+    APPLYING = "applying", _("导入中")
+    DONE = "done", _("已导入")
+    FAILED = "failed", _("导入失败")
+
+
+IMPORT_RUNNING = (ImportStatus.CHECKING, ImportStatus.APPLYING)

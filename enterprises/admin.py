@@ -1,11 +1,13 @@
 from django.contrib import admin
 
 from enterprises.models import EnterpriseFigures
-from portal.admin import RestrictedAdmin
+from enterprises.resources import EnterpriseFiguresResource
+from portal.admin import RestrictedExportAdmin
 
 
 @admin.register(EnterpriseFigures)
-class EnterpriseFiguresAdmin(RestrictedAdmin):
+class EnterpriseFiguresAdmin(RestrictedExportAdmin):
+    resource_classes = [EnterpriseFiguresResource]
     list_display = ["unit", "period", "tech_smes", "high_tech", "specialised_smes", "little_giants", "updated_at"]
     list_filter = ["period", "unit__group"]
     search_fields = ["unit__name", "unit__code"]

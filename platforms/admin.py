@@ -1,7 +1,8 @@
 from django.contrib import admin
 
 from platforms.models import Platform, PlatformMilestone
-from portal.admin import RestrictedAdmin
+from platforms.resources import PlatformMilestoneResource, PlatformResource
+from portal.admin import RestrictedExportAdmin
 
 
 class PlatformMilestoneInline(admin.TabularInline):
@@ -11,7 +12,8 @@ class PlatformMilestoneInline(admin.TabularInline):
 
 
 @admin.register(Platform)
-class PlatformAdmin(RestrictedAdmin):
+class PlatformAdmin(RestrictedExportAdmin):
+    resource_classes = [PlatformResource]
     list_display = ["name", "unit", "kind", "level", "status", "featured", "theme"]
     list_filter = ["kind", "level", "status", "featured", "unit__group"]
     search_fields = ["name", "theme", "unit__name"]
@@ -20,7 +22,8 @@ class PlatformAdmin(RestrictedAdmin):
 
 
 @admin.register(PlatformMilestone)
-class PlatformMilestoneAdmin(RestrictedAdmin):
+class PlatformMilestoneAdmin(RestrictedExportAdmin):
+    resource_classes = [PlatformMilestoneResource]
     list_display = ["platform", "period", "date", "title", "status"]
     list_filter = ["period", "status"]
     list_select_related = ["platform", "period"]

@@ -1,7 +1,9 @@
 """The district restriction for the admin: every list, object and select goes through `restrict()`."""
+from import_export.admin import ExportActionMixin
 from simple_history.admin import SimpleHistoryAdmin
 
 from districts.querysets import RestrictedQuerySet
+from portal.resources import EXPORT_FORMATS
 
 
 class RestrictedAdmin(SimpleHistoryAdmin):
@@ -26,3 +28,9 @@ class RestrictedAdmin(SimpleHistoryAdmin):
         if isinstance(queryset, RestrictedQuerySet):
             kwargs["queryset"] = queryset.restrict(request.user, "view")
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class RestrictedExportAdmin(ExportActionMixin, RestrictedAdmin):
+    """A RestrictedAdmin whose list exports to Excel and CSV: the restricted rows only, formulas neutralised."""
+
+    export_formats = EXPORT_FORMATS

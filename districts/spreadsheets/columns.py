@@ -10,7 +10,7 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
-from districts.registry import Figure, Section, sections
+from districts.registry import Slot, sections
 from districts.spreadsheets.normalise import clean_text
 
 CODE_HEADERS = {"单位代码", "代码", "区县代码", "行政区划代码"}
@@ -24,16 +24,21 @@ _QUOTES = re.compile(r"[\"'“”‘’「」]")
 
 @dataclass(frozen=True)
 class FigureColumn:
-    section: Section
-    figure: Figure
+    """A column of the sheet: one value a unit reports (a registry slot, e.g. one fund's disbursement)."""
+
+    slot: Slot
 
     @property
     def key(self) -> str:
-        return self.figure.key
+        return self.slot.key
+
+    @property
+    def figure(self):
+        return self.slot.figure
 
     @property
     def label(self) -> str:
-        return self.section.verbose_name(self.figure)
+        return self.slot.label
 
     @property
     def header(self) -> str:
@@ -44,7 +49,7 @@ class FigureColumn:
 
 
 def figure_columns() -> list[FigureColumn]:
-    return [FigureColumn(section, figure) for section, figure in sections.figures()]
+    return [FigureColumn(slot) for slot in sections.slots()]
 
 
 def _split_measure(header, measures) -> tuple[str, str]:

@@ -14,7 +14,7 @@ from portal.cells import neutralise
 HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 
 
-def build_template(*, user, period, units) -> bytes:
+def build_template(*, period, units) -> bytes:
     columns = figure_columns()
     headers = [_("单位代码"), _("单位名称"), _("季度")] + [column.header for column in columns]
     workbook = Workbook()
@@ -28,7 +28,7 @@ def build_template(*, user, period, units) -> bytes:
         cell.font = Font(bold=True)
         cell.fill = HEADER_FILL
         cell.alignment = Alignment(wrap_text=True, vertical="center")
-    values = current_values(user=user, period=period, units=units)
+    values = current_values(period=period, units=units)
     for unit in units:
         known = values.get(unit.pk, {})
         sheet.append([neutralise(unit.code), neutralise(unit.name), period.code]

@@ -1,7 +1,7 @@
 """Reads the import and the template share: which units a user may fill, and their current figures."""
+from districts.figures import quarter_values
 from districts.models import Unit
 from districts.querysets import unit_id_of
-from districts.spreadsheets.columns import figure_columns
 from portal import roles
 
 
@@ -14,17 +14,6 @@ def units_for_entry(user):
     return Unit.objects.none()
 
 
-def current_values(*, user, period, units) -> dict[int, dict[str, object]]:
-    """{unit id: {figure key: value}} of the figures stored for `period`, as far as `user` may see them."""
-    result: dict[int, dict[str, object]] = {}
-    by_section: dict[str, list] = {}
-    for column in figure_columns():
-        by_section.setdefault(column.section.key, []).append(column)
-    for columns in by_section.values():
-        section = columns[0].section
-        rows = section.model.objects.restrict(user, "view").filter(period=period, unit__in=list(units))
-        for row in rows:
-            known = result.setdefault(row.unit_id, {})
-            for column in columns:
-                known[column.key] = getattr(row, column.figure.field)
-    return result
+def current_values(*, period, units) -> dict[int, dict[str, object]]:
+    """{unit id: {value key: value}} of the figures stored for `period` (the caller restricts `units`)."""
+    return {unit.pk: quarter_values(unit=unit, period=period) for unit in units}

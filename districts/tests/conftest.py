@@ -1,37 +1,41 @@
-"""Fixtures for the Excel/CSV import: workbooks and CSV files written the way Excel and WPS write them."""
-import io
+import datetime
 
 import pytest
-from openpyxl import Workbook
+from django.utils import timezone
 
-from districts.spreadsheets.columns import figure_columns
-
-
-def header_of(key: str) -> str:
-    return next(column.header for column in figure_columns() if column.key == key)
+from districts.models import Period, Submission, Unit
+from districts.services import figures_save, period_open
 
 
-def xlsx_bytes(rows, *, title=None, sheet="季度数据", merge_title=False) -> bytes:
-    """A workbook with an optional (merged) title row above `rows` (the header first)."""
-    workbook = Workbook()
-    worksheet = workbook.active
-    worksheet.title = sheet
-    if title:
-        worksheet.append([title])
-        if merge_title:
-            worksheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=max(len(r) for r in rows))
-    for row in rows:
-        worksheet.append(row)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+@pytest.fixture
+def yubei(chongqing):
+    return Unit.objects.get(code="500112")
 
 
-def csv_bytes(rows, encoding="utf-8") -> bytes:
-    text = "\r\n".join(",".join(f'"{cell}"' if "," in str(cell) else str(cell) for cell in row) for row in rows)
-    return text.encode(encoding)
+@pytest.fixture
+def wanzhou(chongqing):
+    return Unit.objects.get(code="500101")
 
 
-@pytest.fixture(autouse=True)
-def media_in_tmp(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
+@pytest.fixture
+def quarter(city_staff):
+    """2026Q3, open for entry with a deadline a month away."""
+    period = Period.objects.get_by_code("2026Q3")
+    period_open(user=city_staff, period=period, deadline=timezone.localdate() + datetime.timedelta(days=30))
+    period.refresh_from_db()
+    return period
+
+
+@pytest.fixture
+def yubei_submission(quarter, yubei):
+    return Submission.objects.get(unit=yubei, period=quarter)
+
+
+@pytest.fixture
+def record(city_staff):
+    """record(unit, "2026Q2", {...}) stores past figures the way the bureau would correct them."""
+
+    def store(unit, period_code, values):
+        return figures_save(user=city_staff, unit=unit, period=Period.objects.get_by_code(period_code), values=values)
+
+    return store

@@ -8,8 +8,9 @@ import pytest
 from districts.spreadsheets.columns import figure_columns
 from districts.spreadsheets.normalise import NotANumber, parse_number
 from districts.spreadsheets.reader import FileRefused, read_table
-from districts.tests.conftest import csv_bytes, header_of, xlsx_bytes
+from districts.tests.files import csv_bytes, header_of, xlsx_bytes
 
+pytestmark = pytest.mark.django_db  # the columns include one per fund, read from the database
 TECH = "enterprises.tech_smes"
 RD = "economy.rd_spending"
 
