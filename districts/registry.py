@@ -133,6 +133,9 @@ class SectionRegistry:
             for figure in section.figures:
                 yield section, figure
 
+    def for_model(self, model) -> Section:
+        return next(section for section in self if section.model is model)
+
     def slots(self) -> list[Slot]:
         """Every value a unit reports this quarter, in page order."""
         return [slot for section in self for slot in section.slots()]

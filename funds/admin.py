@@ -1,18 +1,18 @@
 from django.contrib import admin
 
+from districts.figures_admin import QuarterFiguresAdmin
 from funds.models import EconomyFigures, Fund, FundAllocation, FundFlow
 from funds.resources import EconomyFiguresResource, FundAllocationResource, FundFlowResource
-from portal.admin import RestrictedExportAdmin
+from portal.admin import ExportAdminMixin, RestrictedExportAdmin
 
 
 @admin.register(EconomyFigures)
-class EconomyFiguresAdmin(RestrictedExportAdmin):
+class EconomyFiguresAdmin(ExportAdminMixin, QuarterFiguresAdmin):
     resource_classes = [EconomyFiguresResource]
     list_display = ["unit", "period", "rd_spending", "industrial_output", "zone_output", "gdp"]
     list_filter = ["period", "unit__group"]
     search_fields = ["unit__name", "unit__code"]
     list_select_related = ["unit", "period"]
-    readonly_fields = ["version", "updated_by"]
 
 
 @admin.register(Fund)
@@ -29,9 +29,8 @@ class FundAllocationAdmin(RestrictedExportAdmin):
 
 
 @admin.register(FundFlow)
-class FundFlowAdmin(RestrictedExportAdmin):
+class FundFlowAdmin(ExportAdminMixin, QuarterFiguresAdmin):
     resource_classes = [FundFlowResource]
     list_display = ["unit", "period", "fund", "received", "disbursed"]
     list_filter = ["period", "fund"]
     list_select_related = ["unit", "period", "fund"]
-    readonly_fields = ["version", "updated_by"]

@@ -30,7 +30,12 @@ class RestrictedAdmin(SimpleHistoryAdmin):
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
-class RestrictedExportAdmin(ExportActionMixin, RestrictedAdmin):
-    """A RestrictedAdmin whose list exports to Excel and CSV: the restricted rows only, formulas neutralised."""
+class ExportAdminMixin(ExportActionMixin):
+    """Export of the admin list (and of selected rows) to Excel and CSV: the rows get_queryset allows, through
+    the admin's `resource_classes` (SafeResource: Chinese headers, formulas neutralised)."""
 
     export_formats = EXPORT_FORMATS
+
+
+class RestrictedExportAdmin(ExportAdminMixin, RestrictedAdmin):
+    pass
