@@ -29,6 +29,10 @@ class FigureLine:
         return self.entered if self.entered is not None else self.value
 
     @property
+    def has_error(self) -> bool:
+        return any(p.is_error for p in self.problems)
+
+    @property
     def needs_explanation(self) -> bool:
         return any(not p.is_error for p in self.problems)
 
