@@ -29,6 +29,10 @@ class FigureLine:
         return self.entered if self.entered is not None else self.value
 
     @property
+    def shows_unit(self) -> bool:
+        return self.slot.figure.unit_label not in self.slot.label
+
+    @property
     def has_error(self) -> bool:
         return any(p.is_error for p in self.problems)
 

@@ -46,3 +46,19 @@ def test_an_admin_save_is_versioned_and_kept_in_history(client_for, city_staff, 
     row = EnterpriseFigures.objects.get(unit=yubei, period=quarter)
     assert (row.tech_smes, row.updated_by, row.history.latest().history_user) == (42, city_staff, city_staff)
     assert yubei_submission.__class__.objects.get(pk=yubei_submission.pk).version == yubei_submission.version + 1
+
+
+def test_the_workflow_is_read_only_in_the_admin(client_for, city_staff, yubei_submission):
+    from districts.models import FigureNote
+    from districts.services import figure_query_raise
+
+    note = figure_query_raise(user=city_staff, submission=yubei_submission, figure="enterprises.tech_smes", text="?")
+    client = client_for(city_staff)
+    for url in ("/admin/districts/submission/", f"/admin/districts/submission/{yubei_submission.pk}/change/",
+                "/admin/districts/figurenote/", f"/admin/districts/figurenote/{note.pk}/change/",
+                "/admin/districts/period/"):
+        assert client.get(url).status_code == 200, url
+    assert client.get("/admin/districts/submission/add/").status_code == 403
+    client.post(f"/admin/districts/submission/{yubei_submission.pk}/change/", {"access": "closed"})
+    assert yubei_submission.__class__.objects.get(pk=yubei_submission.pk).access == yubei_submission.access
+    assert FigureNote.objects.count() == 1
