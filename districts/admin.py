@@ -4,11 +4,8 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from districts.apikeys import api_key_create, api_key_revoke
 from districts.models import (
-<<<<<<< HEAD
-    FigureNote,
-=======
     ApiKey,
->>>>>>> main
+    FigureNote,
     Membership,
     Period,
     PolicyArticle,
