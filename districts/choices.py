@@ -62,3 +62,9 @@ class ImportStatus(models.TextChoices):
 
 
 IMPORT_RUNNING = (ImportStatus.CHECKING, ImportStatus.APPLYING)
+
+
+class ApiKeyScope(models.TextChoices):
+    INDICATORS = "indicators", _("只读指标")
+    READ_ALL = "read", _("只读全部数据")
+    WRITE_UNIT = "write", _("读写本单位填报")
