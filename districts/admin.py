@@ -78,26 +78,6 @@ class PolicyArticleAdmin(admin.ModelAdmin):
     list_display = ["label", "title", "part", "key"]
 
 
-@admin.register(ImportJob)
-class ImportJobAdmin(RestrictedAdmin):
-    """Who imported which file when, and how it went; read-only (imports happen on the import page)."""
-
-    list_display = ["file_name", "created_by", "period", "status", "rows", "changed", "created_at", "finished_at"]
-    list_filter = ["status", "period"]
-    search_fields = ["file_name", "created_by__username"]
-    list_select_related = ["created_by", "period"]
-    readonly_fields = [
-        "created_by", "file_name", "period", "status", "rows", "changed", "preview", "error_summary",
-        "created_at", "started_at", "finished_at",
-    ]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-
 @admin.register(ApiKey)
 class ApiKeyAdmin(SimpleHistoryAdmin):
     """Municipal staff create keys (the secret is shown once, in the message after saving) and revoke them."""
@@ -140,3 +120,21 @@ class ApiKeyAdmin(SimpleHistoryAdmin):
         for key in queryset.select_related("user"):
             api_key_revoke(key=key)
         self.message_user(request, _("已撤销 %(n)d 个密钥，立即生效") % {"n": queryset.count()}, messages.SUCCESS)
+@admin.register(ImportJob)
+class ImportJobAdmin(RestrictedAdmin):
+    """Who imported which file when, and how it went; read-only (imports happen on the import page)."""
+
+    list_display = ["file_name", "created_by", "period", "status", "rows", "changed", "created_at", "finished_at"]
+    list_filter = ["status", "period"]
+    search_fields = ["file_name", "created_by__username"]
+    list_select_related = ["created_by", "period"]
+    readonly_fields = [
+        "created_by", "file_name", "period", "status", "rows", "changed", "preview", "error_summary",
+        "created_at", "started_at", "finished_at",
+    ]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -52,6 +52,10 @@ class NoteKind(models.TextChoices):
 SINGLE_NOTE_KINDS = (NoteKind.COMMENT, NoteKind.EXPLANATION)
 
 
+class ApiKeyScope(models.TextChoices):
+    INDICATORS = "indicators", _("只读指标")
+    READ_ALL = "read", _("只读全部数据")
+    WRITE_UNIT = "write", _("读写本单位填报")
 class ImportStatus(models.TextChoices):
     CHECKING = "checking", _("检查中")
     READY = "ready", _("待确认")
@@ -62,9 +66,3 @@ class ImportStatus(models.TextChoices):
 
 
 IMPORT_RUNNING = (ImportStatus.CHECKING, ImportStatus.APPLYING)
-
-
-class ApiKeyScope(models.TextChoices):
-    INDICATORS = "indicators", _("只读指标")
-    READ_ALL = "read", _("只读全部数据")
-    WRITE_UNIT = "write", _("读写本单位填报")

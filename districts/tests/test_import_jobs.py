@@ -146,11 +146,6 @@ def test_the_admin_lists_import_jobs_of_the_clerks_own_unit_only(yubei_clerk, wa
     assert "yubei_staff.xlsx" in page and "wanzhou_staff.xlsx" not in page
 
 
-def test_the_completeness_page_links_the_quarters_exports(city_staff, quarter, client_for):
-    page = client_for(city_staff).get(reverse("districts:completeness", args=[quarter.code])).content.decode()
-    assert reverse("spreadsheets:export", args=["submissions", "xlsx"]) + f"?period={quarter.code}" in page
-
-
 def test_an_editable_quarter_page_links_its_template(yubei_clerk, quarter, client_for):
     page = client_for(yubei_clerk).get(reverse("districts:quarter", args=[quarter.code, "500112"])).content.decode()
     assert f'{reverse("spreadsheets:template")}?period={quarter.code}' in page
