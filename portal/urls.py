@@ -12,4 +12,5 @@ urlpatterns = [
     path("dashboards/", include("indicators.urls")),
     path("quarters/", include("districts.urls")),
     path("platforms/", include("platforms.urls")),
+    path("api/", include("portal.api_urls")),
 ]
