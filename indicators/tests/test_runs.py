@@ -1,6 +1,7 @@
 """How runs behave around the rest of the system: at the same time as another run, in a real Celery
 worker after an approval, and with the broker down (data entry goes on, the run waits)."""
 import threading
+from contextlib import contextmanager
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -14,7 +15,7 @@ from districts.signals import quarter_approved
 from indicators.choices import RunStatus, RunTrigger, Scope
 from indicators.models import DashboardRun, IndicatorValue
 from indicators.selectors import latest_run, newer_data_waiting
-from indicators.services import dashboard_run_create, dashboards_compute
+from indicators.services import dashboard_run_claim, dashboard_run_create, dashboards_compute
 
 
 def snapshot_shape():
@@ -90,24 +91,32 @@ def test_a_real_worker_computes_the_dashboards_after_an_approval(world, celery_w
     assert world.row(world.smes, "2022Q1").value == 20 + 30 + 40
 
 
-def test_with_the_broker_down_the_approval_stands_and_the_run_waits(world, django_capture_on_commit_callbacks):
+@contextmanager
+def unreachable_broker():
+    """Publish to a broker nobody listens on. Celery caches its connection and producer pools, so they are
+    dropped on the way in (built for the configured broker) and on the way out (built for this one)."""
     from portal.celery import app
 
+    keys = ("task_always_eager", "broker_url", "task_publish_retry", "broker_connection_retry",
+            "broker_connection_timeout")
+    saved = {key: app.conf[key] for key in keys}
+    app.conf.update(task_always_eager=False, broker_url="redis://127.0.0.1:1/0", task_publish_retry=False,
+                    broker_connection_retry=False, broker_connection_timeout=1)
+    app._pool = app.amqp._producer_pool = None
+    try:
+        yield
+    finally:
+        app.conf.update(saved)
+        app._pool = app.amqp._producer_pool = None
+
+
+def test_with_the_broker_down_the_approval_stands_and_the_run_waits(world, django_capture_on_commit_callbacks):
     for unit in (world.a, world.b, world.c):
         world.report(unit, "2021Q4", smes=10)
     world.compute()
-    saved = {key: app.conf[key] for key in ("task_always_eager", "broker_url", "task_publish_retry",
-                                            "broker_connection_retry", "broker_connection_timeout")}
-    app.conf.update(task_always_eager=False, broker_url="redis://127.0.0.1:1/0", task_publish_retry=False,
-                    broker_connection_retry=False, broker_connection_timeout=1)
-    try:
-        with django_capture_on_commit_callbacks(execute=True):
-            quarter_approved.send(sender=None, unit=world.a, period=world.period("2021Q4"))
-    finally:
-        app.conf.update(saved)
-        # The connection and producer pools were built for the unreachable broker: drop them so the
-        # next publisher builds new ones for the real broker.
-        app._pool = app.amqp._producer_pool = None
+
+    with unreachable_broker(), django_capture_on_commit_callbacks(execute=True):
+        quarter_approved.send(sender=None, unit=world.a, period=world.period("2021Q4"))
 
     run = DashboardRun.objects.get(trigger=RunTrigger.APPROVAL)
     assert run.status == RunStatus.PENDING
@@ -115,3 +124,19 @@ def test_with_the_broker_down_the_approval_stands_and_the_run_waits(world, djang
     assert latest_run().trigger == RunTrigger.MANUAL
     assert newer_data_waiting(latest_run())
     assert IndicatorValue.objects.filter(scope=Scope.CITY).exists(), "the last computed set is still there"
+
+
+def test_a_run_already_queued_for_the_unit_is_not_queued_again(world, django_capture_on_commit_callbacks):
+    queued = dashboard_run_create(trigger=RunTrigger.APPROVAL, unit=world.a)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        quarter_approved.send(sender=None, unit=world.a, period=world.period("2021Q4"))
+
+    assert list(DashboardRun.objects.all()) == [queued]
+
+
+def test_a_redelivered_run_is_computed_once(world):
+    run = dashboard_run_create(trigger=RunTrigger.APPROVAL, unit=world.a)
+
+    assert dashboard_run_claim(run_id=run.pk) == run
+    assert dashboard_run_claim(run_id=run.pk) is None
