@@ -9,7 +9,9 @@ urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    path("dashboards/", include("indicators.urls")),
     path("quarters/", include("districts.urls")),
     path("platforms/", include("platforms.urls")),
     path("api/", include("portal.api_urls")),
+    path("data/", include("districts.spreadsheets.urls")),
 ]
