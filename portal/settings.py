@@ -43,6 +43,8 @@ INSTALLED_APPS = [
     "funds",
     "platforms",
     "indicators",
+    "ledger",
+    "evaluation",
 ]
 
 MIDDLEWARE = [
