@@ -6,21 +6,15 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
+from portal.spreadsheets import safe_cell
+
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-FORMULA_STARTS = ("=", "+", "-", "@")
 HEADERS = (
     ("序号", 6), ("类别", 8), ("任务（项目）名称", 36), ("对应政策条目", 22), ("责任科室", 14), ("责任人", 10),
     ("开始日期", 12), ("完成时限", 12), ("状态", 9), ("进度（%）", 9), ("计划投资（万元）", 13), ("最新进展", 40),
 )
 THIN = Side(style="thin", color="000000")
 BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
-
-
-def safe(value):
-    """Text a spreadsheet would run as a formula gets a leading quote (CSV/formula injection)."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
 
 
 def _row(number, task, today):
@@ -37,7 +31,7 @@ def ledger_workbook(unit, tasks, *, today: datetime.date) -> bytes:
     sheet.title = "任务台账"
     width = len(HEADERS)
     sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=width)
-    sheet.cell(1, 1, safe(f"{unit.name}科技创新项目台账和落实任务清单")).font = Font(size=16, bold=True)
+    sheet.cell(1, 1, safe_cell(f"{unit.name}科技创新项目台账和落实任务清单")).font = Font(size=16, bold=True)
     sheet.cell(1, 1).alignment = Alignment(horizontal="center", vertical="center")
     sheet.row_dimensions[1].height = 30
     sheet.merge_cells(start_row=2, start_column=1, end_row=2, end_column=width)
@@ -51,7 +45,7 @@ def ledger_workbook(unit, tasks, *, today: datetime.date) -> bytes:
         sheet.column_dimensions[get_column_letter(column)].width = column_width
     for number, task in enumerate(tasks.prefetch_related("notes__period"), start=1):
         for column, value in enumerate(_row(number, task, today), start=1):
-            cell = sheet.cell(3 + number, column, safe(value))
+            cell = sheet.cell(3 + number, column, safe_cell(value))
             cell.border = BORDER
             cell.alignment = Alignment(vertical="top", wrap_text=True)
             if isinstance(value, datetime.date):

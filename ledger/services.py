@@ -10,6 +10,7 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history
 
 from districts.models import Period
 from ledger.models import Attachment, ProgressNote, Round, RoundItem, Task
@@ -78,7 +79,7 @@ def round_start(*, title: str, due: datetime.date, tasks, actor, instructions: s
     if not tasks:
         raise ValidationError({"tasks": _("请至少选择一项要调度的任务。")})
     round_.save()
-    RoundItem.objects.bulk_create(RoundItem(round=round_, task=task) for task in tasks)
+    bulk_create_with_history([RoundItem(round=round_, task=task) for task in tasks], RoundItem)
     return round_
 
 

@@ -12,12 +12,7 @@ from evaluation.services import (
     evaluation_publish,
     evaluation_request_compute,
 )
-from evaluation.tests.conftest import FOUR, put_figures
-
-# The hand-worked case of test_index through the database: 渝中 A, 江北 B, 渝北 C, 黔江 D. High-tech
-# counts are up-is-better here, so they are x2 mirrored (10 - x2); little giants, counted fewer-is-better,
-# are y1 mirrored (4 - y1): both normalise to the same scores as in test_index, and 江北 has none.
-FIGURES = {"500103": (10, 9, 0), "500105": (30, 5, None), "500112": (20, 3, 2), "500114": (50, 1, 4)}
+from evaluation.tests.conftest import FIGURES, FOUR, put_figures
 
 
 def computed(scheme, django_capture_on_commit_callbacks, **kwargs):
