@@ -40,3 +40,13 @@ class SubmissionAction(models.TextChoices):
 
 
 EDITABLE_STATES = (SubmissionState.DRAFT, SubmissionState.RETURNED)
+
+
+class NoteKind(models.TextChoices):
+    COMMENT = "comment", _("备注")
+    EXPLANATION = "explanation", _("情况说明")
+    QUERY = "query", _("核实要求")
+
+
+# One comment and one explanation per figure and submission; queries may be many.
+SINGLE_NOTE_KINDS = (NoteKind.COMMENT, NoteKind.EXPLANATION)

@@ -7,7 +7,9 @@ from simple_history.models import HistoricalRecords
 
 from districts.choices import (
     EDITABLE_STATES,
+    SINGLE_NOTE_KINDS,
     EntryAccess,
+    NoteKind,
     PeriodStatus,
     SubmissionAction,
     SubmissionState,
@@ -213,6 +215,10 @@ class Submission(models.Model):
     version = models.PositiveIntegerField(_("版本"), default=1, help_text=_("每次保存加一，用于发现并发修改"))
     submitted_at = models.DateTimeField(_("提交时间"), null=True, blank=True)
     approved_at = models.DateTimeField(_("审核通过时间"), null=True, blank=True)
+    approved_values = models.JSONField(
+        _("审核通过时的数据"), null=True, blank=True, editable=False,
+        help_text=_("审核通过时各指标的值，重新开放后用于显示改动"),
+    )
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
     objects = SubmissionQuerySet.as_manager()
@@ -266,6 +272,50 @@ class SubmissionEvent(models.Model):
 
     def __str__(self):
         return f"{self.submission} {self.get_action_display()}"
+
+
+class FigureNote(models.Model):
+    """A remark on one figure of a submission: the unit's comment or warning explanation, or a
+    municipal follow-up query that the unit answers."""
+
+    unit_field = "submission__unit"
+
+    submission = models.ForeignKey(Submission, models.CASCADE, related_name="notes", verbose_name=_("季度报送"))
+    figure = models.CharField(_("指标"), max_length=160, help_text=_("指标键，如 enterprises.tech_smes"))
+    kind = models.CharField(_("类型"), max_length=12, choices=NoteKind.choices)
+    text = models.TextField(_("内容"))
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, null=True, related_name="+", verbose_name=_("填写人")
+    )
+    created_at = models.DateTimeField(_("时间"), default=timezone.now)
+    answer = models.TextField(_("答复"), blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("答复人")
+    )
+    answered_at = models.DateTimeField(_("答复时间"), null=True, blank=True)
+
+    objects = RestrictedQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("指标备注")
+        verbose_name_plural = _("指标备注")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["submission", "figure", "kind"],
+                condition=Q(kind__in=SINGLE_NOTE_KINDS),
+                name="figurenote_one_comment_per_figure",
+                violation_error_message=_("每个指标只有一条备注和一条情况说明"),
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.submission} {self.figure} {self.get_kind_display()}"
+
+    @property
+    def is_open_query(self) -> bool:
+        return self.kind == NoteKind.QUERY and self.answered_at is None
 
 
 class PolicyArticle(models.Model):

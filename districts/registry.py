@@ -3,9 +3,25 @@
 Figures apps register a `Section` from their `AppConfig.ready()`, the way models register with the
 admin. The quarter page, the Excel template, the submission check and the indicators read the
 registry, so districts never imports a figures app and adding a figure is one change in one app.
+
+Value keys. Every value a unit reports has a key:
+
+- a single-row section (one model row per unit and quarter): `"<section>.<field>"`, e.g.
+  `"enterprises.tech_smes"`, `"economy.rd_spending"`; this is also the `Figure.key`;
+- a multi-row section (one model row per unit, quarter and row, e.g. one per fund): the section
+  declares `rows` and `row_field`, and a value's key is `"<section>.<row code>.<field>"`, e.g.
+  `"fundflow.district-st-guidance-fund.disbursed"`. The `Figure.key` stays `"<section>.<field>"`
+  (`"fundflow.disbursed"`): it names the column, a `Slot` names one cell.
+
+A section with no figures (platform milestones: records, not values) gives a `template` and a
+`context(unit=, period=, user=)` callable, and the quarter page includes that template.
+
+Per-section validation rules live on the section (`rules`); the generic rules and `check_quarter`
+are in districts/validation.py.
 """
-from dataclasses import dataclass
-from typing import Literal
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any, Literal
 
 FigureKind = Literal["stock", "flow"]
 
@@ -22,6 +38,34 @@ class Figure:
     zone_only: bool = False  # reported only by units with a high-tech zone
 
 
+@dataclass(frozen=True)
+class Row:
+    """One row of a multi-row section, e.g. one fund; `value` is what goes into the model's `row_field`."""
+
+    code: str
+    label: str
+    value: Any
+
+
+@dataclass(frozen=True)
+class Slot:
+    """One cell of the quarter: a figure, in a row for multi-row sections. `key` is the value key."""
+
+    key: str
+    section: "Section"
+    figure: Figure
+    row: Row | None = None
+
+    @property
+    def label(self) -> str:
+        name = self.section.verbose_name(self.figure)
+        return f"{self.row.label} · {name}" if self.row else name
+
+
+# A section rule sees the merged values of the quarter (value key -> Decimal or None) and the unit.
+SectionRule = Callable[..., list]
+
+
 @dataclass
 class Section:
     """What a figures app collects each quarter, and how."""
@@ -31,12 +75,27 @@ class Section:
     model: type
     figures: tuple[Figure, ...]
     order: int = 100
+    rows: Callable[[], list[Row]] | None = None  # multi-row sections only
+    row_field: str | None = None  # the model field a row's value goes into, e.g. "fund"
+    row_code_lookup: str | None = None  # how to read a row's code from the model, e.g. "fund__code"
+    rules: tuple[SectionRule, ...] = field(default=())  # rule(*, section, unit, values) -> list[Problem]
+    template: str | None = None  # for sections without figures, e.g. platform milestones
+    context: Callable[..., dict] | None = None
 
     def figure(self, field_name: str) -> Figure:
         return next(f for f in self.figures if f.field == field_name)
 
     def verbose_name(self, figure: Figure) -> str:
         return str(self.model._meta.get_field(figure.field).verbose_name)
+
+    def slots(self) -> list[Slot]:
+        if self.rows is None:
+            return [Slot(figure.key, self, figure) for figure in self.figures]
+        return [
+            Slot(f"{self.key}.{row.code}.{figure.field}", self, figure, row)
+            for row in self.rows()
+            for figure in self.figures
+        ]
 
 
 class AlreadyRegistered(Exception):
@@ -53,22 +112,41 @@ class SectionRegistry:
         self._sections[section.key] = section
         return section
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[Section]:
         return iter(sorted(self._sections.values(), key=lambda s: (s.order, s.key)))
 
     def __getitem__(self, key: str) -> Section:
         return self._sections[key]
 
     def figure(self, key: str) -> tuple[Section, Figure]:
-        """A figure by its key, with the section it belongs to."""
-        section_key, _, field_name = key.partition(".")
+        """A figure by its key or a value key, with the section it belongs to (KeyError if unknown)."""
+        section_key, _, rest = key.partition(".")
         section = self._sections[section_key]
-        return section, section.figure(field_name)
+        field_name = rest.rpartition(".")[2]
+        try:
+            return section, section.figure(field_name)
+        except StopIteration:
+            raise KeyError(key) from None
 
     def figures(self):
         for section in self:
             for figure in section.figures:
                 yield section, figure
+
+    def for_model(self, model) -> Section:
+        return next(section for section in self if section.model is model)
+
+    def slots(self) -> list[Slot]:
+        """Every value a unit reports this quarter, in page order."""
+        return [slot for section in self for slot in section.slots()]
+
+    def slot(self, key: str) -> Slot:
+        """The slot of a value key (KeyError if there is none, e.g. an unknown fund code)."""
+        section, _ = self.figure(key)
+        for slot in section.slots():
+            if slot.key == key:
+                return slot
+        raise KeyError(key)
 
 
 sections = SectionRegistry()

@@ -1,9 +1,360 @@
-"""Writes with rules for periods and submissions. Views, admin, API and tasks call these."""
-from django.db import transaction
-from django.utils import timezone
+"""Writes with rules for periods, submissions and a quarter's figures. Views, admin, import, API and tasks call these.
 
-from districts.choices import PeriodStatus
-from districts.models import Period
+Every function takes keyword arguments, checks who may do it, refuses with an exception from
+districts/exceptions.py (Chinese message) and writes nothing when it refuses.
+"""
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history
+
+from districts import signals
+from districts.choices import EDITABLE_STATES, EntryAccess, NoteKind, PeriodStatus, SubmissionAction, SubmissionState
+from districts.exceptions import AccessDenied, FiguresRejected, QuarterConflict, TransitionRefused
+from districts.figures import quarter_values
+from districts.models import FigureNote, Period, Submission, SubmissionEvent, Unit
+from districts.querysets import unit_id_of
+from districts.registry import sections
+from districts.validation import ERROR, Problem, check_quarter, errors, parse_values, warnings
+from portal import roles
+
+CREATED, UPDATED, UNCHANGED = "created", "updated", "unchanged"
+
+
+class ExplanationsMissing(FiguresRejected):
+    """Submitting needs a written explanation for each of these warnings."""
+
+
+@dataclass
+class SaveResult:
+    changes: dict[str, str] = field(default_factory=dict)  # value key -> created / updated / unchanged
+    warnings: list[Problem] = field(default_factory=list)
+    version: int = 1
+
+    def count(self, outcome: str) -> int:
+        return sum(1 for value in self.changes.values() if value == outcome)
+
+    @property
+    def created(self) -> int:
+        return self.count(CREATED)
+
+    @property
+    def updated(self) -> int:
+        return self.count(UPDATED)
+
+    @property
+    def unchanged(self) -> int:
+        return self.count(UNCHANGED)
+
+
+def quarter_editable(*, user, unit, period) -> bool:
+    """May this user change this unit's figures for this quarter? Municipal staff may correct any quarter;
+    district staff only their own unit's, while it is open for entry."""
+    if not Unit.objects.restrict(user, "view").filter(pk=unit.pk).exists():
+        return False
+    if roles.is_municipal_staff(user):
+        return True
+    open_quarters = Submission.objects.open_for_entry().filter(unit=unit, period=period)
+    return roles.is_district_staff(user) and open_quarters.exists()
+
+
+def _require_municipal_staff(user) -> None:
+    if not roles.is_municipal_staff(user):
+        raise AccessDenied(_("只有市级管理人员可以执行此操作。"))
+
+
+def _record(submission, action, user, comment="") -> SubmissionEvent:
+    return SubmissionEvent.objects.create(submission=submission, action=action, actor=user, comment=comment)
+
+
+def _save_tracked(obj, user) -> None:
+    obj._history_user = user
+    obj.full_clean()
+    obj.save()
+
+
+def _locked_submission(submission) -> Submission:
+    return Submission.objects.select_for_update().select_related("unit", "period").get(pk=submission.pk)
+
+
+def _write_section_rows(*, user, unit, period, parsed) -> dict[str, str]:
+    """Write the parsed values into the sections' model rows; returns each key's outcome."""
+    groups = defaultdict(dict)
+    for key, value in parsed.items():
+        slot = sections.slot(key)
+        groups[(slot.section.key, slot.row)][slot.figure.field] = (key, value)
+    changes = {}
+    for (section_key, row), fields in groups.items():
+        section = sections[section_key]
+        lookup = {"unit": unit, "period": period} | ({section.row_field: row.value} if row else {})
+        manager = section.model._default_manager
+        obj = manager.select_for_update().filter(**lookup).first()
+        if obj is None and all(value is None for _key, value in fields.values()):
+            changes.update({key: UNCHANGED for key, _value in fields.values()})
+            continue
+        outcome = CREATED if obj is None else UPDATED
+        obj = obj or section.model(**lookup)
+        dirty = False
+        for name, (key, value) in fields.items():
+            value = int(value) if value is not None and section.figure(name).integer else value
+            if getattr(obj, name) == value:
+                changes[key] = UNCHANGED
+                continue
+            setattr(obj, name, value)
+            changes[key], dirty = outcome, True
+        if not dirty:
+            continue
+        if outcome == UPDATED:
+            obj.version += 1
+        obj.updated_by = user
+        try:
+            _save_tracked(obj, user)
+        except ValidationError as exc:
+            problems = [Problem(section.key, ERROR, "invalid", message) for message in exc.messages]
+            raise FiguresRejected(problems) from exc
+    return changes
+
+
+def _save_comments(*, user, submission, notes: dict[str, str]) -> None:
+    for key, text in notes.items():
+        sections.slot(key)  # KeyError for an unknown figure, like values
+        text = (text or "").strip()
+        existing = FigureNote.objects.filter(submission=submission, figure=key, kind=NoteKind.COMMENT).first()
+        if not text:
+            if existing:
+                existing.delete()
+            continue
+        if existing and existing.text == text:
+            continue
+        note = existing or FigureNote(submission=submission, figure=key, kind=NoteKind.COMMENT)
+        note.text, note.author = text, user
+        _save_tracked(note, user)
+
+
+@transaction.atomic
+def figures_save(
+    *, user, unit, period, values: dict[str, Any], notes: dict[str, str] | None = None,
+    expected_version: int | None = None,
+) -> SaveResult:
+    """Save part or all of a unit's quarter: check access, validate, refuse a stale form, write, bump the version."""
+    if not quarter_editable(user=user, unit=unit, period=period):
+        raise AccessDenied(_("您不能修改%(unit)s %(period)s的数据：只能填报本单位、处于开放填报中的季度。")
+                           % {"unit": unit.name, "period": period.code})
+    touched = {sections.figure(key)[0].model for key in values if _known(key)}
+    if any(not user.has_perm(f"{m._meta.app_label}.change_{m._meta.model_name}") for m in touched):
+        raise AccessDenied(_("您没有修改这些数据的权限。"))
+    submission, _created = Submission.objects.get_or_create(unit=unit, period=period)
+    submission = _locked_submission(submission)
+    if expected_version is not None and expected_version != submission.version:
+        raise QuarterConflict(expected_version=expected_version, current_version=submission.version)
+    problems = check_quarter(unit=unit, period=period, values=values)
+    if errors(problems):
+        raise FiguresRejected(errors(problems))
+    parsed, _problems = parse_values(values)
+    changes = _write_section_rows(user=user, unit=unit, period=period, parsed=parsed)
+    if notes:
+        _save_comments(user=user, submission=submission, notes=notes)
+    if any(outcome != UNCHANGED for outcome in changes.values()):
+        submission.version += 1
+        _save_tracked(submission, user)
+        if submission.state == SubmissionState.APPROVED:
+            transaction.on_commit(
+                lambda: signals.approved_figures_changed.send(sender=Submission, unit=unit, period=period)
+            )
+    return SaveResult(changes=changes, warnings=warnings(problems), version=submission.version)
+
+
+def _known(key: str) -> bool:
+    try:
+        sections.slot(key)
+    except KeyError:
+        return False
+    return True
+
+
+# --- periods -------------------------------------------------------------------------------------------
+
+
+def _units_joined_by(period):
+    return Unit.objects.filter(Q(joined__isnull=True) | Q(joined__ordinal__lte=period.ordinal))
+
+
+def _record_for_period(period, action, user, comment) -> None:
+    SubmissionEvent.objects.bulk_create(
+        SubmissionEvent(submission=s, action=action, actor=user, comment=comment)
+        for s in Submission.objects.filter(period=period)
+    )
+
+
+@transaction.atomic
+def period_open(*, user, period, deadline) -> int:
+    """Open a quarter for entry (or move its deadline) and give every unit that has joined a draft; returns
+    how many drafts were created."""
+    _require_municipal_staff(user)
+    period = Period.objects.select_for_update().get(pk=period.pk)
+    period.status, period.deadline = PeriodStatus.OPEN, deadline
+    _save_tracked(period, user)
+    existing = set(Submission.objects.filter(period=period).values_list("unit_id", flat=True))
+    drafts = [Submission(unit=unit, period=period) for unit in _units_joined_by(period) if unit.pk not in existing]
+    bulk_create_with_history(drafts, Submission, default_user=user)
+    comment = _("开放填报，截止日期 %(deadline)s") % {"deadline": deadline} if deadline else _("开放填报，未设截止日期")
+    _record_for_period(period, SubmissionAction.OPEN, user, comment)
+    return len(drafts)
+
+
+@transaction.atomic
+def period_close(*, user, period) -> None:
+    _require_municipal_staff(user)
+    period = Period.objects.select_for_update().get(pk=period.pk)
+    if period.status != PeriodStatus.OPEN:
+        raise TransitionRefused(_("%(period)s 当前为“%(status)s”，只有填报中的季度可以关闭。")
+                                % {"period": period.code, "status": period.get_status_display()})
+    period.status = PeriodStatus.CLOSED
+    _save_tracked(period, user)
+    _record_for_period(period, SubmissionAction.CLOSE, user, _("关闭填报期"))
+
+
+# --- submissions ---------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def submission_set_access(*, user, submission, access: str, comment: str = "") -> Submission:
+    """Open or close entry for one unit regardless of the period, or let it follow the period again."""
+    _require_municipal_staff(user)
+    if access not in EntryAccess.values:
+        choices = "、".join(map(str, EntryAccess.labels))
+        raise TransitionRefused(_("填报开放方式应为：%(choices)s。") % {"choices": choices})
+    submission = _locked_submission(submission)
+    submission.access = access
+    _save_tracked(submission, user)
+    action = SubmissionAction.OPEN if submission.is_open_for_entry else SubmissionAction.CLOSE
+    label = EntryAccess(access).label
+    _record(submission, action, user, f"{label}{'：' + comment.strip() if comment.strip() else ''}")
+    return submission
+
+
+def _require_state(submission, allowed, doing: str) -> None:
+    if submission.state not in allowed:
+        raise TransitionRefused(
+            _("%(submission)s 当前状态为“%(state)s”，不能%(doing)s。")
+            % {"submission": submission, "state": submission.get_state_display(), "doing": doing}
+        )
+
+
+@transaction.atomic
+def submission_submit(*, user, submission, explanations: dict[str, str] | None = None) -> Submission:
+    """Submit a quarter for approval: no errors, and a written explanation for every warning."""
+    if not roles.is_district_staff(user) or unit_id_of(user) != submission.unit_id:
+        raise AccessDenied(_("只有本单位的区县填报人员可以提交本季度数据。"))
+    submission = _locked_submission(submission)
+    _require_state(submission, EDITABLE_STATES, _("提交"))
+    if not submission.is_open_for_entry:
+        raise TransitionRefused(
+            _("%(submission)s 的填报已关闭，不能提交；如需补报请联系市科技局。") % {"submission": submission}
+        )
+    if not any(v is not None for v in quarter_values(unit=submission.unit, period=submission.period).values()):
+        raise FiguresRejected([Problem("", ERROR, "empty", _("本季度尚未填报任何数据，请先填写并保存。"))])
+    problems = check_quarter(unit=submission.unit, period=submission.period, values={})
+    if errors(problems):
+        raise FiguresRejected(errors(problems))
+    explanations = {key: (text or "").strip() for key, text in (explanations or {}).items()}
+    missing = [w for w in warnings(problems) if not explanations.get(w.figure)]
+    if missing:
+        raise ExplanationsMissing(missing)
+    for key in {w.figure for w in warnings(problems)}:
+        note = FigureNote.objects.filter(submission=submission, figure=key, kind=NoteKind.EXPLANATION).first()
+        note = note or FigureNote(submission=submission, figure=key, kind=NoteKind.EXPLANATION)
+        note.text, note.author = explanations[key], user
+        _save_tracked(note, user)
+    submission.state, submission.submitted_at = SubmissionState.SUBMITTED, timezone.now()
+    _save_tracked(submission, user)
+    count = len({w.figure for w in warnings(problems)})
+    _record(submission, SubmissionAction.SUBMIT, user, _("附 %(count)s 条情况说明") % {"count": count} if count else "")
+    return submission
+
+
+@transaction.atomic
+def submission_approve(*, user, submission) -> Submission:
+    """Approve a submitted quarter; its values are kept so later corrections show what changed."""
+    _require_municipal_staff(user)
+    submission = _locked_submission(submission)
+    _require_state(submission, (SubmissionState.SUBMITTED,), _("审核通过"))
+    values = quarter_values(unit=submission.unit, period=submission.period)
+    submission.state, submission.approved_at = SubmissionState.APPROVED, timezone.now()
+    submission.approved_values = {key: None if v is None else str(v) for key, v in values.items()}
+    _save_tracked(submission, user)
+    _record(submission, SubmissionAction.APPROVE, user)
+    unit, period = submission.unit, submission.period
+    transaction.on_commit(lambda: signals.quarter_approved.send(sender=Submission, unit=unit, period=period))
+    return submission
+
+
+@transaction.atomic
+def submission_return(*, user, submission, comment: str) -> Submission:
+    """Send a submitted quarter back to the unit with what to fix."""
+    _require_municipal_staff(user)
+    if not (comment or "").strip():
+        raise TransitionRefused(_("退回时请填写退回原因，说明需要修改的内容。"))
+    submission = _locked_submission(submission)
+    _require_state(submission, (SubmissionState.SUBMITTED,), _("退回"))
+    submission.state = SubmissionState.RETURNED
+    _save_tracked(submission, user)
+    _record(submission, SubmissionAction.RETURN, user, comment.strip())
+    return submission
+
+
+@transaction.atomic
+def submission_reopen(*, user, submission, reason: str) -> Submission:
+    """Reopen an approved quarter for the unit to correct (entry opened for that unit)."""
+    _require_municipal_staff(user)
+    if not (reason or "").strip():
+        raise TransitionRefused(_("重新开放已审核的季度时请填写原因。"))
+    submission = _locked_submission(submission)
+    _require_state(submission, (SubmissionState.APPROVED,), _("重新开放"))
+    submission.state, submission.access = SubmissionState.DRAFT, EntryAccess.OPEN
+    _save_tracked(submission, user)
+    _record(submission, SubmissionAction.REOPEN, user, reason.strip())
+    return submission
+
+
+# --- follow-up queries ---------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def figure_query_raise(*, user, submission, figure: str, text: str) -> FigureNote:
+    """Municipal staff flag a figure for follow-up: a question the unit answers."""
+    _require_municipal_staff(user)
+    try:
+        sections.slot(figure)
+    except KeyError:
+        raise TransitionRefused(_("没有名为“%(key)s”的填报项。") % {"key": figure}) from None
+    if not (text or "").strip():
+        raise TransitionRefused(_("请写明需要核实的内容。"))
+    note = FigureNote(submission=submission, figure=figure, kind=NoteKind.QUERY, text=text.strip(), author=user)
+    _save_tracked(note, user)
+    return note
+
+
+@transaction.atomic
+def figure_query_answer(*, user, note, answer: str) -> FigureNote:
+    """The unit answers a follow-up query (also on a locked quarter: answering changes no figure)."""
+    note = FigureNote.objects.select_for_update().select_related("submission").get(pk=note.pk)
+    if note.kind != NoteKind.QUERY:
+        raise TransitionRefused(_("只能答复核实要求。"))
+    own = roles.is_district_staff(user) and unit_id_of(user) == note.submission.unit_id
+    if not (own or roles.is_municipal_staff(user)):
+        raise AccessDenied(_("只有本单位的填报人员可以答复核实要求。"))
+    if not (answer or "").strip():
+        raise TransitionRefused(_("请填写答复内容。"))
+    note.answer, note.answered_by, note.answered_at = answer.strip(), user, timezone.now()
+    _save_tracked(note, user)
+    return note
 
 
 @transaction.atomic

@@ -1,13 +1,12 @@
 from django.contrib import admin
 
+from districts.figures_admin import QuarterFiguresAdmin
 from enterprises.models import EnterpriseFigures
-from portal.admin import RestrictedAdmin
 
 
 @admin.register(EnterpriseFigures)
-class EnterpriseFiguresAdmin(RestrictedAdmin):
+class EnterpriseFiguresAdmin(QuarterFiguresAdmin):
     list_display = ["unit", "period", "tech_smes", "high_tech", "specialised_smes", "little_giants", "updated_at"]
     list_filter = ["period", "unit__group"]
     search_fields = ["unit__name", "unit__code"]
     list_select_related = ["unit", "period"]
-    readonly_fields = ["version", "updated_by"]

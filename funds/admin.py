@@ -1,16 +1,16 @@
 from django.contrib import admin
 
+from districts.figures_admin import QuarterFiguresAdmin
 from funds.models import EconomyFigures, Fund, FundAllocation, FundFlow
 from portal.admin import RestrictedAdmin
 
 
 @admin.register(EconomyFigures)
-class EconomyFiguresAdmin(RestrictedAdmin):
+class EconomyFiguresAdmin(QuarterFiguresAdmin):
     list_display = ["unit", "period", "rd_spending", "industrial_output", "zone_output", "gdp"]
     list_filter = ["period", "unit__group"]
     search_fields = ["unit__name", "unit__code"]
     list_select_related = ["unit", "period"]
-    readonly_fields = ["version", "updated_by"]
 
 
 @admin.register(Fund)
@@ -26,8 +26,7 @@ class FundAllocationAdmin(RestrictedAdmin):
 
 
 @admin.register(FundFlow)
-class FundFlowAdmin(RestrictedAdmin):
+class FundFlowAdmin(QuarterFiguresAdmin):
     list_display = ["unit", "period", "fund", "received", "disbursed"]
     list_filter = ["period", "fund"]
     list_select_related = ["unit", "period", "fund"]
-    readonly_fields = ["version", "updated_by"]

@@ -8,6 +8,7 @@ class FundsConfig(AppConfig):
 
     def ready(self):
         from districts.registry import sections
-        from funds.sections import ECONOMY_SECTION
+        from funds.sections import ECONOMY_SECTION, FUND_FLOW_SECTION
 
         sections.register(ECONOMY_SECTION)
+        sections.register(FUND_FLOW_SECTION)

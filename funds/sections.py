@@ -1,7 +1,7 @@
 from django.utils.translation import gettext_lazy as _
 
-from districts.registry import Figure, Section
-from funds.models import EconomyFigures
+from districts.registry import Figure, Row, Section
+from funds.models import EconomyFigures, Fund, FundFlow
 
 ECONOMY_SECTION = Section(
     key="economy",
@@ -14,4 +14,24 @@ ECONOMY_SECTION = Section(
         Figure("economy.zone_output", "zone_output", "flow", "万元", zone_only=True),
         Figure("economy.gdp", "gdp", "flow", "万元"),
     ),
+)
+
+
+def fund_rows():
+    return [Row(fund.code, fund.name, fund) for fund in Fund.objects.all()]
+
+
+# One row per fund; value keys are "fundflow.<fund code>.received" and "fundflow.<fund code>.disbursed".
+FUND_FLOW_SECTION = Section(
+    key="fundflow",
+    label=_("资金到位与支出"),
+    model=FundFlow,
+    order=30,
+    figures=(
+        Figure("fundflow.received", "received", "flow", "万元"),
+        Figure("fundflow.disbursed", "disbursed", "flow", "万元"),
+    ),
+    rows=fund_rows,
+    row_field="fund",
+    row_code_lookup="fund__code",
 )

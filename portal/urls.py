@@ -9,6 +9,8 @@ urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    path("quarters/", include("districts.urls")),
+    path("platforms/", include("platforms.urls")),
     path("ledger/", include("ledger.urls")),
     path("evaluation/", include("evaluation.urls")),
 ]
