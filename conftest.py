@@ -164,3 +164,29 @@ def celery_worker_process(transactional_db):
         worker.wait(timeout=20)
     except subprocess.TimeoutExpired:
         worker.kill()
+
+
+@pytest.fixture
+def api_key(city_staff):
+    """api_key(scope, unit_code=None) creates a key as city staff and returns its full text."""
+    from districts.apikeys import api_key_create
+    from districts.models import Unit
+
+    def create(scope="read", unit_code=None, throttle_rate="1000/hour"):
+        unit = Unit.objects.get(code=unit_code) if unit_code else None
+        _, full_key = api_key_create(
+            name=f"test {scope}", scope=scope, unit=unit, throttle_rate=throttle_rate, created_by=city_staff
+        )
+        return full_key
+
+    return create
+
+
+@pytest.fixture
+def api_client():
+    """A DRF test client; `api_client.credentials(HTTP_AUTHORIZATION=f"Api-Key {key}")` to call with a key."""
+    from django.core.cache import cache
+    from rest_framework.test import APIClient
+
+    cache.clear()  # throttle counters live in the cache
+    return APIClient()

@@ -1,7 +1,10 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from districts.apikeys import api_key_create, api_key_revoke
 from districts.models import (
+    ApiKey,
     Membership,
     Period,
     PolicyArticle,
@@ -11,6 +14,7 @@ from districts.models import (
     UnitCodeAlias,
     UnitGroup,
 )
+from portal import roles
 from portal.admin import RestrictedAdmin
 
 
@@ -69,3 +73,47 @@ class MembershipAdmin(admin.ModelAdmin):
 @admin.register(PolicyArticle)
 class PolicyArticleAdmin(admin.ModelAdmin):
     list_display = ["label", "title", "part", "key"]
+
+
+@admin.register(ApiKey)
+class ApiKeyAdmin(SimpleHistoryAdmin):
+    """Municipal staff create keys (the secret is shown once, in the message after saving) and revoke them."""
+
+    list_display = ["name", "prefix", "scope", "unit", "throttle_rate", "created_by", "created", "last_used",
+                    "revoked_at"]
+    list_filter = ["scope", ("revoked_at", admin.EmptyFieldListFilter)]
+    list_select_related = ["unit", "created_by"]
+    search_fields = ["name", "prefix"]
+    actions = ["revoke"]
+
+    def get_readonly_fields(self, request, obj=None):
+        audit = ["prefix", "created_by", "created", "last_used", "revoked_at"]
+        return audit if obj is None else ["scope", "unit", *audit]
+
+    def _municipal_staff(self, request) -> bool:
+        return roles.is_municipal_staff(request.user)
+
+    has_module_permission = has_view_permission = has_change_permission = has_add_permission = (
+        lambda self, request, obj=None: self._municipal_staff(request)
+    )
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # revoke instead: the row stays as the record of who had access
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            return super().save_model(request, obj, form, change)
+        key, full_key = api_key_create(
+            name=obj.name, scope=obj.scope, unit=obj.unit, throttle_rate=obj.throttle_rate, created_by=request.user
+        )
+        obj.pk = key.pk
+        obj.refresh_from_db()
+        self.message_user(
+            request, _("新密钥（只显示这一次，请立即复制保存）：%(key)s") % {"key": full_key}, messages.WARNING
+        )
+
+    @admin.action(description=_("撤销所选密钥"))
+    def revoke(self, request, queryset):
+        for key in queryset.select_related("user"):
+            api_key_revoke(key=key)
+        self.message_user(request, _("已撤销 %(n)d 个密钥，立即生效") % {"n": queryset.count()}, messages.SUCCESS)

@@ -50,3 +50,9 @@ class NoteKind(models.TextChoices):
 
 # One comment and one explanation per figure and submission; queries may be many.
 SINGLE_NOTE_KINDS = (NoteKind.COMMENT, NoteKind.EXPLANATION)
+
+
+class ApiKeyScope(models.TextChoices):
+    INDICATORS = "indicators", _("只读指标")
+    READ_ALL = "read", _("只读全部数据")
+    WRITE_UNIT = "write", _("读写本单位填报")

@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -8,6 +9,7 @@ from simple_history.models import HistoricalRecords
 from districts.choices import (
     EDITABLE_STATES,
     SINGLE_NOTE_KINDS,
+    ApiKeyScope,
     EntryAccess,
     NoteKind,
     PeriodStatus,
@@ -362,3 +364,58 @@ class QuarterFigures(models.Model):
 
     def __str__(self):
         return f"{self.unit} {self.period}"
+
+
+THROTTLE_RATE_MESSAGE = _("限流应写作 次数/时间单位，如 1000/hour；时间单位为 second、minute、hour 或 day")
+
+
+class ApiKey(models.Model):
+    """A key another system calls the API with; only a hash of its secret is stored.
+
+    Each key acts as its own user (`user`), in the API consumer role for read scopes or as staff of
+    `unit` for the write scope, so the key's access goes through `restrict()` like anyone else's.
+    """
+
+    name = models.CharField(_("名称"), max_length=100, help_text=_("调用方系统或联系人，如：市统计局数据接口"))
+    prefix = models.CharField(_("前缀"), max_length=12, unique=True, editable=False)
+    secret_hash = models.CharField(_("密钥摘要"), max_length=64, editable=False)
+    scope = models.CharField(_("权限范围"), max_length=12, choices=ApiKeyScope.choices, default=ApiKeyScope.INDICATORS)
+    unit = models.ForeignKey(
+        Unit, models.PROTECT, null=True, blank=True, related_name="api_keys", verbose_name=_("区县单位"),
+        help_text=_("仅“读写本单位填报”需要选择"),
+    )
+    throttle_rate = models.CharField(
+        _("限流"), max_length=20, default="1000/hour",
+        validators=[RegexValidator(r"^\d+/(second|minute|hour|day)$", THROTTLE_RATE_MESSAGE)],
+    )
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, models.PROTECT, related_name="api_key", editable=False, verbose_name=_("代表用户")
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", editable=False, verbose_name=_("创建人")
+    )
+    created = models.DateTimeField(_("创建时间"), default=timezone.now, editable=False)
+    last_used = models.DateTimeField(_("最近使用"), null=True, blank=True, editable=False)
+    revoked_at = models.DateTimeField(_("撤销时间"), null=True, blank=True, editable=False)
+
+    history = HistoricalRecords(excluded_fields=["last_used"])
+
+    class Meta:
+        ordering = ["-created"]
+        verbose_name = _("API 密钥")
+        verbose_name_plural = _("API 密钥")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(scope=ApiKeyScope.WRITE_UNIT, unit__isnull=False)
+                | (~Q(scope=ApiKeyScope.WRITE_UNIT) & Q(unit__isnull=True)),
+                name="apikey_unit_only_for_write_scope",
+                violation_error_message=_("“读写本单位填报”的密钥须选择区县单位，其他范围不选单位"),
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.prefix}…)"
+
+    @property
+    def revoked(self) -> bool:
+        return self.revoked_at is not None

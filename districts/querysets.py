@@ -24,7 +24,8 @@ class RestrictedQuerySet(models.QuerySet):
         opts = self.model._meta
         if not user.has_perm(f"{opts.app_label}.{action}_{opts.model_name}"):
             return self.none()
-        if roles.is_municipal(user):
+        # API consumers (other systems, analysts) read every unit, like municipal viewers.
+        if roles.is_municipal(user) or (action == VIEW and roles.has_role(user, roles.API_CONSUMER)):
             return self
         unit_id = unit_id_of(user)
         if unit_id is None:

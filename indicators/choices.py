@@ -28,3 +28,27 @@ class Scope(models.TextChoices):
 class Comparison(models.TextChoices):
     GTE = "gte", _("不低于")
     GT = "gt", _("超过")
+
+
+class Status(models.TextChoices):
+    """Where a value stands against its target (thresholds in indicators/progress.py)."""
+
+    ACHIEVED = "achieved", _("已实现")
+    ON_TRACK = "on_track", _("进度正常")
+    AT_RISK = "at_risk", _("存在风险")
+    OFF_TRACK = "off_track", _("进度滞后")
+    NO_DATA = "no_data", _("暂无数据")
+
+
+class RunStatus(models.TextChoices):
+    PENDING = "pending", _("等待执行")
+    RUNNING = "running", _("计算中")
+    SUCCEEDED = "succeeded", _("已完成")
+    FAILED = "failed", _("失败")
+
+
+class RunTrigger(models.TextChoices):
+    NIGHTLY = "nightly", _("每晚定时")
+    MANUAL = "manual", _("手动（命令行）")
+    APPROVAL = "approval", _("季度审核通过")
+    CHANGE = "change", _("审核后数据修改")

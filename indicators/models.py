@@ -1,10 +1,14 @@
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from districts.models import Period, Unit, UnitGroup
-from indicators.choices import Comparison, Direction, Method, Scope
+from districts.querysets import RestrictedQuerySet, unit_id_of
+from indicators.choices import Comparison, Direction, Method, RunStatus, RunTrigger, Scope, Status
+from portal import roles
 
 
 class Indicator(models.Model):
@@ -120,4 +124,156 @@ class Target(models.Model):
 
     def __str__(self):
         where = self.group or self.unit or self.get_scope_display()
+        return f"{self.plan} · {self.indicator} · {where} · {self.period}"
+
+
+class DashboardRun(models.Model):
+    """One computation of the dashboard snapshot: who or what started it, how far it got, how it ended.
+
+    A run limited to one unit recomputes that unit and the aggregates it feeds; `unit` empty means all.
+    """
+
+    status = models.CharField(_("状态"), max_length=10, choices=RunStatus.choices, default=RunStatus.PENDING)
+    trigger = models.CharField(_("触发方式"), max_length=10, choices=RunTrigger.choices)
+    unit = models.ForeignKey(
+        Unit, models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("仅重算单位")
+    )
+    period = models.ForeignKey(
+        Period, models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("触发季度")
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("发起人")
+    )
+    created_at = models.DateTimeField(_("创建时间"), default=timezone.now)
+    started_at = models.DateTimeField(_("开始时间"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("结束时间"), null=True, blank=True)
+    steps_done = models.PositiveIntegerField(_("已完成步骤"), default=0)
+    steps_total = models.PositiveIntegerField(_("总步骤"), default=0)
+    rows = models.PositiveIntegerField(_("写入行数"), default=0)
+    data_updated_at = models.DateTimeField(_("数据最后更新时间"), null=True, blank=True)
+    error = models.TextField(_("错误信息"), blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("看板计算记录")
+        verbose_name_plural = _("看板计算记录")
+        indexes = [
+            # "when did the dashboards last refresh?" and "is anything waiting?" on every dashboard page
+            models.Index(fields=["status", "-finished_at"], name="dashboardrun_status_finished"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_trigger_display()} {timezone.localtime(self.created_at):%Y-%m-%d %H:%M}"
+
+    @property
+    def progress_percent(self) -> int:
+        return round(100 * self.steps_done / self.steps_total) if self.steps_total else 0
+
+
+class IndicatorValueQuerySet(RestrictedQuerySet):
+    def restrict(self, user, action: str = "view"):
+        """District staff see the city and group rows, and their own unit's rows; municipal users all."""
+        if not (user.is_authenticated and user.is_active):
+            return self.none()
+        if user.is_superuser or roles.is_municipal(user):
+            return super().restrict(user, action)
+        unit_id = unit_id_of(user)
+        if unit_id is None or not user.has_perm(f"indicators.{action}_indicatorvalue"):
+            return self.none()
+        return self.filter(Q(unit__isnull=True) | Q(unit_id=unit_id))
+
+    def at(self, plan, indicator, period):
+        return self.filter(plan=plan, indicator=indicator, period=period)
+
+
+DECIMAL = {"max_digits": 20, "decimal_places": 4, "null": True, "blank": True}
+
+
+class IndicatorValue(models.Model):
+    """A snapshot row: one indicator of one plan for one scope (the city, a group or a unit) in one quarter.
+
+    Written only by the dashboard computation (indicators/services.py); dashboards and the API read
+    these rows and never the raw figures. Percentages (progress, growth, ratios) are in percent.
+    """
+
+    unit_field = "unit"
+
+    run = models.ForeignKey(DashboardRun, models.PROTECT, related_name="values", verbose_name=_("计算批次"))
+    computed_at = models.DateTimeField(_("计算时间"))
+    data_updated_at = models.DateTimeField(_("所用数据最后更新时间"), null=True, blank=True)
+    plan = models.ForeignKey(Plan, models.CASCADE, related_name="values", verbose_name=_("规划"))
+    indicator = models.ForeignKey(Indicator, models.CASCADE, related_name="values", verbose_name=_("指标"))
+    period = models.ForeignKey(Period, models.PROTECT, related_name="+", verbose_name=_("季度"))
+    scope = models.CharField(_("范围"), max_length=10, choices=Scope.choices)
+    group = models.ForeignKey(
+        UnitGroup, models.CASCADE, null=True, blank=True, related_name="+", verbose_name=_("区域分组")
+    )
+    unit = models.ForeignKey(Unit, models.CASCADE, null=True, blank=True, related_name="+", verbose_name=_("区县单位"))
+    value = models.DecimalField(_("数值"), **DECIMAL)
+    units_reporting = models.PositiveSmallIntegerField(_("已报单位数"), default=0)
+    units_expected = models.PositiveSmallIntegerField(_("应报单位数"), default=0)
+    baseline_period = models.ForeignKey(
+        Period, models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("基期")
+    )
+    baseline_value = models.DecimalField(_("基期值"), **DECIMAL)
+    target = models.ForeignKey(Target, models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("目标"))
+    target_period = models.ForeignKey(
+        Period, models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("目标期")
+    )
+    target_value = models.DecimalField(_("目标值"), **DECIMAL)
+    progress = models.DecimalField(_("完成进度（%）"), **DECIMAL)
+    expected_progress = models.DecimalField(_("应达进度（%）"), **DECIMAL)
+    expected_value = models.DecimalField(_("应达值"), **DECIMAL)
+    pace_ratio = models.DecimalField(
+        _("进度比"), **DECIMAL, help_text=_("实际增速 ÷ 达标所需增速（加拿大统计局方法）")
+    )
+    gap = models.DecimalField(_("与目标差距"), **DECIMAL, help_text=_("数值减目标值；负数表示尚差"))
+    projected_linear = models.DecimalField(_("目标期预测值（线性）"), **DECIMAL)
+    projected_compound = models.DecimalField(_("目标期预测值（复合增长）"), **DECIMAL)
+    status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.NO_DATA)
+    yoy_growth = models.DecimalField(_("同比增长（%）"), **DECIMAL)
+    avg_annual_growth = models.DecimalField(_("基期以来年均增长（%）"), **DECIMAL)
+    rank_all = models.PositiveSmallIntegerField(_("全市排名"), null=True, blank=True)
+    rank_in_group = models.PositiveSmallIntegerField(_("组内排名"), null=True, blank=True)
+
+    objects = IndicatorValueQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["plan", "indicator__order", "period__ordinal", "scope", "group__order", "unit__order"]
+        verbose_name = _("指标计算结果")
+        verbose_name_plural = _("指标计算结果")
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(scope=Scope.GROUP) & Q(group__isnull=False) & Q(unit__isnull=True))
+                | (Q(scope=Scope.UNIT) & Q(unit__isnull=False) & Q(group__isnull=True))
+                | (Q(scope=Scope.CITY) & Q(unit__isnull=True) & Q(group__isnull=True)),
+                name="indicatorvalue_scope_matches_group_and_unit",
+                violation_error_message=_("范围为全市、区域分组或区县单位，且须与所选分组或单位一致"),
+            ),
+            models.UniqueConstraint(
+                fields=["plan", "indicator", "period"],
+                condition=Q(scope=Scope.CITY),
+                name="indicatorvalue_unique_city",
+                violation_error_message=_("该规划该指标该季度已有全市结果"),
+            ),
+            models.UniqueConstraint(
+                fields=["plan", "indicator", "period", "group"],
+                condition=Q(group__isnull=False),
+                name="indicatorvalue_unique_group",
+                violation_error_message=_("该规划该指标该季度已有该分组的结果"),
+            ),
+            models.UniqueConstraint(
+                fields=["plan", "indicator", "period", "unit"],
+                condition=Q(unit__isnull=False),
+                name="indicatorvalue_unique_unit",
+                violation_error_message=_("该规划该指标该季度已有该单位的结果"),
+            ),
+        ]
+        indexes = [
+            # the overview, map and ranking: every unit of one plan, indicator and quarter
+            models.Index(fields=["plan", "indicator", "period", "scope"], name="indicatorvalue_overview"),
+        ]
+
+    def __str__(self):
+        where = self.unit or self.group or self.get_scope_display()
         return f"{self.plan} · {self.indicator} · {where} · {self.period}"

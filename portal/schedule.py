@@ -13,6 +13,13 @@ BEAT_SCHEDULE = {
         "crontab": {"minute": "5", "hour": "1"},
         "expires": 12 * HOUR,
     },
+    # Rebuild every dashboard snapshot from the approved figures, after the periods are closed; approvals
+    # during the day recompute their unit at once, this catches target edits and anything missed.
+    "重新计算指标看板": {
+        "task": "indicators.tasks.compute_dashboards_nightly",
+        "crontab": {"minute": "30", "hour": "2"},
+        "expires": 6 * HOUR,
+    },
     # Mail each unit its overdue ledger tasks on weekday mornings, before the working day starts.
     "催办逾期台账任务": {
         "task": "ledger.tasks.remind_overdue_tasks",

@@ -9,8 +9,10 @@ urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    path("dashboards/", include("indicators.urls")),
     path("quarters/", include("districts.urls")),
     path("platforms/", include("platforms.urls")),
+    path("api/", include("portal.api_urls")),
     path("ledger/", include("ledger.urls")),
     path("evaluation/", include("evaluation.urls")),
 ]

@@ -1,0 +1,87 @@
+"""Read endpoints of districts: units (by code, old codes too), groups, periods and submissions."""
+from django.db.models import Prefetch
+from django.http import Http404
+from rest_framework.routers import SimpleRouter
+
+from districts.filtersets import PeriodFilterSet, SubmissionFilterSet, UnitFilterSet, UnitGroupFilterSet
+from districts.models import Period, Submission, SubmissionEvent, Unit, UnitGroup
+from districts.serializers import PeriodSerializer, SubmissionSerializer, UnitGroupSerializer, UnitSerializer
+from portal.api import PortalReadOnlyViewSet
+
+PERIOD_CODE = r"\d{4}[Qq][1-4]"
+
+
+def period_by_code(code: str) -> Period:
+    try:
+        return Period.objects.get_by_code(code)
+    except (ValueError, Period.DoesNotExist):
+        raise Http404 from None
+
+
+class UnitViewSet(PortalReadOnlyViewSet):
+    """The 41 reporting units; `/api/v1/units/500234/` (an old code) finds 开州区 too."""
+
+    queryset = Unit.objects.select_related("group").prefetch_related("aliases")
+    serializer_class = UnitSerializer
+    filterset_class = UnitFilterSet
+    lookup_field = "code"
+    indicator_data = True
+
+    def get_object(self):
+        unit = self.get_queryset().by_code(self.kwargs["code"]).first()
+        if unit is None:
+            raise Http404
+        self.check_object_permissions(self.request, unit)
+        return unit
+
+
+class UnitGroupViewSet(PortalReadOnlyViewSet):
+    queryset = UnitGroup.objects.select_related("parent")
+    serializer_class = UnitGroupSerializer
+    filterset_class = UnitGroupFilterSet
+    lookup_field = "code"
+    indicator_data = True
+
+
+class PeriodViewSet(PortalReadOnlyViewSet):
+    queryset = Period.objects.all()
+    serializer_class = PeriodSerializer
+    filterset_class = PeriodFilterSet
+    lookup_field = "code"
+    lookup_value_regex = PERIOD_CODE
+    indicator_data = True
+
+    def get_object(self):
+        return period_by_code(self.kwargs["code"])
+
+
+class SubmissionViewSet(PortalReadOnlyViewSet):
+    """Each unit's quarter and its state; addressed as `/api/v1/submissions/500112/2025Q4/`."""
+
+    queryset = Submission.objects.select_related("unit", "period").prefetch_related(
+        Prefetch("events", queryset=SubmissionEvent.objects.select_related("actor"))
+    )
+    serializer_class = SubmissionSerializer
+    filterset_class = SubmissionFilterSet
+    lookup_field = "key"
+    lookup_value_regex = rf"[^/]+/{PERIOD_CODE}"
+    last_modified_field = "updated_at"
+
+    def get_object(self):
+        unit_code, _, period_code = self.kwargs["key"].partition("/")
+        submission = (
+            self.get_queryset()
+            .filter(unit__in=Unit.objects.by_code(unit_code), period=period_by_code(period_code))
+            .first()
+        )
+        if submission is None:
+            raise Http404
+        self.check_object_permissions(self.request, submission)
+        return submission
+
+
+router = SimpleRouter()
+router.register("units", UnitViewSet)
+router.register("groups", UnitGroupViewSet)
+router.register("periods", PeriodViewSet)
+router.register("submissions", SubmissionViewSet)

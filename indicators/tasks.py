@@ -1,0 +1,26 @@
+"""Celery tasks of the dashboards: thin, they take a run id and call the service."""
+import logging
+
+from celery import shared_task
+
+from indicators.choices import RunStatus, RunTrigger
+from indicators.models import DashboardRun
+from indicators.services import dashboard_run_create, dashboards_compute
+
+logger = logging.getLogger(__name__)
+
+
+@shared_task
+def compute_dashboards(run_id: int) -> int | None:
+    """Compute a recorded run; a run that is gone or already done is skipped, not retried."""
+    run = DashboardRun.objects.filter(pk=run_id, status=RunStatus.PENDING).first()
+    if run is None:
+        logger.info("dashboard run %s is missing or not pending; skipped", run_id)
+        return None
+    return dashboards_compute(run=run).rows
+
+
+@shared_task
+def compute_dashboards_nightly() -> int:
+    """Rebuild every plan's snapshot from scratch (the beat schedule's nightly entry)."""
+    return dashboards_compute(run=dashboard_run_create(trigger=RunTrigger.NIGHTLY)).rows

@@ -1,0 +1,110 @@
+"""The dashboard pages: who sees what, that they show the snapshot, and that downloads are safe."""
+import csv
+import io
+
+import pytest
+from openpyxl import load_workbook
+
+from districts.models import Unit
+from indicators import geo
+from indicators.choices import RunTrigger, Scope
+from indicators.models import IndicatorValue, Plan
+from indicators.services import dashboard_run_create
+
+PLAN = "double-doubling-2027"  # baseline 2022Q4
+
+
+def city_row(code="tech_smes", period="2023Q4"):
+    return IndicatorValue.objects.get(plan__code=PLAN, indicator__code=code, scope=Scope.CITY,
+                                      period__year=int(period[:4]), period__quarter=int(period[-1]))
+
+
+def test_the_overview_shows_the_city_value_of_the_snapshot(reported, city_viewer, client_for):
+    response = client_for(city_viewer).get("/dashboards/", {"plan": PLAN, "period": "2023Q4"})
+
+    assert response.status_code == 200
+    counted = set(Unit.objects.filter(counts_toward_city_total=True).values_list("code", flat=True))
+    expected = sum(v for (unit, period), v in reported.items() if period == "2023Q4" and unit in counted)
+    card = next(c for c in response.context["cards"] if c.indicator.code == "tech_smes")
+    assert card.row == city_row() and card.row.value == expected
+    assert f"data-field=\"value\">{expected} " in response.content.decode()  # zh-hans groups no digits
+    assert len(response.context["units"].rows) == Unit.objects.count()
+
+
+def test_an_anonymous_visitor_is_sent_to_the_login_page(reported, client):
+    response = client.get("/dashboards/")
+    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+
+def test_a_district_clerk_sees_the_overview_with_only_their_own_unit_ranked(reported, yubei_clerk, client_for):
+    response = client_for(yubei_clerk).get("/dashboards/", {"plan": PLAN, "period": "2023Q4"})
+
+    assert response.status_code == 200
+    assert [row["code"] for row in response.context["units"].rows] == ["500112"]
+    assert next(c for c in response.context["cards"] if c.indicator.code == "tech_smes").row == city_row()
+
+
+def test_a_district_clerk_opens_their_own_unit_page(reported, yubei_clerk, client_for):
+    response = client_for(yubei_clerk).get("/dashboards/units/500112/", {"plan": PLAN, "period": "2023Q4"})
+
+    assert response.status_code == 200
+    row = next(r for r in response.context["rows"] if r.indicator.code == "tech_smes")
+    assert row.value == reported["500112", "2023Q4"]
+
+
+def test_it_refuses_a_clerk_of_another_district_the_unit_page_and_its_download(reported, wanzhou_clerk, client_for):
+    client = client_for(wanzhou_clerk)
+    assert client.get("/dashboards/units/500112/").status_code == 404
+    assert client.get("/dashboards/data/trend.csv", {"unit": "500112"}).status_code == 404
+
+
+def test_downloads_neutralise_cells_that_a_spreadsheet_would_run_as_formulas(reported, city_viewer, client_for):
+    Unit.objects.filter(code="500112").update(name='=HYPERLINK("http://evil","渝北")')
+    client = client_for(city_viewer)
+    query = {"plan": PLAN, "period": "2023Q4", "indicator": "tech_smes"}
+
+    text = client.get("/dashboards/data/units.csv", query).content.decode("utf-8-sig")
+    names = [row[2] for row in list(csv.reader(io.StringIO(text)))[2:]]  # after the title and heading rows
+    assert "'=HYPERLINK(\"http://evil\",\"渝北\")" in names
+    assert not any(name.startswith("=") for name in names)
+    sheet = load_workbook(io.BytesIO(client.get("/dashboards/data/units.xlsx", query).content)).active
+    cells = [row[2] for row in sheet.iter_rows(min_row=3, values_only=True)]
+    assert "'=HYPERLINK(\"http://evil\",\"渝北\")" in cells
+    assert all(isinstance(row[4], (int, float)) for row in sheet.iter_rows(min_row=3, values_only=True))
+
+
+def test_chart_data_goes_into_the_page_as_escaped_json(reported, city_viewer, client_for):
+    Unit.objects.filter(code="500112").update(name="<script>alert(1)</script>")
+    html = client_for(city_viewer).get("/dashboards/", {"plan": PLAN, "indicator": "tech_smes"}).content.decode()
+
+    assert "<script>alert(1)</script>" not in html
+    assert "\\u003Cscript\\u003Ealert(1)\\u003C/script\\u003E" in html
+
+
+def test_the_page_says_so_when_newer_approved_data_is_waiting(reported, city_viewer, client_for):
+    client = client_for(city_viewer)
+    assert 'id="newer-data"' not in client.get("/dashboards/").content.decode()
+
+    dashboard_run_create(trigger=RunTrigger.APPROVAL, unit=Unit.objects.get(code="500112"))
+
+    assert 'id="newer-data"' in client.get("/dashboards/").content.decode()
+
+
+def test_the_outcome_page_lists_each_unit_against_its_quota_at_the_passed_horizon(reported, city_viewer, client_for):
+    plan = Plan.objects.get(code="guidance-2022")
+    response = client_for(city_viewer).get("/dashboards/outcome/", {"plan": plan.code})
+    assert response.status_code == 200
+
+
+def test_map_features_join_units_through_old_codes_and_leave_zones_beside(chongqing):
+    names = geo.feature_names_by_unit()
+
+    assert names[Unit.objects.get(code="500155").pk] == "梁平县"
+    assert names[Unit.objects.get(code="500156").pk] == "武隆县"
+    divisions = set(Unit.objects.filter(counts_toward_city_total=True).values_list("pk", flat=True))
+    assert set(names) == divisions
+
+
+@pytest.mark.parametrize("path", ["/dashboards/data/nothing.csv", "/dashboards/data/units.pdf"])
+def test_an_unknown_download_is_not_found(reported, city_viewer, client_for, path):
+    assert client_for(city_viewer).get(path).status_code == 404

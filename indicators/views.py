@@ -1,0 +1,134 @@
+"""The dashboard pages and their downloads; they read snapshot rows through `restrict()` and nothing else."""
+from django.contrib.auth.decorators import login_required, permission_required
+from django.http import Http404
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+
+from districts.models import Submission, Unit
+from indicators import dashboards, exports, geo, selectors
+from indicators.choices import Scope
+from indicators.dashboards import Selection, to_chart
+from indicators.models import IndicatorValue
+from platforms.models import Platform
+
+can_view = permission_required("indicators.view_indicatorvalue", raise_exception=True)
+
+
+def snapshot(request):
+    return IndicatorValue.objects.restrict(request.user, "view")
+
+
+def freshness():
+    run = selectors.latest_run()
+    return {"run": run, "waiting": selectors.newer_data_waiting(run)}
+
+
+def map_payload(units_table) -> dict:
+    """Map series data keyed by the map's own feature names; zones are listed beside the map."""
+    names = geo.feature_names_by_unit()
+    by_progress = any(row["progress"] is not None for row in units_table.rows)
+    metric = "progress" if by_progress else "value"
+    codes = {row["code"]: row for row in units_table.rows}
+    data = []
+    for unit in Unit.objects.filter(code__in=codes, pk__in=names):
+        row = codes[unit.code]
+        data.append({"name": names[unit.pk], "unit": row["unit"], "value": row[metric], "status": row["status"],
+                     "shown": row["value"], "rank": row["rank_all"]})
+    values = [item["value"] for item in data if item["value"] is not None]
+    return {"metric": _("完成进度（%）") if by_progress else _("数值"), "data": data,
+            "min": min(values, default=0), "max": max(values, default=100)}
+
+
+@login_required
+@can_view
+def overview(request):
+    values = snapshot(request)
+    sel = Selection.from_query(request.GET, values)
+    context = {"sel": sel, **freshness(), "quota_gaps": selectors.quota_gaps(sel.plan)}
+    if sel.period is not None:
+        units = dashboards.units_table(values, sel)
+        groups = dashboards.groups_table(values, sel)
+        cards = dashboards.cards(values, sel)
+        trends = []
+        for card in cards:
+            table = dashboards.trend_table(values, sel, card.indicator, scope=Scope.CITY)
+            trends.append({"id": card.indicator.code, "title": table.title,
+                           "query": sel.query(indicator=card.indicator.code),
+                           **to_chart(table, "period", "value", "expected_value", "target_value")})
+        context |= {
+            "cards": cards, "units": units, "groups": groups, "trends": trends,
+            "map": map_payload(units),
+            "group_chart": to_chart(dashboards.Table("", [], [r for r in groups.rows if r["scope"] == Scope.GROUP]),
+                                    "name", "value", "progress"),
+            "zones": [row for row in units.rows if not row["counted"]],
+            "milestones_passed": dashboards.passed_milestones(sel.plan, sel.period),
+        }
+    return render(request, "indicators/overview.html", context)
+
+
+@login_required
+@can_view
+def unit_page(request, code):
+    unit = dashboards.unit_for(request.user, code)
+    values = snapshot(request)
+    sel = Selection.from_query(request.GET, values)
+    rows = list(
+        values.filter(plan=sel.plan, unit=unit, period=sel.period).select_related("indicator", "target_period")
+        .order_by("indicator__order")
+    )
+    trends = []
+    for row in rows:
+        table = dashboards.trend_table(values, sel, row.indicator, unit=unit)
+        trends.append({"id": row.indicator.code, "title": table.title,
+                       "query": sel.query(indicator=row.indicator.code, unit=unit.code),
+                       **to_chart(table, "period", "value", "expected_value", "target_value")})
+    platforms = Platform.objects.restrict(request.user, "view").filter(unit=unit).prefetch_related("milestones")
+    submissions = Submission.objects.restrict(request.user, "view").filter(unit=unit).select_related("period")[:8]
+    return render(request, "indicators/unit.html", {
+        "sel": sel, "unit": unit, "rows": rows, "trends": trends, "platforms": platforms,
+        "submissions": submissions, **freshness(),
+    })
+
+
+@login_required
+@can_view
+def outcome(request):
+    """The result at each passed target quarter of a plan (the 2025 outcome of the first plan), per unit."""
+    values = snapshot(request)
+    sel = Selection.from_query(request.GET, values)
+    tables = [dashboards.outcome_table(values, sel.plan, p) for p in dashboards.passed_milestones(sel.plan, sel.period)]
+    return render(request, "indicators/outcome.html", {"sel": sel, "tables": tables, **freshness()})
+
+
+DATASETS = {"trend", "units", "groups", "outcome"}
+
+
+@login_required
+@can_view
+def download(request, dataset, fmt):
+    """The data of one chart or table of the pages above, as .xlsx or CSV."""
+    if dataset not in DATASETS or fmt not in ("csv", "xlsx"):
+        raise Http404
+    values = snapshot(request)
+    sel = Selection.from_query(request.GET, values)
+    if sel.period is None:
+        raise Http404(_("尚无计算结果"))
+    if dataset == "trend":
+        place = {"scope": Scope.CITY}
+        if request.GET.get("unit"):
+            place = {"unit": dashboards.unit_for(request.user, request.GET["unit"])}
+        table = dashboards.trend_table(values, sel, sel.indicator, **place)
+    elif dataset == "units":
+        table = dashboards.units_table(values, sel)
+    elif dataset == "groups":
+        table = dashboards.groups_table(values, sel)
+    else:
+        passed = dashboards.passed_milestones(sel.plan, sel.period)
+        if not passed:
+            raise Http404(_("该规划尚无已到期的目标"))
+        chosen = next((p for p in passed if p.code == request.GET.get("milestone")), passed[-1])
+        table = dashboards.outcome_table(values, sel.plan, chosen)
+    filename = f"{dataset}-{sel.plan.code}-{sel.indicator.code if dataset != 'outcome' else ''}-{sel.period.code}"
+    respond = exports.xlsx_response if fmt == "xlsx" else exports.csv_response
+    return respond(table, filename.replace("--", "-"))
+

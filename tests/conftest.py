@@ -1,0 +1,33 @@
+"""Rows in every table the API lists, for the endpoint kit and the query-count tests."""
+import datetime
+
+import pytest
+
+from districts.choices import SubmissionAction
+from districts.models import Period, Submission, SubmissionEvent, Unit
+from enterprises.models import EnterpriseFigures
+from funds.models import EconomyFigures, Fund, FundAllocation, FundFlow
+from platforms.models import Platform, PlatformMilestone
+
+UNIT_CODES = ("500112", "500101", "500103", "500113", "500102", "500114")
+
+
+@pytest.fixture
+def api_rows(chongqing, city_staff):
+    """Six units × two quarters of every kind of row, so a page of 2 and a page of 20 differ."""
+    periods = [Period.objects.get_by_code(code) for code in ("2025Q3", "2025Q4")]
+    fund = Fund.objects.get(code="district-st-guidance-fund")
+    for n, unit in enumerate(Unit.objects.filter(code__in=UNIT_CODES)):
+        FundAllocation.objects.create(fund=fund, unit=unit, year=2025, allocated=1000 + n)
+        platform = Platform.objects.filter(unit=unit).first() or Platform.objects.create(
+            unit=unit, name=f"{unit.name}测试平台", kind="incubator", level="district"
+        )
+        for step, period in enumerate(periods):
+            EnterpriseFigures.objects.create(unit=unit, period=period, tech_smes=100 * n + step, high_tech=10 * n)
+            EconomyFigures.objects.create(unit=unit, period=period, rd_spending=f"{1000 + n}.50", gdp=90000 + n)
+            FundFlow.objects.create(unit=unit, period=period, fund=fund, received=500 + n, disbursed=200 * (step + 1))
+            PlatformMilestone.objects.create(
+                platform=platform, period=period, date=period.end_date - datetime.timedelta(days=5), title="进展"
+            )
+            submission = Submission.objects.create(unit=unit, period=period)
+            SubmissionEvent.objects.create(submission=submission, action=SubmissionAction.SUBMIT, actor=city_staff)
