@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -7,6 +8,7 @@ from simple_history.models import HistoricalRecords
 
 from districts.models import Period, Unit, UnitGroup
 from evaluation.choices import EvaluationState, MissingRule, Normalisation, RunStatus
+from evaluation.inputs import PER_UNIT_METHODS
 from evaluation.weights import check_weights_sum_to_one
 from indicators.models import Indicator
 
@@ -103,6 +105,11 @@ class SchemeIndicator(models.Model):
 
     def __str__(self):
         return f"{self.dimension} · {self.indicator}"
+
+    def clean(self):
+        if self.indicator_id and self.indicator.method not in PER_UNIT_METHODS:
+            message = _("指标“%(name)s”只有全市合计值，不能用于区县评价；请选择按单位计算的指标。")
+            raise ValidationError({"indicator": message % {"name": self.indicator}})
 
 
 class Evaluation(models.Model):

@@ -44,10 +44,14 @@ def evaluation_create(*, scheme: Scheme, previous: Evaluation | None = None) -> 
 
 @transaction.atomic
 def evaluation_request_compute(*, evaluation: Evaluation, actor=None) -> EvaluationRun:
-    """Queue the computation (after commit); a published evaluation is never recomputed."""
+    """Queue the computation (after commit), unless one is queued already; a published evaluation is never
+    recomputed."""
     from evaluation.tasks import compute_evaluation
 
     _refuse_if_published(evaluation)
+    pending = evaluation.runs.filter(status__in=[RunStatus.QUEUED, RunStatus.RUNNING]).first()
+    if pending:
+        return pending  # already queued: the job recomputes everything, once is enough
     run = EvaluationRun.objects.create(evaluation=evaluation, requested_by=actor)
     transaction.on_commit(lambda: compute_evaluation.delay(run.pk))
     return run
@@ -81,27 +85,30 @@ def _peer_group_of(unit, peer_groups) -> int | None:
     return next((group.pk for group, members in peer_groups if unit.group_id in members), None)
 
 
-def _set_progress(run: EvaluationRun, progress: int) -> None:
-    run.progress = progress
-    EvaluationRun.objects.filter(pk=run.pk).update(progress=progress)
+def _inputs(scheme: Scheme, tree: dict, unit_ids: list[int], run: EvaluationRun) -> dict:
+    """{unit id: {scheme indicator id: value}}, one indicator at a time, reporting progress as it goes."""
+    leaves = [leaf for dimension in tree["dimensions"] for leaf in dimension["indicators"]]
+    indicators = Indicator.objects.in_bulk([leaf["indicator_id"] for leaf in leaves])
+    raw = {unit_id: {} for unit_id in unit_ids}
+    for done, leaf in enumerate(leaves, start=1):
+        for unit_id, value in indicator_values(indicators[leaf["indicator_id"]], scheme.period, unit_ids).items():
+            raw[unit_id][leaf["id"]] = value
+        EvaluationRun.objects.filter(pk=run.pk).update(progress=int(80 * done / len(leaves)))
+    return raw
 
 
-@transaction.atomic
 def evaluation_compute(*, run: EvaluationRun) -> Evaluation:
-    """Compute every unit's scores and ranks from the figures and store them with the inputs that drove them."""
-    evaluation = Evaluation.objects.select_for_update().select_related("scheme__period").get(pk=run.evaluation_id)
+    """Compute every unit's scores and ranks from the figures and store them with the inputs that drove them.
+
+    Inputs are read outside the transaction so the run's progress is visible while it works; the
+    results replace the old ones in one transaction, after checking the evaluation is still a draft.
+    """
+    evaluation = Evaluation.objects.select_related("scheme__period").get(pk=run.evaluation_id)
     _refuse_if_published(evaluation)
     scheme = evaluation.scheme
     tree = scheme_tree(scheme)
     units = list(scheme.compared_units().select_related("group"))
-    unit_ids = [u.pk for u in units]
-    leaves = [(leaf, leaf["indicator_id"]) for d in tree["dimensions"] for leaf in d["indicators"]]
-    indicators = Indicator.objects.in_bulk([indicator_id for _, indicator_id in leaves])
-    raw = {unit_id: {} for unit_id in unit_ids}
-    for done, (leaf, indicator_id) in enumerate(leaves, start=1):
-        for unit_id, value in indicator_values(indicators[indicator_id], scheme.period, unit_ids).items():
-            raw[unit_id][leaf["id"]] = value
-        _set_progress(run, int(80 * done / len(leaves)))
+    raw = _inputs(scheme, tree, [u.pk for u in units], run)
 
     normalised, scores = index.compute(raw, tree_branches(tree), method=scheme.normalisation,
                                        missing_rule=scheme.missing_rule)
@@ -111,12 +118,7 @@ def evaluation_compute(*, run: EvaluationRun) -> Evaluation:
     group_ranks = {}
     for group, _members in peer_groups:
         group_ranks |= index.rank({u: s.overall for u, s in scores.items() if peer_of[u] == group.pk})
-    before = {}
-    if evaluation.previous_id:
-        before = dict(evaluation.previous.results.values_list("unit_id", "rank"))
-
-    evaluation.results.all().delete()
-    evaluation.inputs.all().delete()
+    before = dict(evaluation.previous.results.values_list("unit_id", "rank")) if evaluation.previous_id else {}
     results = {
         unit_id: UnitResult(
             evaluation=evaluation, unit_id=unit_id, peer_group_id=peer_of[unit_id], score=score.overall,
@@ -127,15 +129,21 @@ def evaluation_compute(*, run: EvaluationRun) -> Evaluation:
         for unit_id, score in scores.items()
     }
     recognise(results, raw=raw, tree=tree, count=scheme.recognition_count)
-    UnitResult.objects.bulk_create(results.values())
-    InputValue.objects.bulk_create(
-        InputValue(evaluation=evaluation, unit_id=unit_id, scheme_indicator_id=leaf_id, value=value,
-                   score=normalised[unit_id][leaf_id])
-        for unit_id, inputs in raw.items() for leaf_id, value in inputs.items()
-    )
-    evaluation.tree = tree
-    evaluation.computed_at = timezone.now()
-    evaluation.save(update_fields=["tree", "computed_at"])
+
+    with transaction.atomic():
+        evaluation = Evaluation.objects.select_for_update().get(pk=evaluation.pk)
+        _refuse_if_published(evaluation)  # published meanwhile: leave its results as they were
+        evaluation.results.all().delete()
+        evaluation.inputs.all().delete()
+        UnitResult.objects.bulk_create(results.values())
+        InputValue.objects.bulk_create(
+            InputValue(evaluation=evaluation, unit_id=unit_id, scheme_indicator_id=leaf_id, value=value,
+                       score=normalised[unit_id][leaf_id])
+            for unit_id, inputs in raw.items() for leaf_id, value in inputs.items()
+        )
+        evaluation.tree = tree
+        evaluation.computed_at = timezone.now()
+        evaluation.save(update_fields=["tree", "computed_at"])
     return evaluation
 
 

@@ -5,7 +5,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Border, Font, PatternFill, Side
 
 from evaluation.report import Report
-from portal.spreadsheets import safe_cell
+from portal.renderers import neutralise
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 THIN = Side(style="thin")
@@ -13,11 +13,11 @@ THIN = Side(style="thin")
 
 def _sheet(workbook, title, heading, header, rows):
     sheet = workbook.create_sheet(title)
-    sheet.append([safe_cell(heading)])
+    sheet.append([neutralise(heading)])
     sheet["A1"].font = Font(size=14, bold=True)
     sheet.append(header)
     for row in rows:
-        sheet.append([safe_cell(value) for value in row])
+        sheet.append([neutralise(value) for value in row])
     for line in sheet.iter_rows(min_row=2):
         for cell in line:
             cell.border = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)

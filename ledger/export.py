@@ -6,7 +6,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
-from portal.spreadsheets import safe_cell
+from portal.renderers import neutralise
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 HEADERS = (
@@ -31,7 +31,7 @@ def ledger_workbook(unit, tasks, *, today: datetime.date) -> bytes:
     sheet.title = "任务台账"
     width = len(HEADERS)
     sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=width)
-    sheet.cell(1, 1, safe_cell(f"{unit.name}科技创新项目台账和落实任务清单")).font = Font(size=16, bold=True)
+    sheet.cell(1, 1, neutralise(f"{unit.name}科技创新项目台账和落实任务清单")).font = Font(size=16, bold=True)
     sheet.cell(1, 1).alignment = Alignment(horizontal="center", vertical="center")
     sheet.row_dimensions[1].height = 30
     sheet.merge_cells(start_row=2, start_column=1, end_row=2, end_column=width)
@@ -45,7 +45,7 @@ def ledger_workbook(unit, tasks, *, today: datetime.date) -> bytes:
         sheet.column_dimensions[get_column_letter(column)].width = column_width
     for number, task in enumerate(tasks.prefetch_related("notes__period"), start=1):
         for column, value in enumerate(_row(number, task, today), start=1):
-            cell = sheet.cell(3 + number, column, safe_cell(value))
+            cell = sheet.cell(3 + number, column, neutralise(value))
             cell.border = BORDER
             cell.alignment = Alignment(vertical="top", wrap_text=True)
             if isinstance(value, datetime.date):

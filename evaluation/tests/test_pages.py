@@ -69,3 +69,14 @@ def test_sensitivity_moves_the_ranking_when_a_weight_moves(published):
 def test_the_sensitivity_page_lists_every_weight(client_for, city_viewer, published):
     page = client_for(city_viewer).get(f"/evaluation/{published.pk}/sensitivity/").content.decode()
     assert "企业规模" in page and "科技型企业数" in page and 'id="sensitivity"' in page
+
+
+def test_the_api_serves_published_evaluations_and_never_drafts(client_for, city_viewer, published, scheme):
+    from evaluation.services import evaluation_create
+
+    draft = evaluation_create(scheme=scheme)
+    data = client_for(city_viewer).get("/api/v1/evaluations/").json()
+    assert [e["id"] for e in data["results"]] == [published.pk]
+    first = data["results"][0]["results"][0]
+    assert (first["unit"], first["rank"], first["score"]) == ("500103", 1, pytest.approx(55))
+    assert client_for(city_viewer).get(f"/api/v1/evaluations/{draft.pk}/").status_code == 404

@@ -104,3 +104,12 @@ def test_the_scheme_compares_only_its_chosen_units(scheme, period, django_captur
     put_figures(period, FIGURES)
     evaluation = computed(scheme, django_capture_on_commit_callbacks)
     assert set(evaluation.results.values_list("unit__code", flat=True)) == set(FOUR)
+
+
+def test_a_computation_already_queued_is_not_queued_again(scheme, django_capture_on_commit_callbacks):
+    evaluation = evaluation_create(scheme=scheme)
+    with django_capture_on_commit_callbacks(execute=False) as queued:
+        first = evaluation_request_compute(evaluation=evaluation)
+        second = evaluation_request_compute(evaluation=evaluation)
+    assert first == second
+    assert len(queued) == 1
