@@ -15,6 +15,7 @@ TASKS = (
     (TaskKind.PROJECT, "“一区一平台”特色创新平台建设", "4", "规划科", 0, 30),
     (TaskKind.TASK, "科技金融“知识价值信用贷款”推广", "19", "科技金融科", 12, 12),
 )
+ANSWER = "平台建设按计划推进，已完成阶段性目标。"
 
 
 def _month(start: datetime.date, months: int) -> datetime.date:
@@ -44,5 +45,12 @@ def seed(ctx):
     round_ = Round.objects.create(title="2026年第三季度重点任务调度", due=datetime.date(2026, 10, 15), created_by=staff,
                                   instructions="请各区县反馈特色创新平台建设进展。")
     platform_tasks = Task.objects.filter(title=TASKS[2][1])
-    bulk_create_with_history([RoundItem(round=round_, task=task) for task in platform_tasks], RoundItem)
+    answered_at = datetime.datetime(2026, 10, 12, 10, tzinfo=datetime.UTC)
+    items = []
+    for task in platform_tasks:
+        item = RoundItem(round=round_, task=task)
+        if ctx.rng.random() < 0.7:  # most units have answered
+            item.answer, item.progress, item.answered_at = ANSWER, task.progress, answered_at
+        items.append(item)
+    bulk_create_with_history(items, RoundItem)
     ctx.log(f"ledger: {len(tasks)} tasks, 1 round, {assignment.units.count()} units guided by {leader}")

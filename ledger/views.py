@@ -156,8 +156,9 @@ def round_detail(request, pk):
                  .select_related("task__unit", "answered_by"))
     if not items and not roles.is_municipal(request.user):
         raise PermissionDenied
-    changeable = set(RoundItem.objects.restrict(request.user, "change").filter(round=round_)
-                     .values_list("pk", flat=True))
+    # units answer for themselves; the bureau reads the answers
+    answering = RoundItem.objects.restrict(request.user, "change") if roles.is_district_staff(request.user) else None
+    changeable = set(answering.filter(round=round_).values_list("pk", flat=True)) if answering is not None else set()
     by_unit: dict = {}
     for item in items:
         item.form = RoundAnswerForm(instance=item, prefix=str(item.pk)) if item.pk in changeable else None
