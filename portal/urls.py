@@ -13,6 +13,7 @@ urlpatterns = [
     path("quarters/", include("districts.urls")),
     path("platforms/", include("platforms.urls")),
     path("api/", include("portal.api_urls")),
+    path("data/", include("districts.spreadsheets.urls")),
     path("ledger/", include("ledger.urls")),
     path("evaluation/", include("evaluation.urls")),
 ]
