@@ -19,6 +19,7 @@ from openpyxl import load_workbook
 
 CATALOG = Path(settings.BASE_DIR) / "locale" / "en" / "LC_MESSAGES"
 PLACEHOLDER = re.compile(r"%\(\w+\)[sd]|%[sd%]|\{\w+\}|<[^>]+>")
+CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
 def read_po(path):
@@ -115,7 +116,7 @@ def test_every_string_of_the_catalog_is_translated():
         for translation in translations:
             if sorted(PLACEHOLDER.findall(translation)) != sorted(PLACEHOLDER.findall(entry["msgid"])):
                 problems.append(("placeholders differ", entry["msgid"], translation))
-            if translation == entry["msgid"]:
+            if translation == entry["msgid"] and CJK.search(translation):
                 problems.append(("copied, not translated", entry["msgid"]))
     assert problems == []
 
