@@ -6,6 +6,7 @@ from districts.apikeys import api_key_create, api_key_revoke
 from districts.models import (
     ApiKey,
     FigureNote,
+    ImportJob,
     Membership,
     Period,
     PolicyArticle,
@@ -15,8 +16,9 @@ from districts.models import (
     UnitCodeAlias,
     UnitGroup,
 )
+from districts.resources import SubmissionResource
 from portal import roles
-from portal.admin import RestrictedAdmin
+from portal.admin import RestrictedAdmin, RestrictedExportAdmin
 
 
 @admin.register(UnitGroup)
@@ -58,10 +60,11 @@ class SubmissionEventInline(admin.TabularInline):
 
 
 @admin.register(Submission)
-class SubmissionAdmin(RestrictedAdmin):
+class SubmissionAdmin(RestrictedExportAdmin):
     """Read-only here: every step (submit, approve, return, reopen, open or close a unit) is a service with an
     event, reached from the quarter page."""
 
+    resource_classes = [SubmissionResource]
     list_display = ["unit", "period", "state", "access", "submitted_at", "approved_at"]
     list_filter = ["state", "access", "period", "unit__group"]
     search_fields = ["unit__name", "unit__code"]
@@ -139,3 +142,21 @@ class ApiKeyAdmin(SimpleHistoryAdmin):
         for key in queryset.select_related("user"):
             api_key_revoke(key=key)
         self.message_user(request, _("已撤销 %(n)d 个密钥，立即生效") % {"n": queryset.count()}, messages.SUCCESS)
+@admin.register(ImportJob)
+class ImportJobAdmin(RestrictedAdmin):
+    """Who imported which file when, and how it went; read-only (imports happen on the import page)."""
+
+    list_display = ["file_name", "created_by", "period", "status", "rows", "changed", "created_at", "finished_at"]
+    list_filter = ["status", "period"]
+    search_fields = ["file_name", "created_by__username"]
+    list_select_related = ["created_by", "period"]
+    readonly_fields = [
+        "created_by", "file_name", "period", "status", "rows", "changed", "preview", "error_summary",
+        "created_at", "started_at", "finished_at",
+    ]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -5,3 +5,9 @@ from django.utils.translation import gettext_lazy as _
 class DistrictsConfig(AppConfig):
     name = "districts"
     verbose_name = _("区县与填报")
+
+    def ready(self):
+        from districts.exports import ExportList, export_lists
+        from districts.resources import SubmissionResource
+
+        export_lists.register(ExportList("submissions", _("季度报送"), SubmissionResource, order=5))

@@ -56,3 +56,13 @@ class ApiKeyScope(models.TextChoices):
     INDICATORS = "indicators", _("只读指标")
     READ_ALL = "read", _("只读全部数据")
     WRITE_UNIT = "write", _("读写本单位填报")
+class ImportStatus(models.TextChoices):
+    CHECKING = "checking", _("检查中")
+    READY = "ready", _("待确认")
+    REJECTED = "rejected", _("有错误，未导入")
+    APPLYING = "applying", _("导入中")
+    DONE = "done", _("已导入")
+    FAILED = "failed", _("导入失败")
+
+
+IMPORT_RUNNING = (ImportStatus.CHECKING, ImportStatus.APPLYING)

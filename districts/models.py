@@ -11,6 +11,7 @@ from districts.choices import (
     SINGLE_NOTE_KINDS,
     ApiKeyScope,
     EntryAccess,
+    ImportStatus,
     NoteKind,
     PeriodStatus,
     SubmissionAction,
@@ -419,3 +420,39 @@ class ApiKey(models.Model):
     @property
     def revoked(self) -> bool:
         return self.revoked_at is not None
+class ImportJob(models.Model):
+    """One upload of an Excel/CSV file of quarterly figures: its check, preview and import.
+
+    The preview (changes and problems, by row and column) is kept on the row so that the page, the
+    admin and a Celery worker all see the same thing; a clerk sees the jobs of their unit's people.
+    """
+
+    unit_field = "created_by__membership__unit"
+
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name=_("导入人")
+    )
+    content = models.BinaryField(_("文件内容"), help_text=_("存在数据库中，网页进程和 Celery 进程都能读取"))
+    file_name = models.CharField(_("文件名"), max_length=255)
+    period = models.ForeignKey(
+        Period, models.PROTECT, related_name="+", verbose_name=_("默认季度"),
+        help_text=_("文件中没有“季度”列时导入到该季度"),
+    )
+    status = models.CharField(_("状态"), max_length=10, choices=ImportStatus.choices, default=ImportStatus.CHECKING)
+    rows = models.PositiveIntegerField(_("数据行数"), default=0)
+    changed = models.PositiveIntegerField(_("变更数值个数"), default=0)
+    preview = models.JSONField(_("预览"), default=dict, blank=True)
+    error_summary = models.TextField(_("错误摘要"), blank=True)
+    created_at = models.DateTimeField(_("上传时间"), default=timezone.now)
+    started_at = models.DateTimeField(_("开始时间"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+
+    objects = RestrictedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("导入记录")
+        verbose_name_plural = _("导入记录")
+
+    def __str__(self):
+        return f"{self.file_name} ({self.get_status_display()})"

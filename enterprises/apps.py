@@ -11,3 +11,8 @@ class EnterprisesConfig(AppConfig):
         from enterprises.sections import ENTERPRISE_SECTION
 
         sections.register(ENTERPRISE_SECTION)
+
+        from districts.exports import ExportList, export_lists
+        from enterprises.resources import EnterpriseFiguresResource
+
+        export_lists.register(ExportList("enterprises", _("科技企业数量"), EnterpriseFiguresResource, order=10))

@@ -12,3 +12,10 @@ class FundsConfig(AppConfig):
 
         sections.register(ECONOMY_SECTION)
         sections.register(FUND_FLOW_SECTION)
+
+        from districts.exports import ExportList, export_lists
+        from funds.resources import EconomyFiguresResource, FundAllocationResource, FundFlowResource
+
+        export_lists.register(ExportList("economy", _("研发投入与产值"), EconomyFiguresResource, order=20))
+        export_lists.register(ExportList("fundflows", _("资金到位与支出"), FundFlowResource, order=30))
+        export_lists.register(ExportList("allocations", _("资金下达"), FundAllocationResource, order=40))

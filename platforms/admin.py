@@ -5,8 +5,9 @@ from django.utils.translation import gettext as _
 
 from districts.services import quarter_editable
 from platforms.models import Platform, PlatformMilestone
+from platforms.resources import PlatformMilestoneResource, PlatformResource
 from platforms.services import milestone_add, status_step_problem
-from portal.admin import RestrictedAdmin
+from portal.admin import RestrictedExportAdmin
 
 
 class PlatformMilestoneInline(admin.TabularInline):
@@ -16,7 +17,8 @@ class PlatformMilestoneInline(admin.TabularInline):
 
 
 @admin.register(Platform)
-class PlatformAdmin(RestrictedAdmin):
+class PlatformAdmin(RestrictedExportAdmin):
+    resource_classes = [PlatformResource]
     list_display = ["name", "unit", "kind", "level", "status", "featured", "theme"]
     list_filter = ["kind", "level", "status", "featured", "unit__group"]
     search_fields = ["name", "theme", "unit__name"]
@@ -41,7 +43,8 @@ class MilestoneAdminForm(forms.ModelForm):
 
 
 @admin.register(PlatformMilestone)
-class PlatformMilestoneAdmin(RestrictedAdmin):
+class PlatformMilestoneAdmin(RestrictedExportAdmin):
+    resource_classes = [PlatformMilestoneResource]
     form = MilestoneAdminForm
     list_display = ["platform", "period", "date", "title", "status"]
     list_filter = ["period", "status"]

@@ -11,3 +11,9 @@ class PlatformsConfig(AppConfig):
         from platforms.sections import MILESTONE_SECTION
 
         sections.register(MILESTONE_SECTION)
+
+        from districts.exports import ExportList, export_lists
+        from platforms.resources import PlatformMilestoneResource, PlatformResource
+
+        export_lists.register(ExportList("platforms", _("创新平台"), PlatformResource, order=50))
+        export_lists.register(ExportList("milestones", _("平台进展"), PlatformMilestoneResource, order=60))

@@ -1,7 +1,9 @@
 """The district restriction for the admin: every list, object and select goes through `restrict()`."""
+from import_export.admin import ExportActionMixin
 from simple_history.admin import SimpleHistoryAdmin
 
 from districts.querysets import RestrictedQuerySet
+from portal.resources import EXPORT_FORMATS
 
 
 class RestrictedAdmin(SimpleHistoryAdmin):
@@ -26,3 +28,14 @@ class RestrictedAdmin(SimpleHistoryAdmin):
         if isinstance(queryset, RestrictedQuerySet):
             kwargs["queryset"] = queryset.restrict(request.user, "view")
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class ExportAdminMixin(ExportActionMixin):
+    """Export of the admin list (and of selected rows) to Excel and CSV: the rows get_queryset allows, through
+    the admin's `resource_classes` (SafeResource: Chinese headers, formulas neutralised)."""
+
+    export_formats = EXPORT_FORMATS
+
+
+class RestrictedExportAdmin(ExportAdminMixin, RestrictedAdmin):
+    pass

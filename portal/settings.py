@@ -208,3 +208,10 @@ DEMO_PASSWORD = env_str("DEMO_PASSWORD", "demo12345")
 
 if not DEBUG and not ALLOWED_HOSTS:
     raise ImproperlyConfigured("ALLOWED_HOSTS must be set when DEBUG is off.")
+
+# Excel/CSV import of quarterly figures (districts/spreadsheets): limits, and the size above which
+# the check and the import run as a Celery job with a progress bar instead of inside the request.
+IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 5 * 1024 * 1024)
+IMPORT_MAX_UNPACKED_BYTES = env_int("IMPORT_MAX_UNPACKED_BYTES", 50 * 1024 * 1024)
+IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 5000)
+IMPORT_ASYNC_ROWS = env_int("IMPORT_ASYNC_ROWS", 200)

@@ -13,4 +13,5 @@ urlpatterns = [
     path("quarters/", include("districts.urls")),
     path("platforms/", include("platforms.urls")),
     path("api/", include("portal.api_urls")),
+    path("data/", include("districts.spreadsheets.urls")),
 ]

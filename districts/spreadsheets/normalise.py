@@ -1,0 +1,38 @@
+"""Turning what people type into spreadsheet cells into clean text and numbers."""
+import re
+import unicodedata
+from decimal import Decimal, InvalidOperation
+
+# Thousands separators people type: ASCII and full-width commas, spaces (NBSP included), apostrophes.
+_SEPARATORS = re.compile(r"[,\s'’]")
+
+
+def clean_text(value) -> str:
+    """NFKC (full-width letters, digits and brackets to ASCII), no stray spaces inside or around."""
+    if value is None:
+        return ""
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", str(value)))
+
+
+class NotANumber(ValueError):
+    pass
+
+
+def parse_number(value) -> Decimal | None:
+    """A cell as a Decimal: 1,234 / １２３４ / " 1 234.5 " / 1.2E3; None for an empty cell or a dash."""
+    if value is None or isinstance(value, bool):
+        return None
+    if isinstance(value, int | Decimal):
+        return Decimal(value)
+    if isinstance(value, float):
+        return Decimal(repr(value))
+    text = _SEPARATORS.sub("", unicodedata.normalize("NFKC", str(value)))
+    if text in {"", "-", "—", "/"}:
+        return None
+    try:
+        number = Decimal(text)
+    except InvalidOperation as exc:
+        raise NotANumber(str(value).strip()) from exc
+    if not number.is_finite():
+        raise NotANumber(str(value).strip())
+    return number

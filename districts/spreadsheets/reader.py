@@ -1,0 +1,173 @@
+"""Reading an uploaded .xlsx or CSV into rows of raw cells, refusing hostile or unreadable files.
+
+Whole-file problems (not a spreadsheet, too big, a zip bomb, formulas, no recognisable header, too
+many rows) raise `FileRefused` with a Chinese message; problems of single cells are the importer's.
+"""
+import csv
+import io
+import zipfile
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.utils.translation import gettext as _
+from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
+
+from districts.spreadsheets.columns import FigureColumn, HeaderMatch, UnknownUnitOfMeasure, match_header
+
+TEMPLATE_SHEET = "季度数据"
+HEADER_SEARCH_ROWS = 10  # title rows (merged or not) may sit above the header
+ZIP_MAGIC = b"PK\x03\x04"
+OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # the old binary .xls (and .et/.doc) container
+
+
+class FileRefused(Exception):
+    """The whole file is refused; nothing was read into the portal."""
+
+
+@dataclass
+class SheetRow:
+    number: int  # the row number the person sees in Excel
+    cells: dict[int, object] = field(default_factory=dict)  # column index (0-based) -> raw value
+
+
+@dataclass
+class Table:
+    sheet: str
+    header_row: int
+    headers: dict[int, HeaderMatch]  # recognised columns only
+    rows: list[SheetRow]
+
+    def column_of(self, role: str) -> int | None:
+        return next((index for index, match in self.headers.items() if match.role == role), None)
+
+
+def column_letter(index: int) -> str:
+    return get_column_letter(index + 1)
+
+
+def read_table(data: bytes, file_name: str, columns: list[FigureColumn]) -> Table:
+    if len(data) > settings.IMPORT_MAX_BYTES:
+        raise FileRefused(
+            _("文件大小 %(size)s 字节，超过上限 %(limit)s 字节：请删除无关的工作表或拆分后再导入。")
+            % {"size": len(data), "limit": settings.IMPORT_MAX_BYTES}
+        )
+    if data.startswith(OLE_MAGIC):
+        raise FileRefused(_("不支持旧版 .xls / .et 格式：请在 Excel 或 WPS 中“另存为” .xlsx 后再导入。"))
+    if data.startswith(ZIP_MAGIC):
+        sheets = _xlsx_sheets(data)
+    elif file_name.lower().endswith((".xlsx", ".xlsm")):
+        raise FileRefused(_("文件“%(name)s”不是有效的 Excel（.xlsx）文件：请用 Excel 或 WPS 打开后另存为 .xlsx。")
+                          % {"name": file_name})
+    elif file_name.lower().endswith((".csv", ".txt")):
+        sheets = [("CSV", _csv_rows(data))]
+    else:
+        raise FileRefused(_("只接受 .xlsx 或 .csv 文件，收到的是“%(name)s”。") % {"name": file_name})
+    tried = []
+    for name, rows in sheets:
+        table = _find_table(name, rows, columns)
+        if table is not None:
+            return table
+        tried.append(name)
+    raise FileRefused(
+        _("在工作表（%(sheets)s）的前 %(n)s 行中找不到表头：需要“单位代码”或“单位名称”列，"
+          "以及至少一个指标列，如“%(example)s”。请使用本平台下载的模板。")
+        % {"sheets": "、".join(tried), "n": HEADER_SEARCH_ROWS, "example": columns[0].header if columns else ""}
+    )
+
+
+def _xlsx_sheets(data: bytes):
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        unpacked = sum(info.file_size for info in archive.infolist())
+    except zipfile.BadZipFile as exc:
+        raise FileRefused(_("文件已损坏或不是有效的 Excel（.xlsx）文件。")) from exc
+    if unpacked > settings.IMPORT_MAX_UNPACKED_BYTES:
+        raise FileRefused(
+            _("文件解压后有 %(size)s 字节，超过上限 %(limit)s 字节（可能是压缩炸弹），已拒绝。")
+            % {"size": unpacked, "limit": settings.IMPORT_MAX_UNPACKED_BYTES}
+        )
+    try:
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+    except Exception as exc:  # openpyxl raises many kinds for a zip that is not a workbook
+        raise FileRefused(_("文件已损坏或不是有效的 Excel（.xlsx）文件。")) from exc
+    names = sorted(workbook.sheetnames, key=lambda name: name != TEMPLATE_SHEET)
+    return [(name, _worksheet_rows(workbook[name])) for name in names]
+
+
+@dataclass(frozen=True)
+class FormulaCell:
+    """A formula found while reading; refused only if it sits in a column the import reads."""
+
+    sheet: str
+    coordinate: str
+    formula: str
+
+
+def _worksheet_rows(worksheet):
+    for cells in worksheet.iter_rows():
+        yield [
+            FormulaCell(worksheet.title, cell.coordinate, str(cell.value)[:40])
+            if getattr(cell, "data_type", None) == "f" else cell.value
+            for cell in cells
+        ]
+
+
+def _csv_rows(data: bytes):
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in data[:4096]:
+        raise FileRefused(_("CSV 文件的编码无法识别（疑似 UTF-16）：请另存为“CSV UTF-8”或 GBK 编码。"))
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            text = data.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:
+        raise FileRefused(_("CSV 文件的编码无法识别：请另存为“CSV UTF-8”或 GBK 编码。"))
+    try:
+        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",\t;")
+    except csv.Error:
+        dialect = csv.excel
+    yield from csv.reader(io.StringIO(text), dialect)
+
+
+def _find_table(sheet: str, rows, columns: list[FigureColumn]) -> Table | None:
+    rows = iter(rows)
+    for number, values in enumerate(rows, start=1):
+        if number > HEADER_SEARCH_ROWS:
+            return None
+        try:
+            headers = {i: m for i, value in enumerate(values) if (m := match_header(value, columns)) is not None}
+        except UnknownUnitOfMeasure as exc:
+            raise FileRefused(str(exc)) from exc
+        roles = {match.role for match in headers.values()}
+        if "figure" in roles and roles & {"code", "name"}:
+            return Table(sheet, number, headers, _data_rows(rows, number, headers))
+    return None
+
+
+def _data_rows(rows, header_row: int, headers: dict[int, HeaderMatch]) -> list[SheetRow]:
+    limit = settings.IMPORT_MAX_ROWS
+    result = []
+    for number, values in enumerate(rows, start=header_row + 1):
+        cells = {i: values[i] for i in headers if i < len(values) and _present(values[i])}
+        if not cells:
+            continue
+        for value in cells.values():
+            if isinstance(value, FormulaCell):
+                raise FileRefused(
+                    _("工作表“%(sheet)s”的单元格 %(cell)s 是公式（%(formula)s），不能导入："
+                      "请复制后“选择性粘贴为数值”再导入。")
+                    % {"sheet": value.sheet, "cell": value.coordinate, "formula": value.formula}
+                )
+        if len(result) >= limit:
+            raise FileRefused(
+                _("文件超过 %(limit)s 行数据（单次导入上限），未写入任何数据：请按季度或单位拆分后分批导入。")
+                % {"limit": limit}
+            )
+        result.append(SheetRow(number, cells))
+    return result
+
+
+def _present(value) -> bool:
+    return isinstance(value, FormulaCell) or (value is not None and str(value).strip() != "")
