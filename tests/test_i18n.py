@@ -18,7 +18,7 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 CATALOG = Path(settings.BASE_DIR) / "locale" / "en" / "LC_MESSAGES"
-PLACEHOLDER = re.compile(r"%\(\w+\)[sd]|%[sd%]|\{\w+\}|<[^>]+>")
+PLACEHOLDER = re.compile(r"%\(\w+\)[-+ #0-9.]*[sdifr]|%[sd%]|\{\w+\}|<[^>]+>")
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
