@@ -6,6 +6,7 @@ import pytest
 from districts.choices import SubmissionAction
 from districts.models import Period, Submission, SubmissionEvent, Unit
 from enterprises.models import EnterpriseFigures
+from evaluation.models import Evaluation, Scheme, UnitResult
 from funds.models import EconomyFigures, Fund, FundAllocation, FundFlow
 from platforms.models import Platform, PlatformMilestone
 
@@ -31,3 +32,9 @@ def api_rows(chongqing, city_staff):
             )
             submission = Submission.objects.create(unit=unit, period=period)
             SubmissionEvent.objects.create(submission=submission, action=SubmissionAction.SUBMIT, actor=city_staff)
+    scheme = Scheme.objects.create(name="接口测试方案", year=2025, period=periods[1])
+    for version in (1, 2, 3):
+        evaluation = Evaluation.objects.create(scheme=scheme, version=version, state="published",
+                                               published_at=datetime.datetime.now(datetime.UTC))
+        UnitResult.objects.bulk_create(UnitResult(evaluation=evaluation, unit=unit, score=50.0 - n, rank=n + 1)
+                                       for n, unit in enumerate(Unit.objects.filter(code__in=UNIT_CODES)))
