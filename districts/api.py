@@ -1,14 +1,13 @@
 """Read endpoints of districts: units (by code, old codes too), groups, periods and submissions."""
 from django.db.models import Prefetch
 from django.http import Http404
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework.routers import SimpleRouter
 
 from districts.filtersets import PeriodFilterSet, SubmissionFilterSet, UnitFilterSet, UnitGroupFilterSet
 from districts.models import Period, Submission, SubmissionEvent, Unit, UnitGroup
 from districts.serializers import PeriodSerializer, SubmissionSerializer, UnitGroupSerializer, UnitSerializer
 from portal.api import PortalReadOnlyViewSet
-
-PERIOD_CODE = r"\d{4}[Qq][1-4]"
 
 
 def period_by_code(code: str) -> Period:
@@ -48,13 +47,18 @@ class PeriodViewSet(PortalReadOnlyViewSet):
     serializer_class = PeriodSerializer
     filterset_class = PeriodFilterSet
     lookup_field = "code"
-    lookup_value_regex = PERIOD_CODE
     indicator_data = True
 
     def get_object(self):
         return period_by_code(self.kwargs["code"])
 
 
+SUBMISSION_KEY = OpenApiParameter(
+    "key", str, OpenApiParameter.PATH, description="区县代码/季度，如 500112/2025Q4（旧代码可用）"
+)
+
+
+@extend_schema_view(retrieve=extend_schema(parameters=[SUBMISSION_KEY]))
 class SubmissionViewSet(PortalReadOnlyViewSet):
     """Each unit's quarter and its state; addressed as `/api/v1/submissions/500112/2025Q4/`."""
 
@@ -64,7 +68,7 @@ class SubmissionViewSet(PortalReadOnlyViewSet):
     serializer_class = SubmissionSerializer
     filterset_class = SubmissionFilterSet
     lookup_field = "key"
-    lookup_value_regex = rf"[^/]+/{PERIOD_CODE}"
+    lookup_value_regex = "[^/]+(?:/[^/]+)?"  # one segment too, so a malformed key is a JSON 404
     last_modified_field = "updated_at"
 
     def get_object(self):

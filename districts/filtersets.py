@@ -4,7 +4,6 @@ list shares: `unit` (codes, old codes accepted), `group` (with its subgroups), `
 """
 import django_filters
 from django import forms
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
 from districts.choices import PeriodStatus, SubmissionState, UnitKind
@@ -63,17 +62,17 @@ class GroupCodeField(forms.CharField):
         return group.descendant_ids()
 
 
-@extend_schema_field(OpenApiTypes.STR)
+@extend_schema_field({"type": "string", "example": "500112,500101"})
 class UnitCodesFilter(django_filters.Filter):
     field_class = UnitCodesField
 
 
-@extend_schema_field(OpenApiTypes.STR)
+@extend_schema_field({"type": "string", "example": "central"})
 class GroupFilter(django_filters.Filter):
     field_class = GroupCodeField
 
 
-@extend_schema_field(OpenApiTypes.STR)
+@extend_schema_field({"type": "string", "pattern": r"^\d{4}[Qq][1-4]$", "example": "2025Q4"})
 class PeriodFilter(django_filters.Filter):
     field_class = PeriodCodeField
 
@@ -106,18 +105,12 @@ QUARTER_ORDERING = (("period__ordinal", "period"), ("unit__order", "unit"), ("up
 class QuarterFilterSet(DistrictScopedFilterSet):
     """Adds the period range and `updated_after` to lists of quarterly rows."""
 
-    period_after = PeriodFilter(method="filter_period_after", label="起始季度（含），如 2024Q1")
-    period_before = PeriodFilter(method="filter_period_before", label="截止季度（含），如 2025Q4")
+    period_after = PeriodFilter(field_name="period__ordinal", lookup_expr="gte", label="起始季度（含），如 2024Q1")
+    period_before = PeriodFilter(field_name="period__ordinal", lookup_expr="lte", label="截止季度（含），如 2025Q4")
     updated_after = django_filters.IsoDateTimeFilter(
         field_name="updated_at", lookup_expr="gt",
         label="只返回此时间之后更新的记录（ISO 8601，如 2025-01-31T08:00:00+08:00）",
     )
-
-    def filter_period_after(self, queryset, name, ordinal):
-        return queryset.filter(**{f"{queryset.model.period_field}__ordinal__gte": ordinal})
-
-    def filter_period_before(self, queryset, name, ordinal):
-        return queryset.filter(**{f"{queryset.model.period_field}__ordinal__lte": ordinal})
 
 
 class UnitFilterSet(DistrictScopedFilterSet):

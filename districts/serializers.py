@@ -5,7 +5,7 @@ from districts.models import Period, Submission, SubmissionEvent, Unit, UnitGrou
 
 
 class UnitGroupSerializer(serializers.ModelSerializer):
-    parent = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    parent = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
 
     class Meta:
         model = UnitGroup
@@ -51,13 +51,13 @@ class UnitScopedSerializer(serializers.ModelSerializer):
 
 class QuarterRowSerializer(UnitScopedSerializer):
     period = PeriodCodeField()
-    updated_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    updated_by = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
 
     QUARTER_FIELDS = ["unit", "unit_name", "period", "version", "updated_at", "updated_by"]
 
 
 class SubmissionEventSerializer(serializers.ModelSerializer):
-    actor = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    actor = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
 
     class Meta:
         model = SubmissionEvent

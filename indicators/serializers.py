@@ -15,8 +15,8 @@ class TargetSerializer(serializers.ModelSerializer):
     plan = serializers.SlugRelatedField(slug_field="code", read_only=True)
     indicator = serializers.SlugRelatedField(slug_field="code", read_only=True)
     period = PeriodCodeField()
-    group = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    unit = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    group = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
+    unit = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
 
     class Meta:
         model = Target

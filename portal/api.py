@@ -38,6 +38,8 @@ class PortalReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
     renderer_classes = [JSONRenderer, BrowsableAPIRenderer, CsvRenderer, XlsxRenderer]
     filter_backends = [DjangoFilterBackend]
     pagination_class = PageNumberPagination
+    # Any path segment reaches the view, so a malformed code is a JSON 404 from the API, not an HTML one.
+    lookup_value_regex = "[^/]+"
     indicator_data = False
     last_modified_field: str | None = None
 
