@@ -295,7 +295,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name='task',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('status', 'done'), _negated=True), ('progress', 100), _connector='OR'), name='task_done_means_100', violation_error_message='状态为“已完成”时，完成进度应为 100%%'),
+            constraint=models.CheckConstraint(condition=models.Q(models.Q(('status', 'done'), _negated=True), ('progress', 100), _connector='OR'), name='task_done_means_100', violation_error_message='状态为“已完成”时，完成进度应为 100%'),
         ),
         migrations.AddConstraint(
             model_name='rounditem',
