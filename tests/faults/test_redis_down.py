@@ -1,0 +1,97 @@
+"""Redis killed for real (a private redis-server, never the shared one): entry, approval and API reads go on,
+the approval's dashboard recompute waits as a pending run, and /healthz/ says Redis is down."""
+import datetime
+import shutil
+import signal
+import socket
+import subprocess
+import time
+from contextlib import contextmanager
+
+import pytest
+import redis
+from django.utils import timezone
+
+from districts.choices import SubmissionState
+from districts.models import Period, Submission, Unit
+from districts.services import figures_save, period_open, submission_approve, submission_submit
+from enterprises.models import EnterpriseFigures
+from indicators.choices import RunStatus, RunTrigger
+from indicators.models import DashboardRun
+from portal.celery import app
+
+pytestmark = pytest.mark.faults
+
+
+@pytest.fixture
+def private_redis():
+    """A redis-server of this test's own on a free port, killed by the test."""
+    if not shutil.which("redis-server"):
+        pytest.skip("redis-server is not installed")
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = subprocess.Popen(["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "",
+                               "--appendonly", "no"], stdout=subprocess.DEVNULL)
+    url = f"redis://127.0.0.1:{port}/0"
+    deadline = time.monotonic() + 10
+    while True:
+        try:
+            redis.Redis.from_url(url).ping()
+            break
+        except redis.ConnectionError:
+            if time.monotonic() > deadline:
+                server.kill()
+                pytest.fail("the private redis-server did not start")
+            time.sleep(0.1)
+    yield server, url
+    if server.poll() is None:
+        server.kill()
+    server.wait()
+
+
+@contextmanager
+def broker(url):
+    """Celery publishes to `url`; its cached connection and producer pools are dropped on the way in and out."""
+    keys = ("task_always_eager", "broker_url", "task_publish_retry", "broker_connection_retry",
+            "broker_connection_timeout")
+    saved = {key: app.conf[key] for key in keys}
+    app.conf.update(task_always_eager=False, broker_url=url, task_publish_retry=False,
+                    broker_connection_retry=False, broker_connection_timeout=1)
+    app._pool = app.amqp._producer_pool = None
+    try:
+        yield
+    finally:
+        app.conf.update(saved)
+        app._pool = app.amqp._producer_pool = None
+
+
+def test_with_redis_killed_entry_approval_and_api_reads_go_on_and_healthz_says_so(
+    private_redis, settings, yubei_clerk, city_staff, client, api_client, api_key, django_capture_on_commit_callbacks
+):
+    server, url = private_redis
+    settings.REDIS_URL = url
+    period = Period.objects.get_by_code("2026Q3")
+    period_open(user=city_staff, period=period, deadline=timezone.localdate() + datetime.timedelta(days=30))
+    yubei = Unit.objects.get(code="500112")
+    before = client.get("/healthz/").json()["checks"]["redis"]
+
+    server.send_signal(signal.SIGKILL)
+    server.wait()
+
+    health = client.get("/healthz/")
+    with broker(url), django_capture_on_commit_callbacks(execute=True):
+        figures_save(user=yubei_clerk, unit=yubei, period=period, values={"enterprises.tech_smes": 321})
+        submission = submission_submit(user=yubei_clerk, submission=Submission.objects.get(unit=yubei, period=period))
+        submission_approve(user=city_staff, submission=submission)
+    api_client.credentials(HTTP_AUTHORIZATION=f"Api-Key {api_key('read')}")
+    listed = api_client.get("/api/v1/enterprise-figures/", {"unit": "500112"})
+
+    assert before == "ok"
+    assert health.status_code == 503 and health.json()["checks"]["redis"].startswith("error")
+    assert EnterpriseFigures.objects.get(unit=yubei, period=period).tech_smes == 321
+    assert Submission.objects.get(pk=submission.pk).state == SubmissionState.APPROVED
+    run = DashboardRun.objects.get(trigger=RunTrigger.APPROVAL, unit=yubei)
+    assert run.status == RunStatus.PENDING and "消息队列不可用" in run.error
+    assert listed.status_code == 200
+    assert [row["tech_smes"] for row in listed.json()["results"] if row["period"] == "2026Q3"] == [321]
