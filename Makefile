@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint bench clean
+.PHONY: run test lint messages bench clean
 .DEFAULT_GOAL := run
 
 $(STAMP): requirements.txt
@@ -25,6 +25,13 @@ test: $(STAMP)
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
+
+# Source strings are Chinese; this refreshes the English catalog and compiles it (needs gettext).
+# Commit both locale/en/LC_MESSAGES/django.po and django.mo.
+messages: $(STAMP)
+	DEBUG=1 $(PY) manage.py makemessages -l en --ignore=$(VENV) --ignore=staticfiles --ignore=static/vendor \
+		--ignore=test-artifacts --no-obsolete
+	DEBUG=1 $(PY) manage.py compilemessages --ignore=$(VENV)
 
 clean:
 	rm -rf $(VENV) staticfiles db.sqlite3 .pytest_cache

@@ -5,6 +5,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from districts.apikeys import api_key_create, api_key_revoke
 from districts.models import (
     ApiKey,
+    FigureNote,
     ImportJob,
     Membership,
     Period,
@@ -40,9 +41,12 @@ class UnitAdmin(RestrictedAdmin):
 
 @admin.register(Period)
 class PeriodAdmin(SimpleHistoryAdmin):
+    """Opening and closing go through the period list (/quarters/), which also creates each unit's draft."""
+
     list_display = ["code", "status", "deadline"]
     list_filter = ["status", "year"]
-    list_editable = ["status", "deadline"]
+    list_editable = ["deadline"]
+    readonly_fields = ["status"]
 
 
 class SubmissionEventInline(admin.TabularInline):
@@ -57,13 +61,31 @@ class SubmissionEventInline(admin.TabularInline):
 
 @admin.register(Submission)
 class SubmissionAdmin(RestrictedExportAdmin):
+    """Read-only here: every step (submit, approve, return, reopen, open or close a unit) is a service with an
+    event, reached from the quarter page."""
+
     resource_classes = [SubmissionResource]
     list_display = ["unit", "period", "state", "access", "submitted_at", "approved_at"]
     list_filter = ["state", "access", "period", "unit__group"]
     search_fields = ["unit__name", "unit__code"]
-    readonly_fields = ["state", "version", "submitted_at", "approved_at"]
+    readonly_fields = ["unit", "period", "state", "access", "version", "submitted_at", "approved_at"]
     inlines = [SubmissionEventInline]
     list_select_related = ["unit", "period"]
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(FigureNote)
+class FigureNoteAdmin(RestrictedAdmin):
+    list_display = ["submission", "figure", "kind", "author", "created_at", "answered_at"]
+    list_filter = ["kind", "submission__period"]
+    search_fields = ["submission__unit__name", "figure", "text", "answer"]
+    list_select_related = ["submission__unit", "submission__period", "author"]
+    readonly_fields = ["submission", "figure", "kind", "author", "created_at", "answered_by", "answered_at"]
+
+    def has_add_permission(self, request):
+        return False
 
 
 @admin.register(Membership)

@@ -5,7 +5,7 @@ from decimal import Decimal
 
 from districts.choices import NoteKind, SubmissionState
 from districts.figures import values_by_period
-from districts.models import Period, Submission
+from districts.models import Membership, Period, Submission
 from districts.registry import Section, Slot, sections
 from districts.validation import Problem
 
@@ -27,6 +27,14 @@ class FigureLine:
     @property
     def shown(self):
         return self.entered if self.entered is not None else self.value
+
+    @property
+    def shows_unit(self) -> bool:
+        return self.slot.figure.unit_label not in self.slot.label
+
+    @property
+    def has_error(self) -> bool:
+        return any(p.is_error for p in self.problems)
 
     @property
     def needs_explanation(self) -> bool:
@@ -145,5 +153,10 @@ def period_completeness(*, user, period) -> Completeness:
         if submission.submitted_at and submission.submitted_on_time is False:
             counter["late"] += 1
     missing = [s for s in rows if s.state in (SubmissionState.DRAFT, SubmissionState.RETURNED)]
+    contacts: dict[int, list] = {}
+    for membership in Membership.objects.filter(unit__in=[s.unit_id for s in missing]).select_related("user"):
+        contacts.setdefault(membership.unit_id, []).append(membership.user)
+    for submission in missing:
+        submission.contacts = contacts.get(submission.unit_id, [])
     return Completeness(period, rows, Counter(s.state for s in rows), list(by_group.items()), missing)
 

@@ -48,9 +48,7 @@ def quarter_list(request):
     if roles.is_municipal(request.user):
         periods = Period.objects.exclude(status="planned").order_by("-ordinal")[:RECENT_PERIODS]
         upcoming = Period.objects.filter(status="planned").order_by("ordinal")[:4]
-        return render(request, "districts/period_list.html", {
-            "periods": periods, "upcoming": upcoming, "deadline_form": DeadlineForm(),
-        })
+        return render(request, "districts/period_list.html", {"periods": periods, "upcoming": upcoming})
     submissions = Submission.objects.restrict(request.user, "view").select_related("unit", "period")
     return render(request, "districts/my_quarters.html", {"submissions": submissions[: RECENT_PERIODS * 2]})
 

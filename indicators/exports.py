@@ -9,19 +9,13 @@ import io
 from django.http import HttpResponse
 from openpyxl import Workbook
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def safe(value):
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
+from portal.cells import neutralise
 
 
 def table_cells(table):
     yield [str(heading) for _, heading in table.columns]
     for row in table.rows:
-        yield [safe(row.get(key)) for key, _ in table.columns]
+        yield [neutralise(row.get(key)) for key, _ in table.columns]
 
 
 def csv_response(table, filename: str) -> HttpResponse:
@@ -38,7 +32,7 @@ def xlsx_response(table, filename: str) -> HttpResponse:
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = "data"
-    sheet.append([safe(table.title)])
+    sheet.append([neutralise(table.title)])
     for cells in table_cells(table):
         sheet.append(cells)
     buffer = io.BytesIO()

@@ -30,6 +30,14 @@ def dashboard_run_create(*, trigger: str, unit: Unit | None = None, period: Peri
     return run
 
 
+def dashboard_run_claim(*, run_id: int) -> DashboardRun | None:
+    """Take a pending run for this worker; None if it is gone or another worker took it (a redelivery)."""
+    claimed = DashboardRun.objects.filter(pk=run_id, status=RunStatus.PENDING).update(
+        status=RunStatus.RUNNING, started_at=timezone.now()
+    )
+    return DashboardRun.objects.get(pk=run_id) if claimed else None
+
+
 def dashboards_compute(*, run: DashboardRun, progress=None) -> DashboardRun:
     """Compute the snapshot rows of every plan (or only `run.unit` and its aggregates) and store them.
 
@@ -123,6 +131,9 @@ def dashboards_request_recompute(*, unit: Unit, period: Period, trigger: str = R
     """
     from indicators.tasks import compute_dashboards
 
+    queued = DashboardRun.objects.filter(status=RunStatus.PENDING, unit=unit, started_at__isnull=True, error="")
+    if queued.exists():  # it has not started, so it will read this change too
+        return queued.first()
     run = dashboard_run_create(trigger=trigger, unit=unit, period=period)
 
     def enqueue():

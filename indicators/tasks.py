@@ -3,19 +3,18 @@ import logging
 
 from celery import shared_task
 
-from indicators.choices import RunStatus, RunTrigger
-from indicators.models import DashboardRun
-from indicators.services import dashboard_run_create, dashboards_compute
+from indicators.choices import RunTrigger
+from indicators.services import dashboard_run_claim, dashboard_run_create, dashboards_compute
 
 logger = logging.getLogger(__name__)
 
 
 @shared_task
 def compute_dashboards(run_id: int) -> int | None:
-    """Compute a recorded run; a run that is gone or already done is skipped, not retried."""
-    run = DashboardRun.objects.filter(pk=run_id, status=RunStatus.PENDING).first()
+    """Compute a recorded run; a run that is gone or already taken is skipped, not retried."""
+    run = dashboard_run_claim(run_id=run_id)
     if run is None:
-        logger.info("dashboard run %s is missing or not pending; skipped", run_id)
+        logger.info("dashboard run %s is missing or already taken; skipped", run_id)
         return None
     return dashboards_compute(run=run).rows
 

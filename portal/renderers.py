@@ -14,15 +14,9 @@ from django.core.serializers.json import DjangoJSONEncoder
 from openpyxl import Workbook
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-NUMBER = re.compile(r"-?\d+(\.\d+)?")
+from portal.cells import neutralise
+
 DECIMAL = re.compile(r"-?\d+\.\d+")
-
-
-def neutralise(value):
-    if isinstance(value, str) and value.startswith(FORMULA_START) and not NUMBER.fullmatch(value):
-        return "'" + value
-    return value
 
 
 def flatten(item: dict, prefix: str = "") -> dict:

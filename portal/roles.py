@@ -13,7 +13,7 @@ API_CONSUMER = "API调用方"
 ALL_ROLES = (DISTRICT_STAFF, MUNICIPAL_STAFF, MUNICIPAL_VIEWER, API_CONSUMER)
 MUNICIPAL_ROLES = (MUNICIPAL_STAFF, MUNICIPAL_VIEWER)
 
-DOMAIN_APPS = ("districts", "enterprises", "funds", "platforms", "indicators")
+DOMAIN_APPS = ("districts", "enterprises", "funds", "platforms", "indicators", "ledger", "evaluation")
 READ = ("view",)
 WRITE = ("view", "add", "change")
 ALL = ("view", "add", "change", "delete")
@@ -32,6 +32,12 @@ ROLE_PERMISSIONS = {
         "platforms": READ,
         "platforms.platformmilestone": WRITE,
         "indicators": READ,
+        "ledger": READ,
+        "ledger.task": WRITE,
+        "ledger.progressnote": WRITE,
+        "ledger.attachment": WRITE,
+        "ledger.rounditem": ("view", "change"),
+        "evaluation": READ,
     },
 }
 

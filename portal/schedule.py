@@ -20,6 +20,12 @@ BEAT_SCHEDULE = {
         "crontab": {"minute": "30", "hour": "2"},
         "expires": 6 * HOUR,
     },
+    # Mail each unit its overdue ledger tasks on weekday mornings, before the working day starts.
+    "催办逾期台账任务": {
+        "task": "ledger.tasks.remind_overdue_tasks",
+        "crontab": {"minute": "30", "hour": "8", "day_of_week": "1-5"},
+        "expires": 6 * HOUR,
+    },
 }
 
 

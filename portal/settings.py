@@ -44,6 +44,8 @@ INSTALLED_APPS = [
     "funds",
     "platforms",
     "indicators",
+    "ledger",
+    "evaluation",
 ]
 
 MIDDLEWARE = [

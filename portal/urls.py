@@ -14,4 +14,6 @@ urlpatterns = [
     path("platforms/", include("platforms.urls")),
     path("api/", include("portal.api_urls")),
     path("data/", include("districts.spreadsheets.urls")),
+    path("ledger/", include("ledger.urls")),
+    path("evaluation/", include("evaluation.urls")),
 ]

@@ -7,6 +7,7 @@ from django.utils import timezone
 from districts.choices import SubmissionAction, SubmissionState
 from districts.models import Period, Submission, SubmissionEvent, Unit
 from enterprises.models import EnterpriseFigures
+from evaluation.models import Evaluation, Scheme, UnitResult
 from funds.models import EconomyFigures, Fund, FundAllocation, FundFlow
 from indicators.choices import RunTrigger, Scope
 from indicators.models import Indicator, IndicatorValue, Plan
@@ -41,3 +42,9 @@ def api_rows(chongqing, city_staff):
             # Snapshot rows as the dashboard computation writes them (computing all plans here would be slow).
             IndicatorValue.objects.create(run=run, computed_at=timezone.now(), plan=plan, indicator=indicator,
                                           period=period, scope=Scope.UNIT, unit=unit, value=100 * n + step)
+    scheme = Scheme.objects.create(name="接口测试方案", year=2025, period=periods[1])
+    for version in (1, 2, 3):
+        evaluation = Evaluation.objects.create(scheme=scheme, version=version, state="published",
+                                               published_at=datetime.datetime.now(datetime.UTC))
+        UnitResult.objects.bulk_create(UnitResult(evaluation=evaluation, unit=unit, score=50.0 - n, rank=n + 1)
+                                       for n, unit in enumerate(Unit.objects.filter(code__in=UNIT_CODES)))

@@ -147,3 +147,10 @@ def test_pages_are_chinese_even_when_the_browser_prefers_english(client, city_vi
     response = client.get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
     assert 'lang="zh-hans"' in response.content.decode()
     assert response["Content-Language"] == "zh-hans"
+
+
+def test_a_missing_page_answers_404_in_chinese(client, city_viewer):
+    client.force_login(city_viewer)
+    response = client.get("/no-such-page/")
+    assert response.status_code == 404
+    assert "页面不存在" in response.content.decode()

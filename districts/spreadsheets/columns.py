@@ -2,12 +2,16 @@
 
 A header is matched after NFKC (so full-width brackets and digits count), without spaces or quotes,
 and with its trailing unit in brackets read apart: "全社会研发经费投入（元）" is the R&D figure in
-元, converted to 万元 on import.
+元, converted to 万元 on import. The template is written in the user's language, so a header is
+recognised in every language of the portal, whichever language the import runs in (a Celery worker
+runs in the default one).
 """
 import re
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.conf import settings
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from districts.registry import Slot, sections
@@ -17,6 +21,9 @@ CODE_HEADERS = {"单位代码", "代码", "区县代码", "行政区划代码"}
 NAME_HEADERS = {"单位名称", "名称", "区县", "区县名称", "单位"}
 PERIOD_HEADERS = {"季度", "填报期", "报告期"}
 SCALES = {"元": Decimal(1), "万元": Decimal(10000), "亿元": Decimal(100000000)}  # in 元
+
+# The template's own headers (districts/spreadsheets/template.py), recognised in every language too.
+TEMPLATE_HEADERS = {"code": "单位代码", "name": "单位名称", "period": "季度"}
 
 _TRAILING_MEASURE = re.compile(r"^(?P<base>.*)\((?P<measure>[^()]*)\)$")
 _QUOTES = re.compile(r"[\"'“”‘’「」]")
@@ -74,6 +81,15 @@ class UnknownUnitOfMeasure(ValueError):
     pass
 
 
+def in_every_language(text) -> list[str]:
+    """`text()` evaluated in each language of the portal, e.g. ["单位代码", "Unit code"] for _("单位代码")."""
+    results = []
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            results.append(text())
+    return results
+
+
 def match_header(header, columns: list[FigureColumn]) -> HeaderMatch | None:
     text = clean_text(header)
     if text in CODE_HEADERS:
@@ -82,11 +98,16 @@ def match_header(header, columns: list[FigureColumn]) -> HeaderMatch | None:
         return HeaderMatch("name")
     if text in PERIOD_HEADERS:
         return HeaderMatch("period")
+    for role, source in TEMPLATE_HEADERS.items():
+        names = in_every_language(lambda source=source: clean_text(_(source)).casefold())
+        if text.casefold() in names:
+            return HeaderMatch(role)
     for column in columns:
         own = column.figure.unit_label
         measures = set(SCALES) | {own}
         base, unit = _split_measure(header, measures)
-        if base != _split_measure(column.label, measures)[0]:
+        labels = in_every_language(lambda column=column, measures=measures: _split_measure(column.label, measures)[0])
+        if base not in labels:
             continue
         if unit in ("", own):
             return HeaderMatch("figure", column)

@@ -54,6 +54,7 @@ def import_job(request, pk):
         "can_confirm": job.status == ImportStatus.READY and job.created_by_id == request.user.pk,
         "errors": [p for p in job.preview.get("problems", []) if p["level"] == "error"],
         "warnings": [p for p in job.preview.get("problems", []) if p["level"] == "warning"],
+        "quarters": sorted({(c["period"], c["unit_code"], c["unit"]) for c in job.preview.get("changes", [])}),
     })
 
 

@@ -66,6 +66,7 @@ def import_job_create(*, user, file_name: str, content: bytes, period: Period) -
         table = read_table(content, file_name, figure_columns())
         job.rows = len(table.rows)
     except FileRefused as refused:
+        job.content = b""  # a refused file (a zip bomb, say) is not worth keeping; the reason is
         job.status = ImportStatus.REJECTED
         job.error_summary = str(refused)
         job.preview = {"changes": [], "problems": [{"row": None, "column": None, "level": ERROR,
@@ -219,6 +220,8 @@ def _save_quarters(job: ImportJob, quarters: list[Quarter], outcome: Outcome) ->
     user = job.created_by
     for done, quarter in enumerate(quarters, start=1):
         unit, period = quarter.unit, quarter.period
+        if not quarter.values:
+            continue  # a row naming a unit but giving no figure (an unfilled template row) asks for nothing
         if not quarter_editable(user=user, unit=unit, period=period):
             outcome.problem(quarter.row, None, _(
                 "不能导入%(unit)s %(period)s的数据：您只能填报本单位、处于开放填报中的季度"

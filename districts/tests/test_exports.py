@@ -33,12 +33,12 @@ def csv_rows(response):
     return list(csv.reader(io.StringIO(text[1:])))
 
 
-@pytest.mark.parametrize("value", ["=1+1", "+86 138", "-2", "@SUM(A1)", "\tx", "\rx"])
+@pytest.mark.parametrize("value", ["=1+1", "+86 138", "-2+3", "-A1", "@SUM(A1)", "\tx", "\rx"])
 def test_every_cell_that_a_spreadsheet_would_run_is_quoted(value):
     assert neutralise(value) == "'" + value
 
 
-@pytest.mark.parametrize("value", ["渝北区", "1,200", -2, 3.5, None, ""])
+@pytest.mark.parametrize("value", ["渝北区", "1,200", -2, "-2", "-12.50", 3.5, None, ""])
 def test_plain_text_and_numbers_are_left_alone(value):
     assert neutralise(value) == value
 
@@ -100,3 +100,13 @@ def test_the_admin_export_of_a_clerk_holds_their_units_rows_only(figures_of_two_
     response = client.post(url, data)
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
     assert [row[0] for row in xlsx_rows(response)[1:]] == ["500112"]
+
+
+def test_the_completeness_page_links_the_quarters_exports(city_staff, quarter, client_for):
+    page = client_for(city_staff).get(reverse("districts:completeness", args=[quarter.code])).content.decode()
+    assert reverse("spreadsheets:export", args=["submissions", "xlsx"]) + f"?period={quarter.code}" in page
+
+
+def test_the_platform_list_links_its_exports(yubei_clerk, client_for):
+    page = client_for(yubei_clerk).get(reverse("platforms:list")).content.decode()
+    assert reverse("spreadsheets:export", args=["platforms", "xlsx"]) in page

@@ -1,7 +1,10 @@
 """Importing quarterly figures from Excel and CSV: preview, all-or-nothing confirm, access, hostile files."""
+import io
+import zipfile
 from decimal import Decimal
 
 import pytest
+from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
@@ -20,6 +23,14 @@ RD = "economy.rd_spending"
 
 def header(*keys):
     return ["单位代码", "单位名称", *(header_of(key) for key in keys)]
+
+
+def zip_bomb() -> bytes:
+    """A few kilobytes that unpack to more than the limit."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/worksheets/sheet1.xml", b"0" * (settings.IMPORT_MAX_UNPACKED_BYTES + 1))
+    return buffer.getvalue()
 
 
 def upload(client, data, name, period):
@@ -177,6 +188,9 @@ def test_a_warning_is_shown_but_does_not_block_the_import(yubei_client, quarter,
         ("wrong.xlsx", lambda: xlsx_bytes([["姓名", "电话"], ["张三", "1"]], sheet="Sheet1"), "找不到表头"),
         ("utf16.csv", lambda: ",".join(header(TECH)).encode("utf-16"), "编码"),
         ("notes.pdf", lambda: b"%PDF-1.4", "只接受 .xlsx 或 .csv"),
+        ("old.xls", lambda: b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 512, "另存为” .xlsx"),
+        ("bomb.xlsx", lambda: zip_bomb(), "压缩炸弹"),
+        ("big.csv", lambda: b"1," * (settings.IMPORT_MAX_BYTES // 2 + 1), "超过上限"),
     ],
 )
 def test_a_hostile_or_unreadable_file_is_refused_and_nothing_is_written(yubei_client, quarter, name, data, message):
@@ -186,6 +200,7 @@ def test_a_hostile_or_unreadable_file_is_refused_and_nothing_is_written(yubei_cl
     assert job.status == ImportStatus.REJECTED
     assert message in job.error_summary
     assert message in yubei_client.get(reverse("spreadsheets:job", args=[job.pk])).content.decode()
+    assert bytes(job.content) == b""
     assert figures_snapshot() == before
 
 
@@ -215,3 +230,11 @@ def test_another_clerk_cannot_see_or_confirm_a_job(yubei_client, quarter, wanzho
     job.refresh_from_db()
     assert job.status == ImportStatus.READY
     assert not EnterpriseFigures.objects.exists()
+
+
+def test_a_row_that_names_a_unit_but_gives_no_figure_is_ignored(yubei_client, quarter, yubei):
+    rows = [header(TECH), ["500112", "渝北区", "10"], ["500101", "万州区", ""]]
+    upload(yubei_client, csv_bytes(rows), "blank-row.csv", quarter)
+    job = last_job()
+    assert job.status == ImportStatus.READY, job.preview["problems"]
+    assert [change["unit_code"] for change in job.preview["changes"]] == ["500112"]

@@ -1,4 +1,4 @@
-"""A district clerk's import in a real browser: template, fill in Excel, upload, preview, confirm."""
+"""A district clerk's import in a real browser: template, fill in Excel, upload, preview, confirm, quarter page."""
 
 import pytest
 from openpyxl import load_workbook
@@ -39,6 +39,11 @@ def test_a_clerk_downloads_the_template_fills_it_uploads_previews_and_confirms(
         page.click("#confirm-import")
         page.wait_for_selector("#job-status")
         status = page.inner_text("#job-status")
+        page.click("#quarter-links a")
+        page.wait_for_selector("#quarter-form")
+        on_quarter_page = page.input_value(f'[name="{TECH}"]')
+        page.screenshot(path=str(ARTIFACTS / "import-then-quarter-page.png"), full_page=True)
     assert "渝北区" in preview and "1234" in preview
     assert "已导入" in status
+    assert on_quarter_page == "1234"
     assert quarter_values(unit=yubei, period=quarter)[TECH] == 1234

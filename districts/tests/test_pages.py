@@ -128,7 +128,7 @@ def test_a_locked_quarter_shows_disabled_inputs(client_for, yubei_clerk, yubei, 
 
 
 def test_completeness_counts_units_by_state_and_lists_who_has_not_submitted(
-    client_for, city_viewer, yubei_clerk, yubei, yubei_submission
+    client_for, city_viewer, yubei_clerk, wanzhou_clerk, yubei, yubei_submission
 ):
     figures_save(user=yubei_clerk, unit=yubei, period=yubei_submission.period, values={"enterprises.tech_smes": 1})
     submission_submit(user=yubei_clerk, submission=yubei_submission, explanations={})
@@ -137,6 +137,7 @@ def test_completeness_counts_units_by_state_and_lists_who_has_not_submitted(
     assert f"未提交 {total - 1} / {total}" in html
     missing = html[html.index('id="missing"'):html.index("全部单位</h2>")]
     assert "万州区" in missing and "渝北区" not in missing
+    assert wanzhou_clerk.username in missing  # whom to remind
     assert "按时" in html
 
 

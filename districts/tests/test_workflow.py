@@ -200,3 +200,25 @@ def test_city_staff_open_and_close_one_unit_regardless_of_the_period(
     with pytest.raises(AccessDenied):
         submission_set_access(user=yubei_clerk, submission=yubei_submission, access=EntryAccess.OPEN)
     assert reload(yubei_submission).access == EntryAccess.CLOSED
+
+
+def test_only_city_staff_raise_a_query_and_only_the_unit_answers_it(
+    city_staff, yubei_clerk, wanzhou_clerk, city_viewer, yubei_submission
+):
+    from districts.models import FigureNote
+    from districts.services import figure_query_answer, figure_query_raise
+
+    for outsider in (yubei_clerk, city_viewer):
+        with pytest.raises(AccessDenied):
+            figure_query_raise(user=outsider, submission=yubei_submission, figure="enterprises.high_tech", text="?")
+    assert not FigureNote.objects.exists()
+    with pytest.raises(TransitionRefused, match="enterprises.nothing"):
+        figure_query_raise(user=city_staff, submission=yubei_submission, figure="enterprises.nothing", text="?")
+    query = figure_query_raise(user=city_staff, submission=yubei_submission, figure="enterprises.high_tech",
+                               text="请核对高企名单")
+    for outsider in (wanzhou_clerk, city_viewer):
+        with pytest.raises(AccessDenied):
+            figure_query_answer(user=outsider, note=query, answer="x")
+    assert FigureNote.objects.get(pk=query.pk).answered_at is None
+    figure_query_answer(user=yubei_clerk, note=query, answer="已核对")
+    assert FigureNote.objects.get(pk=query.pk).answer == "已核对"

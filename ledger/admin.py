@@ -1,0 +1,44 @@
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from ledger.models import Attachment, LeaderAssignment, ProgressNote, Round, RoundItem, Task
+from portal.admin import RestrictedAdmin
+
+
+class ProgressNoteInline(admin.TabularInline):
+    model = ProgressNote
+    extra = 0
+
+
+class AttachmentInline(admin.TabularInline):
+    model = Attachment
+    extra = 0
+
+
+@admin.register(Task)
+class TaskAdmin(RestrictedAdmin):
+    list_display = ["title", "unit", "kind", "article", "office", "due", "status", "progress"]
+    list_filter = ["kind", "status", "unit__group", "article"]
+    search_fields = ["title", "office", "owner", "unit__name"]
+    list_select_related = ["unit", "article"]
+    date_hierarchy = "due"
+    inlines = [ProgressNoteInline, AttachmentInline]
+
+
+@admin.register(LeaderAssignment)
+class LeaderAssignmentAdmin(SimpleHistoryAdmin):
+    list_display = ["leader", "note"]
+    filter_horizontal = ["units"]
+
+
+class RoundItemInline(admin.TabularInline):
+    model = RoundItem
+    extra = 0
+    raw_id_fields = ["task"]
+    readonly_fields = ["answered_by", "answered_at"]
+
+
+@admin.register(Round)
+class RoundAdmin(SimpleHistoryAdmin):
+    list_display = ["title", "due", "created_by", "created_at"]
+    inlines = [RoundItemInline]
