@@ -1,12 +1,13 @@
 """Read endpoints of districts: units (by code, old codes too), groups, periods and submissions."""
 from django.db.models import Prefetch
 from django.http import Http404
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
 
-from districts.api_writes import REFUSALS, refusal
+from districts.api_writes import QUARTER_KEY as SUBMISSION_KEY
+from districts.api_writes import QUARTER_KEY_REGEX, REFUSALS, refusal
 from districts.api_writes import router as figures_router
 from districts.filtersets import PeriodFilterSet, SubmissionFilterSet, UnitFilterSet, UnitGroupFilterSet
 from districts.models import Period, Submission, SubmissionEvent, Unit, UnitGroup
@@ -66,11 +67,6 @@ class PeriodViewSet(PortalReadOnlyViewSet):
         return period_by_code(self.kwargs["code"])
 
 
-SUBMISSION_KEY = OpenApiParameter(
-    "key", str, OpenApiParameter.PATH, description="区县代码/季度，如 500112/2025Q4（旧代码可用）"
-)
-
-
 @extend_schema_view(retrieve=extend_schema(parameters=[SUBMISSION_KEY]))
 class SubmissionViewSet(PortalReadOnlyViewSet):
     """Each unit's quarter and its state; addressed as `/api/v1/submissions/500112/2025Q4/`."""
@@ -81,7 +77,7 @@ class SubmissionViewSet(PortalReadOnlyViewSet):
     serializer_class = SubmissionSerializer
     filterset_class = SubmissionFilterSet
     lookup_field = "key"
-    lookup_value_regex = "[^/]+(?:/[^/]+)?"  # one segment too, so a malformed key is a JSON 404
+    lookup_value_regex = QUARTER_KEY_REGEX
     last_modified_field = "updated_at"
 
     def get_object(self):

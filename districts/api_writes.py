@@ -18,6 +18,7 @@ from districts.figures import quarter_values
 from districts.models import Period, Submission, Unit
 from districts.registry import sections
 from districts.serializers import (
+    BulkRejectedSerializer,
     BulkRequestSerializer,
     BulkResultSerializer,
     FiguresSaveResultSerializer,
@@ -28,6 +29,9 @@ from districts.services import ExplanationsMissing, figures_save, quarter_editab
 from portal.api_errors import ApiError
 from portal.parsers import CsvParser
 
+# "500112/2025Q4". One segment alone also reaches the view, so a malformed key is a JSON 404; the second
+# segment must look like a quarter, so "…/submit/" and the other actions are not taken for a key.
+QUARTER_KEY_REGEX = r"[^/]+(?:/\d{4}[Qq][1-4])?"
 QUARTER_KEY = OpenApiParameter(
     "key", str, OpenApiParameter.PATH, description="区县代码/季度，如 500112/2025Q4（旧代码可用）"
 )
@@ -80,7 +84,7 @@ class QuarterFiguresViewSet(viewsets.ViewSet):
     """A unit's quarter as value keys (`enterprises.tech_smes`…): read it, write part of it, or write many."""
 
     lookup_field = "key"
-    lookup_value_regex = "[^/]+(?:/[^/]+)?"
+    lookup_value_regex = QUARTER_KEY_REGEX
     parser_classes = [JSONParser, CsvParser]
     throttle_classes = [ApiKeyRateThrottle]
 
@@ -114,7 +118,7 @@ class QuarterFiguresViewSet(viewsets.ViewSet):
 
     @extend_schema(
         request={"application/json": BulkRequestSerializer, "text/csv": BulkRequestSerializer},
-        responses={200: BulkResultSerializer, 400: BulkResultSerializer},
+        responses={200: BulkResultSerializer, 400: BulkRejectedSerializer},
         parameters=[
             OpenApiParameter("dry_run", bool, description="只校验不写入：回答真正写入时的新增、更新、不变与冲突"),
             OpenApiParameter("period", str, description="各行未写季度时使用的季度，如 2025Q4"),

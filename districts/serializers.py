@@ -2,6 +2,7 @@
 from rest_framework import serializers
 
 from districts.models import Period, Submission, SubmissionEvent, Unit, UnitGroup
+from portal.api_errors import ErrorSerializer
 
 
 class UnitGroupSerializer(serializers.ModelSerializer):
@@ -30,7 +31,7 @@ class PeriodSerializer(serializers.ModelSerializer):
 
 
 class UnitCodeField(serializers.SlugRelatedField):
-    """A unit written as its code (old codes accepted on input)."""
+    """A unit written as its code."""
 
     def __init__(self, **kwargs):
         kwargs.setdefault("read_only", True)
@@ -138,6 +139,18 @@ class BulkResultSerializer(serializers.Serializer):
     unchanged = serializers.IntegerField()
     conflicts = ConflictSerializer(many=True)
     warnings = ConflictSerializer(many=True)
+
+
+class BulkRejectedSerializer(ErrorSerializer):
+    """A refused bulk write: the error shape, and for conflicts the summary and every conflict too."""
+
+    dry_run = serializers.BooleanField(required=False)
+    written = serializers.BooleanField(required=False)
+    created = serializers.IntegerField(required=False)
+    updated = serializers.IntegerField(required=False)
+    unchanged = serializers.IntegerField(required=False)
+    conflicts = ConflictSerializer(many=True, required=False)
+    warnings = ConflictSerializer(many=True, required=False)
 
 
 class SubmitSerializer(serializers.Serializer):
