@@ -3,6 +3,8 @@ import json
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from hypothesis import HealthCheck, given, settings
 from openapi_spec_validator import validate
 from schemathesis.checks import positive_data_acceptance
@@ -10,6 +12,17 @@ from schemathesis.checks import positive_data_acceptance
 from portal.wsgi import application
 
 EXAMPLES_PER_OPERATION = 8
+
+
+@pytest.fixture
+def in_process_wsgi():
+    """Like Django's test client: in-process requests do not close the test's database connection
+    (on PostgreSQL that would end the test's transaction)."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
 
 
 @pytest.fixture
@@ -40,7 +53,7 @@ def test_the_docs_page_loads_its_scripts_from_our_own_static_files(client, chong
     assert "cdn." not in page and "jsdelivr" not in page
 
 
-def test_schemathesis_finds_no_server_error_and_no_response_outside_the_schema(api_key, api_rows):
+def test_schemathesis_finds_no_server_error_and_no_response_outside_the_schema(api_key, api_rows, in_process_wsgi):
     schema = schemathesis.openapi.from_wsgi("/api/schema/?format=json", application)
     headers = {"Authorization": f"Api-Key {api_key('read')}"}
     for result in schema.get_all_operations():
@@ -56,7 +69,9 @@ def test_schemathesis_finds_no_server_error_and_no_response_outside_the_schema(a
         check()
 
 
-def test_schemathesis_finds_no_server_error_on_the_write_paths_with_a_write_key(api_key, api_rows, city_staff):
+def test_schemathesis_finds_no_server_error_on_the_write_paths_with_a_write_key(
+    api_key, api_rows, city_staff, in_process_wsgi
+):
     from districts.models import Period
     from districts.services import period_open
 
