@@ -138,7 +138,7 @@ def plan_rows(plan, *, run, only_unit: Unit | None = None, progress=lambda: None
                 reporting = dict.fromkeys(series, 1)
                 covered = [place.unit.pk]
             else:
-                totals = measures.scope_values(indicator, frame.fetch, place.units, plan.baseline)
+                totals = measures.scope_values(indicator, frame.fetch, place.units, plan.baseline, place.expected)
                 # A total is only a total once every unit has its quarter approved; until then it stays empty.
                 series = {p: float(v) for p, (v, n) in totals.items() if v is not None and n >= place.expected[p]}
                 reporting = {p: n for p, (_, n) in totals.items()}

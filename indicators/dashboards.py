@@ -4,6 +4,7 @@ Every chart is built from a `Table`, and the same table is what its .xlsx/CSV do
 download always matches the chart it sits under.
 """
 from dataclasses import dataclass, field
+from urllib.parse import urlencode
 
 from django.db.models import Case, Count, F, When
 from django.http import Http404
@@ -55,7 +56,7 @@ class Selection:
     def query(self, **changes) -> str:
         params = {"plan": self.plan.code, "period": self.period.code if self.period else "",
                   "indicator": self.indicator.code} | changes
-        return "&".join(f"{key}={value}" for key, value in params.items() if value)
+        return urlencode({key: value for key, value in params.items() if value})
 
 
 def plan_indicators(plan) -> list[Indicator]:
@@ -191,3 +192,26 @@ def to_chart(table: Table, *keys: str) -> dict:
     """A table as chart series: {"period": [...], "value": [...], ...} for the keys asked."""
     return {key: [row.get(key) for row in table.rows] for key in keys}
 
+
+
+@dataclass
+class PlanOutcome:
+    """How the city targets of a plan's passed target quarter came out, for a line beside another plan."""
+
+    plan: Plan
+    period: Period
+    met: int
+    total: int
+
+
+def other_outcomes(values, sel: Selection) -> list[PlanOutcome]:
+    result = []
+    for plan in sel.plans:
+        if plan == sel.plan:
+            continue
+        for milestone in passed_milestones(plan, sel.period):
+            rows = values.filter(plan=plan, scope=Scope.CITY, period=milestone, target_period=milestone)
+            total = rows.count()
+            if total:
+                result.append(PlanOutcome(plan, milestone, rows.filter(status=Status.ACHIEVED).count(), total))
+    return result

@@ -55,8 +55,10 @@ def unit_values(indicator, periods, baseline: Period) -> dict[tuple[int, int], D
     return counts
 
 
-def scope_values(indicator, periods, units, baseline: Period) -> dict[int, tuple[Decimal | None, int]]:
-    """The indicator for the units of `units` taken together (city or group), per period."""
+def scope_values(indicator, periods, units, baseline: Period, expected: dict[int, int]
+                 ) -> dict[int, tuple[Decimal | None, int]]:
+    """The indicator for the units of `units` taken together (city or group), per period, with the number
+    of units reporting (for platform counts, which need no report: every unit `expected` then)."""
     counted = units.filter(counts_toward_city_total=True)
     if indicator.method in (Method.STOCK_SUM, Method.FLOW_SUM, Method.GROWTH_RATE):
         rows, figure = figure_rows(indicator.figure, periods)
@@ -71,7 +73,7 @@ def scope_values(indicator, periods, units, baseline: Period) -> dict[int, tuple
             value = reached.values("unit_id").distinct().count()
         else:
             value = reached.count()
-        result[period.pk] = (Decimal(value), counted.filter(joined_by(period)).count())
+        result[period.pk] = (Decimal(value), expected[period.pk])
     return result
 
 

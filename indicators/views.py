@@ -61,7 +61,7 @@ def overview(request):
             "group_chart": to_chart(dashboards.Table("", [], [r for r in groups.rows if r["scope"] == Scope.GROUP]),
                                     "name", "value", "progress"),
             "zones": [row for row in units.rows if not row["counted"]],
-            "milestones_passed": dashboards.passed_milestones(sel.plan, sel.period),
+            "other_outcomes": dashboards.other_outcomes(values, sel),
         }
     return render(request, "indicators/overview.html", context)
 

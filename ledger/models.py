@@ -62,7 +62,7 @@ class Task(models.Model):
                                    violation_error_message=_("完成时限不能早于开始日期")),
             models.CheckConstraint(condition=~Q(status=TaskStatus.DONE) | Q(progress=100),
                                    name="task_done_means_100",
-                                   violation_error_message=_("状态为“已完成”时，完成进度应为 100%")),
+                                   violation_error_message=_("状态为“已完成”时，完成进度应为 100%%")),
         ]
         indexes = [
             # the overdue reminders and the leader page: open tasks by due date

@@ -53,10 +53,10 @@ def task_form(request, pk=None):
         raise PermissionDenied
     form = TaskForm(request.POST or None, instance=task, user=request.user)
     if request.method == "POST" and form.is_valid():
-        data = {name: form.cleaned_data[name] for name in form.fields}
+        data = {"unit": form.instance.unit} | {name: form.cleaned_data[name] for name in form.fields}
         try:
             if task is None:
-                task = services.task_create(actor=request.user, unit=form.instance.unit, **data)
+                task = services.task_create(actor=request.user, **data)
             else:
                 task = services.task_update(task=task, actor=request.user, **data)
         except ValidationError as exc:
@@ -175,9 +175,13 @@ def round_answer(request, pk):
     item = get_object_or_404(RoundItem.objects.restrict(request.user, "change"), pk=pk)
     form = RoundAnswerForm(request.POST, instance=item, prefix=str(item.pk))
     if form.is_valid():
-        services.round_answer(item=item, answer=form.cleaned_data["answer"],
-                              progress=form.cleaned_data["progress"], actor=request.user)
-        messages.success(request, _("已反馈：%s") % item.task.title)
+        try:
+            services.round_answer(item=item, answer=form.cleaned_data["answer"],
+                                  progress=form.cleaned_data["progress"], actor=request.user)
+        except ValidationError as exc:
+            messages.error(request, "；".join(exc.messages))
+        else:
+            messages.success(request, _("已反馈：%s") % item.task.title)
     else:
         messages.error(request, "；".join(e for errors in form.errors.values() for e in errors))
     return redirect("ledger:round", pk=item.round_id)

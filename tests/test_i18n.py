@@ -18,7 +18,7 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 CATALOG = Path(settings.BASE_DIR) / "locale" / "en" / "LC_MESSAGES"
-PLACEHOLDER = re.compile(r"%\(\w+\)[sd]|%[sd%]|\{\w+\}|<[^>]+>")
+PLACEHOLDER = re.compile(r"%\(\w+\)[-+ #0-9.]*[sdifr]|%[sd%]|\{\w+\}|<[^>]+>")
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
@@ -167,3 +167,10 @@ def test_an_english_template_imports_back_in_either_language(client, yubei_clerk
     assert job.status == ImportStatus.READY, job.preview
     client.post(reverse("spreadsheets:confirm", args=[job.pk]))
     assert quarter_values(unit=Unit.objects.get(code="500112"), period=period)["enterprises.tech_smes"] == 456
+
+
+def test_the_not_found_page_is_english_for_who_chose_english(english, city_viewer):
+    english.force_login(city_viewer)
+    response = english.get("/no-such-page/")
+    assert response.status_code == 404
+    assert "Page not found" in response.content.decode()

@@ -108,3 +108,23 @@ def test_map_features_join_units_through_old_codes_and_leave_zones_beside(chongq
 @pytest.mark.parametrize("path", ["/dashboards/data/nothing.csv", "/dashboards/data/units.pdf"])
 def test_an_unknown_download_is_not_found(reported, city_viewer, client_for, path):
     assert client_for(city_viewer).get(path).status_code == 404
+
+
+def test_a_district_clerk_reads_only_the_aggregates_and_their_own_unit_of_the_snapshot(reported, yubei_clerk):
+    visible = IndicatorValue.objects.restrict(yubei_clerk, "view")
+
+    assert set(visible.filter(scope=Scope.UNIT).values_list("unit__code", flat=True)) == {"500112"}
+    assert visible.filter(scope=Scope.CITY).count() == IndicatorValue.objects.filter(scope=Scope.CITY).count()
+    assert not IndicatorValue.objects.restrict(yubei_clerk, "change").exists()
+
+
+def test_nobody_edits_the_snapshot_in_the_admin_and_runs_are_listed(reported, city_staff, client_for):
+    client = client_for(city_staff)
+    row = city_row()
+
+    assert client.get("/admin/indicators/dashboardrun/").status_code == 200
+    assert client.get("/admin/indicators/indicatorvalue/").status_code == 200
+    response = client.post(f"/admin/indicators/indicatorvalue/{row.pk}/delete/", {"post": "yes"})
+
+    assert response.status_code == 403
+    assert IndicatorValue.objects.filter(pk=row.pk).exists()

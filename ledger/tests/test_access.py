@@ -86,3 +86,20 @@ def test_district_staff_have_no_rights_on_rounds_or_assignments(chongqing):
     clerk_perms = set(Group.objects.get(name=roles.DISTRICT_STAFF).permissions.values_list("codename", flat=True))
     assert {"add_task", "change_task", "change_rounditem"} <= clerk_perms
     assert not {"add_round", "change_leaderassignment", "delete_task"} & clerk_perms
+
+
+def test_municipal_staff_create_a_task_for_the_unit_they_choose(client_for, city_staff, wanzhou_task):
+    data = edit_data(wanzhou_task, title="市局代录任务") | {"unit": wanzhou_task.unit_id}
+    response = client_for(city_staff).post("/ledger/new/", data)
+    assert response.status_code == 302
+    assert Task.objects.get(title="市局代录任务").unit == wanzhou_task.unit
+
+
+def test_a_form_error_names_the_field_and_what_is_accepted(client_for, yubei_clerk, yubei_task):
+    response = client_for(yubei_clerk).post(f"/ledger/{yubei_task.pk}/edit/",
+                                            edit_data(yubei_task, due="2025-01-01", progress=100))
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "完成时限不能早于开始日期" in page
+    yubei_task.refresh_from_db()
+    assert yubei_task.progress == 90

@@ -123,3 +123,15 @@ def test_overdue_and_at_risk_are_told_apart(chongqing):
     assert overdue.is_overdue(TODAY) and not overdue.is_at_risk(TODAY)
     assert behind.is_at_risk(TODAY) and not behind.is_overdue(TODAY)
     assert not on_track.is_at_risk(TODAY)
+
+
+def test_an_answer_that_breaks_a_task_rule_is_refused_whole(client_for, city_staff, yubei_clerk, chongqing):
+    done = make_task("500112", "已完成的任务", status="done", progress=100)
+    item = round_start(title="调度", due=TODAY, tasks=[done], actor=city_staff).items.get()
+    response = client_for(yubei_clerk).post(f"/ledger/rounds/items/{item.pk}/answer/",
+                                            {f"{item.pk}-answer": "进度回调", f"{item.pk}-progress": 80},
+                                            follow=True)
+    assert "状态为“已完成”时，完成进度应为 100%" in response.content.decode()
+    item.refresh_from_db()
+    done.refresh_from_db()
+    assert not item.answered and done.progress == 100
