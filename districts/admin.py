@@ -117,12 +117,17 @@ class ApiKeyAdmin(SimpleHistoryAdmin):
         audit = ["prefix", "created_by", "created", "last_used", "revoked_at"]
         return audit if obj is None else ["scope", "unit", *audit]
 
-    def _municipal_staff(self, request) -> bool:
+    def has_module_permission(self, request):
         return roles.is_municipal_staff(request.user)
 
-    has_module_permission = has_view_permission = has_change_permission = has_add_permission = (
-        lambda self, request, obj=None: self._municipal_staff(request)
-    )
+    def has_view_permission(self, request, obj=None):
+        return roles.is_municipal_staff(request.user)
+
+    def has_add_permission(self, request):
+        return roles.is_municipal_staff(request.user)
+
+    def has_change_permission(self, request, obj=None):
+        return roles.is_municipal_staff(request.user)
 
     def has_delete_permission(self, request, obj=None):
         return False  # revoke instead: the row stays as the record of who had access

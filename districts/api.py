@@ -1,12 +1,26 @@
 """Read endpoints of districts: units (by code, old codes too), groups, periods and submissions."""
 from django.db.models import Prefetch
 from django.http import Http404
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework.decorators import action
+from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
 
+from districts.api_writes import QUARTER_KEY as SUBMISSION_KEY
+from districts.api_writes import QUARTER_KEY_REGEX, REFUSALS, refusal
+from districts.api_writes import router as figures_router
 from districts.filtersets import PeriodFilterSet, SubmissionFilterSet, UnitFilterSet, UnitGroupFilterSet
 from districts.models import Period, Submission, SubmissionEvent, Unit, UnitGroup
-from districts.serializers import PeriodSerializer, SubmissionSerializer, UnitGroupSerializer, UnitSerializer
+from districts.serializers import (
+    PeriodSerializer,
+    ReopenSerializer,
+    ReturnSerializer,
+    SubmissionSerializer,
+    SubmitSerializer,
+    UnitGroupSerializer,
+    UnitSerializer,
+)
+from districts.services import submission_approve, submission_reopen, submission_return, submission_submit
 from portal.api import PortalReadOnlyViewSet
 
 
@@ -53,11 +67,6 @@ class PeriodViewSet(PortalReadOnlyViewSet):
         return period_by_code(self.kwargs["code"])
 
 
-SUBMISSION_KEY = OpenApiParameter(
-    "key", str, OpenApiParameter.PATH, description="区县代码/季度，如 500112/2025Q4（旧代码可用）"
-)
-
-
 @extend_schema_view(retrieve=extend_schema(parameters=[SUBMISSION_KEY]))
 class SubmissionViewSet(PortalReadOnlyViewSet):
     """Each unit's quarter and its state; addressed as `/api/v1/submissions/500112/2025Q4/`."""
@@ -68,7 +77,7 @@ class SubmissionViewSet(PortalReadOnlyViewSet):
     serializer_class = SubmissionSerializer
     filterset_class = SubmissionFilterSet
     lookup_field = "key"
-    lookup_value_regex = "[^/]+(?:/[^/]+)?"  # one segment too, so a malformed key is a JSON 404
+    lookup_value_regex = QUARTER_KEY_REGEX
     last_modified_field = "updated_at"
 
     def get_object(self):
@@ -83,9 +92,46 @@ class SubmissionViewSet(PortalReadOnlyViewSet):
         self.check_object_permissions(self.request, submission)
         return submission
 
+    def _transition(self, service, serializer_class=None, **arguments):
+        submission = self.get_object()
+        if serializer_class is not None:
+            data = serializer_class(data=self.request.data)
+            data.is_valid(raise_exception=True)
+            arguments |= data.validated_data
+        try:
+            service(user=self.request.user, submission=submission, **arguments)
+        except REFUSALS as exc:
+            raise refusal(exc) from exc
+        return Response(self.get_serializer(self.get_object()).data)
+
+    @extend_schema(parameters=[SUBMISSION_KEY], request=SubmitSerializer, responses=SubmissionSerializer)
+    @action(detail=True, methods=["post"])
+    def submit(self, request, key=None):
+        """District staff submit their quarter; each warning needs an explanation."""
+        return self._transition(submission_submit, SubmitSerializer)
+
+    @extend_schema(parameters=[SUBMISSION_KEY], request=None, responses=SubmissionSerializer)
+    @action(detail=True, methods=["post"])
+    def approve(self, request, key=None):
+        """Municipal staff approve a submitted quarter; its figures are then locked."""
+        return self._transition(submission_approve)
+
+    @extend_schema(parameters=[SUBMISSION_KEY], request=ReturnSerializer, responses=SubmissionSerializer)
+    @action(detail=True, methods=["post"], url_path="return")
+    def return_(self, request, key=None):
+        """Municipal staff send a submitted quarter back with a comment saying what to fix."""
+        return self._transition(submission_return, ReturnSerializer)
+
+    @extend_schema(parameters=[SUBMISSION_KEY], request=ReopenSerializer, responses=SubmissionSerializer)
+    @action(detail=True, methods=["post"])
+    def reopen(self, request, key=None):
+        """Municipal staff reopen an approved quarter for the unit to correct, with the reason."""
+        return self._transition(submission_reopen, ReopenSerializer)
+
 
 router = SimpleRouter()
 router.register("units", UnitViewSet)
 router.register("groups", UnitGroupViewSet)
 router.register("periods", PeriodViewSet)
 router.register("submissions", SubmissionViewSet)
+router.registry.extend(figures_router.registry)

@@ -2,6 +2,7 @@
 from rest_framework import serializers
 
 from districts.models import Period, Submission, SubmissionEvent, Unit, UnitGroup
+from portal.api_errors import ErrorSerializer
 
 
 class UnitGroupSerializer(serializers.ModelSerializer):
@@ -30,7 +31,7 @@ class PeriodSerializer(serializers.ModelSerializer):
 
 
 class UnitCodeField(serializers.SlugRelatedField):
-    """A unit written as its code (old codes accepted on input)."""
+    """A unit written as its code."""
 
     def __init__(self, **kwargs):
         kwargs.setdefault("read_only", True)
@@ -72,3 +73,94 @@ class SubmissionSerializer(UnitScopedSerializer):
         model = Submission
         fields = ["unit", "unit_name", "period", "state", "access", "version", "submitted_at", "approved_at",
                   "updated_at", "events"]
+
+
+class QuarterFiguresSerializer(serializers.Serializer):
+    unit = serializers.CharField()
+    unit_name = serializers.CharField()
+    period = serializers.CharField()
+    state = serializers.CharField(allow_null=True)
+    version = serializers.IntegerField(allow_null=True)
+    editable = serializers.BooleanField(help_text="当前用户能否修改")
+    values = serializers.DictField(
+        child=serializers.DecimalField(max_digits=16, decimal_places=2, allow_null=True),
+        help_text="指标键 -> 数值，如 {\"enterprises.tech_smes\": \"1234.00\"}",
+    )
+
+
+class FiguresWriteSerializer(serializers.Serializer):
+    values = serializers.DictField(
+        child=serializers.CharField(allow_null=True, allow_blank=True),
+        help_text="指标键 -> 数值（数字或数字文本；空值清除）",
+    )
+    notes = serializers.DictField(child=serializers.CharField(allow_blank=True), required=False,
+                                  help_text="指标键 -> 备注")
+    expected_version = serializers.IntegerField(required=False, min_value=1,
+                                                help_text="读取时的版本号；已被他人修改则拒绝（409）")
+
+
+class ProblemSerializer(serializers.Serializer):
+    figure = serializers.CharField()
+    code = serializers.CharField()
+    message = serializers.CharField()
+
+
+class FiguresSaveResultSerializer(serializers.Serializer):
+    version = serializers.IntegerField()
+    created = serializers.IntegerField()
+    updated = serializers.IntegerField()
+    unchanged = serializers.IntegerField()
+    changes = serializers.DictField(child=serializers.CharField(), help_text="指标键 -> created/updated/unchanged")
+    warnings = ProblemSerializer(many=True, help_text="提交前需填写情况说明的预警")
+
+
+class BulkRequestSerializer(serializers.Serializer):
+    period = serializers.CharField(required=False, help_text="各行未写季度时使用的季度，如 2025Q4")
+    dry_run = serializers.BooleanField(default=False)
+    rows = serializers.ListField(
+        child=serializers.DictField(child=serializers.CharField(allow_null=True, allow_blank=True)),
+        min_length=1, max_length=5000,
+        help_text="每行：unit（区县代码）、可选 period 与 version，其余为指标键 -> 数值",
+    )
+
+
+class ConflictSerializer(serializers.Serializer):
+    row = serializers.IntegerField(help_text="行号（从 0 起）")
+    field = serializers.CharField()
+    code = serializers.CharField()
+    message = serializers.CharField()
+
+
+class BulkResultSerializer(serializers.Serializer):
+    dry_run = serializers.BooleanField()
+    written = serializers.BooleanField()
+    created = serializers.IntegerField()
+    updated = serializers.IntegerField()
+    unchanged = serializers.IntegerField()
+    conflicts = ConflictSerializer(many=True)
+    warnings = ConflictSerializer(many=True)
+
+
+class BulkRejectedSerializer(ErrorSerializer):
+    """A refused bulk write: the error shape, and for conflicts the summary and every conflict too."""
+
+    dry_run = serializers.BooleanField(required=False)
+    written = serializers.BooleanField(required=False)
+    created = serializers.IntegerField(required=False)
+    updated = serializers.IntegerField(required=False)
+    unchanged = serializers.IntegerField(required=False)
+    conflicts = ConflictSerializer(many=True, required=False)
+    warnings = ConflictSerializer(many=True, required=False)
+
+
+class SubmitSerializer(serializers.Serializer):
+    explanations = serializers.DictField(child=serializers.CharField(allow_blank=True), required=False,
+                                         help_text="预警的指标键 -> 情况说明")
+
+
+class ReturnSerializer(serializers.Serializer):
+    comment = serializers.CharField(help_text="退回原因：需要修改的内容")
+
+
+class ReopenSerializer(serializers.Serializer):
+    reason = serializers.CharField(help_text="重新开放的原因")

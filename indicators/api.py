@@ -1,9 +1,9 @@
 from django.db.models import Prefetch
 from rest_framework.routers import SimpleRouter
 
-from indicators.filtersets import IndicatorFilterSet, PlanFilterSet, TargetFilterSet
-from indicators.models import Indicator, Plan, Target
-from indicators.serializers import IndicatorSerializer, PlanSerializer, TargetSerializer
+from indicators.filtersets import IndicatorFilterSet, IndicatorValueFilterSet, PlanFilterSet, TargetFilterSet
+from indicators.models import Indicator, IndicatorValue, Plan, Target
+from indicators.serializers import IndicatorSerializer, IndicatorValueSerializer, PlanSerializer, TargetSerializer
 from portal.api import PortalReadOnlyViewSet
 
 TARGETS = Target.objects.select_related("plan", "indicator", "period", "group", "unit")
@@ -34,7 +34,20 @@ class TargetViewSet(PortalReadOnlyViewSet):
     indicator_data = True
 
 
+class IndicatorValueViewSet(PortalReadOnlyViewSet):
+    """The dashboard snapshots, cheap to poll: a conditional GET with the last ETag answers 304."""
+
+    queryset = IndicatorValue.objects.select_related(
+        "plan", "indicator", "period", "group", "unit", "baseline_period", "target_period"
+    )
+    serializer_class = IndicatorValueSerializer
+    filterset_class = IndicatorValueFilterSet
+    indicator_data = True
+    last_modified_field = "computed_at"
+
+
 router = SimpleRouter()
 router.register("indicators", IndicatorViewSet)
 router.register("plans", PlanViewSet)
 router.register("targets", TargetViewSet)
+router.register("indicator-values", IndicatorValueViewSet)

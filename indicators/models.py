@@ -175,7 +175,7 @@ class IndicatorValueQuerySet(RestrictedQuerySet):
         """District staff see the city and group rows, and their own unit's rows; municipal users all."""
         if not (user.is_authenticated and user.is_active):
             return self.none()
-        if user.is_superuser or roles.is_municipal(user):
+        if user.is_superuser or roles.is_municipal(user) or roles.has_role(user, roles.API_CONSUMER):
             return super().restrict(user, action)
         unit_id = unit_id_of(user)
         if unit_id is None or not user.has_perm(f"indicators.{action}_indicatorvalue"):

@@ -1,7 +1,7 @@
 from rest_framework import serializers
 
 from districts.serializers import PeriodCodeField
-from indicators.models import Indicator, Plan, Target
+from indicators.models import Indicator, IndicatorValue, Plan, Target
 
 
 class IndicatorSerializer(serializers.ModelSerializer):
@@ -35,3 +35,26 @@ class PlanSerializer(serializers.ModelSerializer):
     def get_indicators(self, plan) -> list[str]:
         """Codes of the indicators the plan sets targets for, from the prefetched targets."""
         return list(dict.fromkeys(target.indicator.code for target in plan.targets.all()))
+
+
+class IndicatorValueSerializer(serializers.ModelSerializer):
+    plan = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    indicator = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    indicator_name = serializers.CharField(source="indicator.name", read_only=True)
+    unit_label = serializers.CharField(source="indicator.unit_label", read_only=True)
+    period = PeriodCodeField()
+    group = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
+    unit = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
+    unit_name = serializers.CharField(source="unit.name", read_only=True, allow_null=True, default=None)
+    baseline_period = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
+    target_period = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
+
+    class Meta:
+        model = IndicatorValue
+        fields = [
+            "plan", "indicator", "indicator_name", "unit_label", "period", "scope", "group", "unit", "unit_name",
+            "value", "units_reporting", "units_expected", "baseline_period", "baseline_value", "target_period",
+            "target_value", "progress", "expected_progress", "expected_value", "pace_ratio", "gap",
+            "projected_linear", "projected_compound", "status", "yoy_growth", "avg_annual_growth", "rank_all",
+            "rank_in_group", "computed_at", "data_updated_at",
+        ]

@@ -19,8 +19,9 @@ from portal.renderers import CsvRenderer, XlsxRenderer
 
 
 def restrict_for(queryset, user):
-    """Rows of district-scoped models through restrict(); shared reference tables (units' groups,
-    periods, indicators, plans) are readable by whoever passed ApiAccess, which is checked before."""
+    """Rows of district-scoped models through restrict(); shared reference tables (groups, periods,
+    indicators, plans) are readable by whoever passed ApiAccess. An anonymous caller only gets this far
+    for the indicator endpoints with PUBLIC_INDICATORS on (ApiAccess decides first): public, unrestricted."""
     if isinstance(queryset, RestrictedQuerySet) and user.is_authenticated:
         return queryset.restrict(user, "view")
     return queryset

@@ -22,7 +22,8 @@ class PortalAutoSchema(AutoSchema):
 
     def _get_response_bodies(self, direction="response"):
         responses = super()._get_response_bodies(direction)
-        for code in ERROR_STATUSES:
+        statuses = ERROR_STATUSES if self.method == "GET" else (*ERROR_STATUSES, 409)
+        for code in statuses:
             responses.setdefault(
                 str(code), self._get_response_for_code(ErrorSerializer, str(code), ["application/json"], direction)
             )

@@ -2,12 +2,16 @@
 import datetime
 
 import pytest
+from django.utils import timezone
 
-from districts.choices import SubmissionAction
+from districts.choices import SubmissionAction, SubmissionState
 from districts.models import Period, Submission, SubmissionEvent, Unit
 from enterprises.models import EnterpriseFigures
 from evaluation.models import Evaluation, Scheme, UnitResult
 from funds.models import EconomyFigures, Fund, FundAllocation, FundFlow
+from indicators.choices import RunTrigger, Scope
+from indicators.models import Indicator, IndicatorValue, Plan
+from indicators.services import dashboard_run_create
 from platforms.models import Platform, PlatformMilestone
 
 UNIT_CODES = ("500112", "500101", "500103", "500113", "500102", "500114")
@@ -15,9 +19,12 @@ UNIT_CODES = ("500112", "500101", "500103", "500113", "500102", "500114")
 
 @pytest.fixture
 def api_rows(chongqing, city_staff):
-    """Six units × two quarters of every kind of row, so a page of 2 and a page of 20 differ."""
+    """Six units × two quarters of every kind of row (approved) and indicator values, so a page of 2 and
+    a page of 20 differ."""
     periods = [Period.objects.get_by_code(code) for code in ("2025Q3", "2025Q4")]
     fund = Fund.objects.get(code="district-st-guidance-fund")
+    run = dashboard_run_create(trigger=RunTrigger.MANUAL)
+    plan, indicator = Plan.objects.get(code="guidance-2022"), Indicator.objects.get(code="tech_smes")
     for n, unit in enumerate(Unit.objects.filter(code__in=UNIT_CODES)):
         FundAllocation.objects.create(fund=fund, unit=unit, year=2025, allocated=1000 + n)
         platform = Platform.objects.filter(unit=unit).first() or Platform.objects.create(
@@ -30,8 +37,11 @@ def api_rows(chongqing, city_staff):
             PlatformMilestone.objects.create(
                 platform=platform, period=period, date=period.end_date - datetime.timedelta(days=5), title="进展"
             )
-            submission = Submission.objects.create(unit=unit, period=period)
+            submission = Submission.objects.create(unit=unit, period=period, state=SubmissionState.APPROVED)
             SubmissionEvent.objects.create(submission=submission, action=SubmissionAction.SUBMIT, actor=city_staff)
+            # Snapshot rows as the dashboard computation writes them (computing all plans here would be slow).
+            IndicatorValue.objects.create(run=run, computed_at=timezone.now(), plan=plan, indicator=indicator,
+                                          period=period, scope=Scope.UNIT, unit=unit, value=100 * n + step)
     scheme = Scheme.objects.create(name="接口测试方案", year=2025, period=periods[1])
     for version in (1, 2, 3):
         evaluation = Evaluation.objects.create(scheme=scheme, version=version, state="published",

@@ -69,3 +69,26 @@ def test_schemathesis_finds_no_server_error_and_no_response_outside_the_schema(
             case.call_and_validate(headers=headers, excluded_checks=[positive_data_acceptance])
 
         check()
+
+
+def test_schemathesis_finds_no_server_error_on_the_write_paths_with_a_write_key(
+    connection_kept_across_requests, api_key, api_rows, city_staff
+):
+    from districts.models import Period
+    from districts.services import period_open
+
+    period_open(user=city_staff, period=Period.objects.get_by_code("2026Q3"), deadline=None)
+    schema = schemathesis.openapi.from_wsgi("/api/schema/?format=json", application)
+    headers = {"Authorization": f"Api-Key {api_key('write', '500112')}"}
+    for result in schema.get_all_operations():
+        operation = result.ok()
+        if operation.method.upper() == "GET":
+            continue
+
+        @given(case=operation.as_strategy())
+        @settings(max_examples=EXAMPLES_PER_OPERATION, deadline=None, database=None,
+                  suppress_health_check=list(HealthCheck))
+        def check(case):
+            case.call_and_validate(headers=headers, excluded_checks=[positive_data_acceptance])
+
+        check()

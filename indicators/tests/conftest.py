@@ -104,3 +104,24 @@ def reported(chongqing):
             Submission.objects.create(unit=unit, period=period, state=SubmissionState.APPROVED)
     World.compute()
     return figures
+
+
+@pytest.fixture
+def reported_world(world):
+    """The small world reports tech SMEs for 2024Q4 and 2025Q4 against a 2025Q4 city target, computed."""
+    for unit, base in ((world.a, 100), (world.b, 200), (world.c, 300), (world.zone, 50)):
+        world.report(unit, "2024Q4", smes=base)
+        world.report(unit, "2025Q4", smes=base + 20)
+    world.target(world.smes, "2025Q4", 700)
+    world.compute()
+    return world
+
+
+@pytest.fixture
+def city_staff_of_world(world):
+    """City staff for tests on the small world (without the Chongqing reference data)."""
+    from conftest import make_user
+    from portal import roles
+
+    roles.sync_role_groups()
+    return make_user("city_staff", roles.MUNICIPAL_STAFF, is_staff=True)

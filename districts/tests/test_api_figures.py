@@ -1,0 +1,117 @@
+"""Writing figures through the API: a unit's quarter, the bulk write (JSON and CSV, dry run), the workflow."""
+import pytest
+
+from districts.models import Submission
+from enterprises.models import EnterpriseFigures
+
+ROWS = [
+    {"unit": "500112", "enterprises.tech_smes": "1200", "enterprises.high_tech": "150"},
+    {"unit": "500101", "enterprises.tech_smes": "300"},
+]
+
+
+def stored():
+    return sorted(EnterpriseFigures.objects.values_list("unit__code", "period__year", "tech_smes", "high_tech"))
+
+
+@pytest.fixture
+def staff_api(city_staff, quarter, api_client):
+    api_client.force_login(city_staff)
+    return api_client
+
+
+@pytest.fixture
+def clerk_api(yubei_clerk, quarter, api_client):
+    api_client.force_login(yubei_clerk)
+    return api_client
+
+
+def value_count(rows) -> int:
+    return sum(len(row) - 1 for row in rows)
+
+
+def test_a_dry_run_answers_what_would_be_written_and_writes_nothing(staff_api):
+    response = staff_api.post("/api/v1/figures/bulk/", {"period": "2026Q3", "rows": ROWS, "dry_run": True},
+                              format="json")
+    assert response.status_code == 200, response.json()
+    body = response.json()
+    assert (body["dry_run"], body["written"], body["conflicts"]) == (True, False, [])
+    # every value of a new quarter is created; the enterprise section has four figures, the rest unchanged
+    assert body["created"] == value_count(ROWS)
+    assert stored() == []
+
+
+def test_a_bulk_write_creates_then_a_second_identical_one_changes_nothing(staff_api):
+    first = staff_api.post("/api/v1/figures/bulk/", {"period": "2026Q3", "rows": ROWS}, format="json").json()
+    assert (first["written"], first["created"], first["updated"]) == (True, value_count(ROWS), 0)
+    assert stored() == [("500101", 2026, 300, None), ("500112", 2026, 1200, 150)]
+    again = staff_api.post("/api/v1/figures/bulk/", {"period": "2026Q3", "rows": ROWS}, format="json").json()
+    assert (again["created"], again["updated"], again["unchanged"]) == (0, 0, value_count(ROWS))
+
+
+def test_one_bad_row_refuses_the_whole_batch_naming_row_field_and_code(staff_api):
+    rows = [*ROWS, {"unit": "500999", "enterprises.tech_smes": "1"},
+            {"unit": "500103", "enterprises.tech_smes": "-5", "enterprises.high_tech": "很多"}]
+    response = staff_api.post("/api/v1/figures/bulk/", {"period": "2026Q3", "rows": rows}, format="json")
+    assert response.status_code == 400
+    body = response.json()
+    conflicts = {(c["row"], c["field"], c["code"]) for c in body["conflicts"]}
+    assert (2, "unit", "unknown_unit") in conflicts
+    assert (3, "enterprises.high_tech", "invalid") in conflicts
+    assert body["written"] is False and body["code"] == "figures_rejected"
+    assert "rows[2].unit" in body["errors"]
+    assert stored() == []
+
+
+def test_a_bulk_write_takes_csv_saved_by_wps_in_gbk(staff_api):
+    text = "unit,period,enterprises.tech_smes\n500234,2026Q3,88\n"  # 开县's old code finds 开州区
+    response = staff_api.generic("POST", "/api/v1/figures/bulk/", text.encode("gbk"), content_type="text/csv")
+    assert response.status_code == 200, response.json()
+    assert stored() == [("500154", 2026, 88, None)]
+
+
+def test_a_clerk_cannot_write_another_units_row_in_a_bulk_and_nothing_is_written(clerk_api):
+    response = clerk_api.post("/api/v1/figures/bulk/", {"period": "2026Q3", "rows": ROWS}, format="json")
+    assert response.status_code == 400
+    assert [(c["row"], c["field"]) for c in response.json()["conflicts"]] == [(1, "unit")]
+    assert stored() == []
+
+
+def test_a_clerk_reads_and_writes_their_quarter_and_a_stale_version_is_refused(clerk_api, yubei_submission):
+    quarter = clerk_api.get("/api/v1/figures/500112/2026Q3/").json()
+    assert quarter["editable"] is True and quarter["values"]["enterprises.tech_smes"] is None
+    saved = clerk_api.patch("/api/v1/figures/500112/2026Q3/", {
+        "values": {"enterprises.tech_smes": 1200}, "expected_version": quarter["version"],
+    }, format="json").json()
+    assert saved["created"] == 1 and saved["version"] == quarter["version"] + 1
+    stale = clerk_api.patch("/api/v1/figures/500112/2026Q3/", {
+        "values": {"enterprises.tech_smes": 1300}, "expected_version": quarter["version"],
+    }, format="json")
+    assert stale.status_code == 409 and stale.json()["code"] == "version_conflict"
+    assert EnterpriseFigures.objects.get().tech_smes == 1200
+
+
+def test_invalid_figures_are_refused_with_an_error_per_figure(clerk_api):
+    response = clerk_api.patch("/api/v1/figures/500112/2026Q3/", {
+        "values": {"enterprises.specialised_smes": 5, "enterprises.little_giants": 9},
+    }, format="json")
+    assert response.status_code == 400
+    assert response.json()["code"] == "figures_rejected"
+    assert response.json()["errors"]
+    assert stored() == []
+
+
+def test_a_quarter_goes_submitted_returned_with_a_comment_then_resubmitted(clerk_api, city_staff, yubei_submission):
+    clerk_api.patch("/api/v1/figures/500112/2026Q3/", {"values": {"enterprises.tech_smes": 1200}}, format="json")
+    submitted = clerk_api.post("/api/v1/submissions/500112/2026Q3/submit/", {}, format="json")
+    assert submitted.status_code == 200 and submitted.json()["state"] == "submitted"
+    clerk_api.force_login(city_staff)
+    no_comment = clerk_api.post("/api/v1/submissions/500112/2026Q3/return/", {}, format="json")
+    assert no_comment.status_code == 400 and "comment" in no_comment.json()["errors"]
+    returned = clerk_api.post("/api/v1/submissions/500112/2026Q3/return/", {"comment": "请核对高企数"}, format="json")
+    assert returned.json()["state"] == "returned"
+    assert returned.json()["events"][-1] | {"at": None} == {
+        "action": "return", "actor": "city_staff", "at": None, "comment": "请核对高企数"}
+    approve_now = clerk_api.post("/api/v1/submissions/500112/2026Q3/approve/", format="json")
+    assert approve_now.status_code == 409 and approve_now.json()["code"] == "transition_refused"
+    assert Submission.objects.get(pk=yubei_submission.pk).state == "returned"

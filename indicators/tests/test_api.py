@@ -1,0 +1,106 @@
+"""Indicator values (the dashboard snapshots) through the API: filters, who sees what, and cheap polling."""
+import pytest
+from django.utils.http import http_date
+
+from conftest import make_user
+from districts.apikeys import api_key_create
+from districts.models import UnitCodeAlias
+from enterprises.models import EnterpriseFigures
+from indicators.models import IndicatorValue
+from portal import roles
+
+URL = "/api/v1/indicator-values/"
+
+
+@pytest.fixture
+def reader(api_client, city_staff_of_world, reported_world):
+    _, full_key = api_key_create(name="统计局", scope="indicators", created_by=city_staff_of_world)
+    api_client.credentials(HTTP_AUTHORIZATION=f"Api-Key {full_key}")
+    return api_client
+
+
+def results(client, **params):
+    response = client.get(URL, {"page_size": 1000, **params})
+    assert response.status_code == 200, response.json()
+    return response.json()["results"]
+
+
+def test_a_units_value_is_what_it_reported(reader, reported_world):
+    rows = results(reader, unit="900001", indicator="t_smes", period_after="2025Q4", period_before="2025Q4")
+    expected = EnterpriseFigures.objects.get(unit=reported_world.a, period__year=2025, period__quarter=4).tech_smes
+    assert len(rows) == 1 and rows[0]["unit"] == "900001"
+    assert float(rows[0]["value"]) == expected
+
+
+def test_the_group_filter_gives_the_group_row_and_its_units_rows(reader):
+    rows = results(reader, group="north", indicator="t_smes", period_after="2025Q4", period_before="2025Q4")
+    assert sorted((row["scope"], row["group"] or row["unit"]) for row in rows) == [
+        ("group", "north"), ("unit", "900001"), ("unit", "900002")]
+
+
+@pytest.mark.parametrize("params, field, accepted", [
+    ({"scope": "city"}, "scope", {"city"}),
+    ({"period_after": "2025Q4", "period_before": "2025Q4"}, "period", {"2025Q4"}),
+    ({"period_before": "2024Q4", "period_after": "2024Q4"}, "period", {"2024Q4"}),
+    ({"indicator": "t_smes"}, "indicator", {"t_smes"}),
+    ({"plan": "t-plan"}, "plan", {"t-plan"}),
+    ({"unit": "900099"}, "unit", {"900003"}),  # an old code of 丙县
+])
+def test_each_filter_narrows_the_rows(reader, reported_world, params, field, accepted):
+    UnitCodeAlias.objects.create(unit=reported_world.c, code="900099")
+    rows = results(reader, **params)
+    assert rows and {row[field] for row in rows} == accepted
+
+
+def test_the_status_filter_and_ordering_by_rank(reader):
+    status = IndicatorValue.objects.exclude(rank_all=None).values_list("status", flat=True).first()
+    rows = results(reader, status=status, scope="unit", ordering="rank")
+    assert rows and {row["status"] for row in rows} == {status}
+
+
+def test_updated_after_returns_only_what_was_computed_since(reader):
+    last = IndicatorValue.objects.order_by("-computed_at").values_list("computed_at", flat=True).first()
+    assert results(reader, updated_after=last.isoformat()) == []
+    assert results(reader, updated_after="2000-01-01T00:00:00+08:00")
+
+
+@pytest.mark.parametrize("params, field", [
+    ({"period_after": "2025Q5"}, "period_after"),
+    ({"unit": "500999"}, "unit"),
+    ({"group": "nowhere"}, "group"),
+    ({"updated_after": "yesterday"}, "updated_after"),
+    ({"scope": "planet"}, "scope"),
+])
+def test_a_malformed_filter_is_a_400_naming_the_field(reader, params, field):
+    response = reader.get(URL, params)
+    assert response.status_code == 400
+    assert field in response.json()["errors"]
+
+
+def test_a_district_clerk_sees_the_city_the_groups_and_only_their_own_unit(
+    client_for, city_staff_of_world, reported_world
+):
+    clerk = make_user("clerk_a", roles.DISTRICT_STAFF, "900001")
+    rows = client_for(clerk).get(URL, {"page_size": 1000, "period_after": "2025Q4"}).json()["results"]
+    assert {row["unit"] for row in rows if row["unit"]} == {"900001"}
+    assert {"city", "group"} <= {row["scope"] for row in rows}
+
+
+def test_a_conditional_get_answers_304_until_the_dashboards_change(reader, reported_world):
+    first = reader.get(URL, {"group": "north"})
+    assert first.status_code == 200 and first["ETag"] and first["Last-Modified"]
+    again = reader.get(URL, {"group": "north"}, HTTP_IF_NONE_MATCH=first["ETag"])
+    assert again.status_code == 304 and again.content == b""
+    since = reader.get(URL, {"group": "north"}, HTTP_IF_MODIFIED_SINCE=first["Last-Modified"])
+    assert since.status_code == 304
+    other_filter = reader.get(URL, {"group": "south"}, HTTP_IF_NONE_MATCH=first["ETag"])
+    assert other_filter.status_code == 200
+    reported_world.report(reported_world.a, "2025Q4", smes=999)
+    reported_world.compute()
+    changed = reader.get(URL, {"group": "north"}, HTTP_IF_NONE_MATCH=first["ETag"])
+    assert changed.status_code == 200 and changed["ETag"] != first["ETag"]
+
+
+def test_an_old_if_modified_since_gets_the_rows(reader):
+    response = reader.get(URL, HTTP_IF_MODIFIED_SINCE=http_date(0))
+    assert response.status_code == 200 and response.json()["count"] == IndicatorValue.objects.count()

@@ -1,0 +1,30 @@
+"""CSV request bodies: a header row of field names, then one row per record -> {"rows": [{...}, ...]}."""
+import csv
+import io
+
+from rest_framework.exceptions import ParseError
+from rest_framework.parsers import BaseParser
+
+MAX_ROWS = 5000
+
+
+class CsvParser(BaseParser):
+    media_type = "text/csv"
+
+    def parse(self, stream, media_type=None, parser_context=None):
+        raw = stream.read()
+        for encoding in ("utf-8-sig", "gb18030"):  # Excel/WPS on Chinese Windows save CSV as GBK
+            try:
+                text = raw.decode(encoding)
+                break
+            except UnicodeDecodeError:
+                continue
+        else:
+            raise ParseError("CSV 文件编码无法识别；请另存为 UTF-8 或 GBK 编码的 CSV")
+        reader = csv.DictReader(io.StringIO(text))
+        rows = []
+        for row in reader:
+            if len(rows) >= MAX_ROWS:
+                raise ParseError(f"CSV 行数超过上限 {MAX_ROWS}；请分批提交")
+            rows.append({(key or "").strip(): (value or "").strip() for key, value in row.items() if key})
+        return {"rows": rows}
