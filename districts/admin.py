@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from districts.apikeys import api_key_create, api_key_revoke
+from districts.choices import IMPORT_RUNNING
 from districts.models import (
     ApiKey,
     FigureNote,
@@ -17,6 +18,7 @@ from districts.models import (
     UnitGroup,
 )
 from districts.resources import SubmissionResource
+from districts.spreadsheets.importer import progress_of
 from portal import roles
 from portal.admin import RestrictedAdmin, RestrictedExportAdmin
 
@@ -146,7 +148,8 @@ class ApiKeyAdmin(SimpleHistoryAdmin):
 class ImportJobAdmin(RestrictedAdmin):
     """Who imported which file when, and how it went; read-only (imports happen on the import page)."""
 
-    list_display = ["file_name", "created_by", "period", "status", "rows", "changed", "created_at", "finished_at"]
+    list_display = ["file_name", "created_by", "period", "status", "progress", "rows", "changed", "created_at",
+                    "finished_at"]
     list_filter = ["status", "period"]
     search_fields = ["file_name", "created_by__username"]
     list_select_related = ["created_by", "period"]
@@ -160,3 +163,7 @@ class ImportJobAdmin(RestrictedAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+    @admin.display(description=_("进度"))
+    def progress(self, obj):
+        return f"{progress_of(obj)}%" if obj.status in IMPORT_RUNNING else "—"

@@ -80,6 +80,7 @@ class Section:
     row_code_lookup: str | None = None  # how to read a row's code from the model, e.g. "fund__code"
     rules: tuple[SectionRule, ...] = field(default=())  # rule(*, section, unit, values) -> list[Problem]
     template: str | None = None  # for sections without figures, e.g. platform milestones
+    hints: Callable[..., dict[str, str]] | None = None  # hints(unit=, period=) -> value key -> text beside it
     context: Callable[..., dict] | None = None
 
     def figure(self, field_name: str) -> Figure:

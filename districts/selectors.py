@@ -23,6 +23,7 @@ class FigureLine:
     problems: list[Problem] = field(default_factory=list)
     notes: list = field(default_factory=list)
     entered: str | None = None  # what the person typed, shown again when the save was refused
+    hint: str = ""
 
     @property
     def shown(self):
@@ -82,8 +83,10 @@ def quarter_blocks(*, submission, user, problems: list[Problem] = (), posted: di
     blocks = []
     for section in sections:
         lines = []
+        hints = section.hints(unit=unit, period=period) if section.hints else {}
         for slot in section.slots():
             line = FigureLine(slot, now.get(slot.key), before.get(slot.key), year_ago.get(slot.key))
+            line.hint = hints.get(slot.key, "")
             if submission.approved_values is not None and submission.state != SubmissionState.APPROVED:
                 was = approved.get(slot.key)
                 line.approved = was

@@ -5,7 +5,7 @@ from evaluation.models import Evaluation, UnitResult
 
 
 class UnitResultSerializer(UnitScopedSerializer):
-    peer_group = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    peer_group = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
 
     class Meta:
         model = UnitResult

@@ -5,7 +5,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Border, Font, PatternFill, Side
 
 from evaluation.report import Report
-from portal.renderers import neutralise
+from portal.cells import neutralise
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 THIN = Side(style="thin")

@@ -1,7 +1,8 @@
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from districts.registry import Figure, Row, Section
-from funds.models import EconomyFigures, Fund, FundFlow
+from funds.models import EconomyFigures, Fund, FundAllocation, FundFlow
 
 ECONOMY_SECTION = Section(
     key="economy",
@@ -21,6 +22,15 @@ def fund_rows():
     return [Row(fund.code, fund.name, fund) for fund in Fund.objects.all()]
 
 
+def allocation_hints(*, unit, period) -> dict[str, str]:
+    """Beside each fund's money received: what the bureau allocated to the unit this year."""
+    allocations = FundAllocation.objects.filter(unit=unit, year=period.year).select_related("fund")
+    return {
+        f"fundflow.{a.fund.code}.received": gettext("本年下达 %(amount)s 万元") % {"amount": f"{a.allocated:,}"}
+        for a in allocations
+    }
+
+
 # One row per fund; value keys are "fundflow.<fund code>.received" and "fundflow.<fund code>.disbursed".
 FUND_FLOW_SECTION = Section(
     key="fundflow",
@@ -34,4 +44,5 @@ FUND_FLOW_SECTION = Section(
     rows=fund_rows,
     row_field="fund",
     row_code_lookup="fund__code",
+    hints=allocation_hints,
 )

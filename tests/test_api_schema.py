@@ -3,6 +3,8 @@ import json
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from hypothesis import HealthCheck, given, settings
 from openapi_spec_validator import validate
 from schemathesis.checks import positive_data_acceptance
@@ -40,7 +42,20 @@ def test_the_docs_page_loads_its_scripts_from_our_own_static_files(client, chong
     assert "cdn." not in page and "jsdelivr" not in page
 
 
-def test_schemathesis_finds_no_server_error_and_no_response_outside_the_schema(api_key, api_rows):
+@pytest.fixture
+def connection_kept_across_requests():
+    """Calling the WSGI app directly fires request_finished, which would close the test's connection
+    (tests use CONN_MAX_AGE=0); Django's test client avoids that the same way."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
+def test_schemathesis_finds_no_server_error_and_no_response_outside_the_schema(
+    connection_kept_across_requests, api_key, api_rows
+):
     schema = schemathesis.openapi.from_wsgi("/api/schema/?format=json", application)
     headers = {"Authorization": f"Api-Key {api_key('read')}"}
     for result in schema.get_all_operations():

@@ -19,8 +19,8 @@ def test_a_viewer_logs_in_and_sees_the_chinese_home_page_then_switches_to_englis
     page.wait_for_selector("h1")
     assert "区县科技创新监测平台" in page.inner_text("h1")
     page.screenshot(path=str(ARTIFACTS / "home-phone.png"), full_page=True)
-    page.select_option("#language-switch select", "en")
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.select_option("#language-switch select", "en")
     assert page.get_attribute("html", "lang") == "en"
 
 

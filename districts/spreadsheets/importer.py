@@ -16,9 +16,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from districts.choices import ImportStatus
-from districts.exceptions import AccessDenied, FiguresRejected
+from districts.exceptions import AccessDenied, FiguresRejected, QuarterConflict
 from districts.figures import quarter_values
-from districts.models import ImportJob, Period, Unit
+from districts.models import ImportJob, Period, Submission, Unit
 from districts.services import figures_save, quarter_editable
 from districts.spreadsheets.columns import figure_columns
 from districts.spreadsheets.normalise import NotANumber, clean_text, parse_number
@@ -46,6 +46,7 @@ class Outcome:
         self.changes: list[dict] = []
         self.problems: list[dict] = []
         self.unchanged = 0
+        self.versions: dict[str, int] = {}  # "unit id:period id" -> the quarter's version when checked
 
     def problem(self, row, column, message, level=ERROR):
         self.problems.append({"row": row, "column": column, "level": level, "message": str(message)})
@@ -55,7 +56,8 @@ class Outcome:
         return any(problem["level"] == ERROR for problem in self.problems)
 
     def as_preview(self) -> dict:
-        return {"changes": self.changes, "problems": self.problems, "unchanged": self.unchanged}
+        return {"changes": self.changes, "problems": self.problems, "unchanged": self.unchanged,
+                "versions": self.versions}
 
 
 def import_job_create(*, user, file_name: str, content: bytes, period: Period) -> tuple[ImportJob, Table | None]:
@@ -114,7 +116,8 @@ def _run(job: ImportJob, table: Table | None, *, dry_run: bool) -> ImportJob:
         table = table or read_table(bytes(job.content), job.file_name, figure_columns())
         quarters = _quarters(job, table, outcome)
         with transaction.atomic():
-            _save_quarters(job, quarters, outcome)
+            checked = {} if dry_run else job.preview.get("versions", {})
+            _save_quarters(job, quarters, outcome, checked)
             if dry_run or outcome.has_errors:
                 transaction.set_rollback(True)
     except FileRefused as refused:
@@ -216,7 +219,8 @@ def _unit_of(row, code_col, name_col, outcome: Outcome) -> Unit | None:
     return unit
 
 
-def _save_quarters(job: ImportJob, quarters: list[Quarter], outcome: Outcome) -> None:
+def _save_quarters(job: ImportJob, quarters: list[Quarter], outcome: Outcome, checked: dict[str, int]) -> None:
+    """Save each quarter; on import, a quarter saved by someone else since the check is a conflict."""
     user = job.created_by
     for done, quarter in enumerate(quarters, start=1):
         unit, period = quarter.unit, quarter.period
@@ -228,12 +232,16 @@ def _save_quarters(job: ImportJob, quarters: list[Quarter], outcome: Outcome) ->
                 "（已审核通过或已关闭的季度不能修改）。"
             ) % {"unit": unit.name, "period": period.code})
         else:
-            _save_quarter(user, quarter, outcome)
+            _save_quarter(user, quarter, outcome, checked)
         if done % PROGRESS_EVERY == 0:
             cache.set(_progress_key(job.pk), min(99, done * 100 // len(quarters)), timeout=3600)
 
 
-def _save_quarter(user, quarter: Quarter, outcome: Outcome) -> None:
+def _save_quarter(user, quarter: Quarter, outcome: Outcome, checked: dict[str, int]) -> None:
+    key = f"{quarter.unit.pk}:{quarter.period.pk}"
+    submission = Submission.objects.filter(unit=quarter.unit, period=quarter.period).first()
+    if submission is not None:
+        outcome.versions[key] = submission.version
     old = quarter_values(unit=quarter.unit, period=quarter.period)
     changed = {key: value for key, value in quarter.values.items() if old.get(key) != value}
     outcome.unchanged += len(quarter.values) - len(changed)
@@ -241,7 +249,15 @@ def _save_quarter(user, quarter: Quarter, outcome: Outcome) -> None:
         return
     try:
         with transaction.atomic():
-            result = figures_save(user=user, unit=quarter.unit, period=quarter.period, values=changed)
+            result = figures_save(user=user, unit=quarter.unit, period=quarter.period, values=changed,
+                                  expected_version=checked.get(key))
+    except QuarterConflict as conflict:
+        outcome.problem(quarter.row, None, _(
+            "%(unit)s %(period)s 的数据在预览之后已被他人修改（预览时为第 %(then)s 版，现为第 %(now)s 版），"
+            "本次导入未写入任何数据：请重新上传文件，核对新的预览后再确认。"
+        ) % {"unit": quarter.unit.name, "period": quarter.period.code, "then": conflict.expected_version,
+             "now": conflict.current_version})
+        return
     except AccessDenied as denied:
         outcome.problem(quarter.row, None, denied)
         return

@@ -32,6 +32,9 @@ def test_a_clerk_submits_with_an_explanation_city_staff_approve_and_the_quarter_
         explanation = clerk.locator("[name='explain:enterprises.tech_smes']")
         explanation.wait_for()
         warning = clerk.inner_text("#problems")
+        clerk.fill("[name='enterprises.little_giants']", "2")
+        clerk.click("button[value=save]")  # a draft saves without the explanation (only submitting needs it)
+        clerk.wait_for_selector(".message-success")
         explanation.fill("本季度新入库企业集中认定")
         clerk.screenshot(path=str(ARTIFACTS / "quarter-warning-phone.png"), full_page=True)
         clerk.click("button[value=submit]")
@@ -54,4 +57,5 @@ def test_a_clerk_submits_with_an_explanation_city_staff_approve_and_the_quarter_
     submission = Submission.objects.get(pk=yubei_submission.pk)
     assert submission.state == "approved"
     assert submission.notes.get(kind="explanation").text == "本季度新入库企业集中认定"
-    assert EnterpriseFigures.objects.get(unit=yubei, period=submission.period).tech_smes == 300
+    figures = EnterpriseFigures.objects.get(unit=yubei, period=submission.period)
+    assert (figures.tech_smes, figures.little_giants) == (300, 2)

@@ -11,6 +11,7 @@ from django.urls import reverse
 from districts.choices import ImportStatus, SubmissionState
 from districts.figures import quarter_values
 from districts.models import ImportJob, Submission
+from districts.services import figures_save
 from districts.tests.files import csv_bytes, header_of, xlsx_bytes
 from enterprises.models import EnterpriseFigures
 from funds.models import EconomyFigures
@@ -238,3 +239,18 @@ def test_a_row_that_names_a_unit_but_gives_no_figure_is_ignored(yubei_client, qu
     job = last_job()
     assert job.status == ImportStatus.READY, job.preview["problems"]
     assert [change["unit_code"] for change in job.preview["changes"]] == ["500112"]
+
+
+def test_a_quarter_saved_by_someone_else_after_the_preview_is_a_conflict_and_nothing_is_written(
+    yubei_client, quarter, yubei, city_staff
+):
+    upload(yubei_client, csv_bytes([header(TECH, RD), ["500112", "渝北区", "10", "5"]]), "late.csv", quarter)
+    job = last_job()
+    assert job.status == ImportStatus.READY
+    figures_save(user=city_staff, unit=yubei, period=quarter, values={TECH: 99})
+    before = figures_snapshot()
+    confirm(yubei_client, job)
+    job.refresh_from_db()
+    assert job.status == ImportStatus.REJECTED
+    assert "已被他人修改" in job.preview["problems"][0]["message"]
+    assert figures_snapshot() == before

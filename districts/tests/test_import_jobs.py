@@ -144,6 +144,7 @@ def test_the_admin_lists_import_jobs_of_the_clerks_own_unit_only(yubei_clerk, wa
         ImportJob.objects.create(created_by=user, file_name=f"{user.username}.xlsx", content=b"", period=quarter)
     page = client_for(yubei_clerk).get(reverse("admin:districts_importjob_changelist")).content.decode()
     assert "yubei_staff.xlsx" in page and "wanzhou_staff.xlsx" not in page
+    assert "进度" in page
 
 
 def test_an_editable_quarter_page_links_its_template(yubei_clerk, quarter, client_for):

@@ -151,3 +151,14 @@ def test_each_role_finds_its_quarters_from_the_home_page(client_for, request, pe
     home = page(client, "/")
     assert text in home and 'id="quarter-card"' in home
     assert "2026Q3" in page(client, "/quarters/")
+
+
+def test_the_fund_rows_show_the_years_allocation(client_for, city_staff, yubei_clerk, yubei, quarter):
+    from decimal import Decimal
+
+    from funds.models import Fund, FundAllocation
+
+    fund = Fund.objects.order_by("order").first()
+    FundAllocation.objects.create(fund=fund, unit=yubei, year=quarter.year, allocated=Decimal("1200.50"))
+    html = page(client_for(yubei_clerk))
+    assert f"本年下达 {Decimal('1200.50'):,} 万元" in html
