@@ -33,5 +33,14 @@ messages: $(STAMP)
 		--ignore=test-artifacts --no-obsolete
 	DEBUG=1 $(PY) manage.py compilemessages --ignore=$(VENV)
 
+# Performance benchmarks on PostgreSQL + Redis (see README, "Performance"). BENCH_ARGS="--units 200" for a quick run.
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/portal_bench
+BENCH_REDIS_URL ?= redis://127.0.0.1:6379/6
+bench: $(STAMP)
+	@if [ -z "$$DATABASE_URL" ]; then echo "DATABASE_URL not set: using $(BENCH_DATABASE_URL)"; fi
+	@if [ -z "$$REDIS_URL" ]; then echo "REDIS_URL not set: using $(BENCH_REDIS_URL)"; fi
+	DATABASE_URL=$${DATABASE_URL:-$(BENCH_DATABASE_URL)} REDIS_URL=$${REDIS_URL:-$(BENCH_REDIS_URL)} \
+		DJANGO_SETTINGS_MODULE=bench.settings $(PY) -m bench.run $(BENCH_ARGS)
+
 clean:
 	rm -rf $(VENV) staticfiles db.sqlite3 .pytest_cache

@@ -1,0 +1,47 @@
+"""The benchmark harness at a tiny scale on the test database, so CI keeps `make bench` working."""
+import pytest
+
+from bench.generate import generate
+from bench.run import measure_all, print_table
+from districts.models import Unit, UnitGroup
+from enterprises.models import EnterpriseFigures
+from indicators.models import Indicator, Plan, Target
+
+pytestmark = pytest.mark.urls("bench.urls")
+
+
+def test_the_generator_is_deterministic_and_only_adds_what_is_missing(db):
+    first = generate(units=44, groups=3, quarters=2, seed=3, log=lambda _: None)
+    ordered = EnterpriseFigures.objects.order_by("unit__code", "period__ordinal")
+    values = list(ordered.values_list("tech_smes", flat=True))
+    again = generate(units=44, groups=3, quarters=2, seed=3, log=lambda _: None)
+    assert first["units"] == Unit.objects.count() == 44
+    assert UnitGroup.objects.filter(code__startswith="bench-p").count() == 2
+    assert again["enterprises"] == again["submissions"] == again["new_units"] == 0
+    assert EnterpriseFigures.objects.count() == 44 * 2
+    assert values == list(ordered.values_list("tech_smes", flat=True))
+
+
+def keep_one_plan_and_indicator():
+    """The computation's cost does not depend on the scale much at this size; one indicator keeps the test short."""
+    Plan.objects.exclude(code="guidance-2022").delete()
+    Target.objects.exclude(indicator__code="tech_smes").delete()
+    Indicator.objects.exclude(code="tech_smes").delete()
+
+
+# One client: the live server on SQLite shares one in-memory database between threads.
+def test_every_measure_of_the_table_has_a_number(transactional_db, live_server, capsys):
+    generate(units=41, groups=2, quarters=1, seed=1, log=lambda _: None)
+    keep_one_plan_and_indicator()
+    result = measure_all(units=43, groups=2, quarters=1, seed=1, csv_rows=20, workbook_units=3,
+                         base_url=live_server.url, seconds=0.5, clients=1, log=lambda _: None)
+    measures = [row["measure"] for row in result["rows"]]
+    for expected in ("生成数据", "全量计算", "单个单位增量重算", "总览页 吞吐", "总览页 p95", "单位表 CSV 吞吐",
+                     "裸视图 .values() JSON", "总览页 SQL 查询数（缓存已热）"):
+        assert expected in measures
+    assert any(m.startswith("导入 CSV") for m in measures) and any(m.startswith("计算峰值内存") for m in measures)
+    assert all(isinstance(row["value"], int | float) for row in result["rows"]), result["rows"]
+    serving = [row for row in result["rows"] if row["measure"].endswith("吞吐")]
+    assert all('"errors": 0' in row["note"] for row in serving), serving
+    print_table(result)
+    assert "全量计算" in capsys.readouterr().out
