@@ -2,6 +2,8 @@
 list shares: `unit` (codes, old codes accepted), `group` (with its subgroups), `period_after` /
 `period_before` (like 2024Q1) and `updated_after`. List pages and the API use the same FilterSets.
 """
+import datetime
+
 import django_filters
 from django import forms
 from drf_spectacular.utils import extend_schema_field
@@ -98,6 +100,24 @@ class DistrictScopedFilterSet(django_filters.FilterSet):
         return queryset.filter(**{f"{_unit_prefix(queryset.model)}group_id__in": group_ids})
 
 
+class UtcIsoDateTimeField(django_filters.fields.IsoDateTimeField):
+    """An ISO 8601 time, turned to UTC: ISO allows offsets up to ±23:59, PostgreSQL only ±15:59."""
+
+    def clean(self, value):
+        value = super().clean(value)
+        if value is None:
+            return None
+        try:
+            return value.astimezone(datetime.UTC)
+        except OverflowError:
+            raise forms.ValidationError("时间超出范围；请写作 2025-01-31T08:00:00+08:00 这样的形式",
+                                        code="out_of_range") from None
+
+
+class UpdatedAfterFilter(django_filters.IsoDateTimeFilter):
+    field_class = UtcIsoDateTimeField
+
+
 # Orderings every list of quarterly rows offers; a FilterSet adds its own figures.
 QUARTER_ORDERING = (("period__ordinal", "period"), ("unit__order", "unit"), ("updated_at", "updated_at"))
 
@@ -107,7 +127,7 @@ class QuarterFilterSet(DistrictScopedFilterSet):
 
     period_after = PeriodFilter(field_name="period__ordinal", lookup_expr="gte", label="起始季度（含），如 2024Q1")
     period_before = PeriodFilter(field_name="period__ordinal", lookup_expr="lte", label="截止季度（含），如 2025Q4")
-    updated_after = django_filters.IsoDateTimeFilter(
+    updated_after = UpdatedAfterFilter(
         field_name="updated_at", lookup_expr="gt",
         label="只返回此时间之后更新的记录（ISO 8601，如 2025-01-31T08:00:00+08:00）",
     )

@@ -1,7 +1,7 @@
 import django_filters
 from django.db.models import Q
 
-from districts.filtersets import CodesFilter, GroupFilter, PeriodFilter, UnitCodesFilter
+from districts.filtersets import CodesFilter, GroupFilter, PeriodFilter, UnitCodesFilter, UpdatedAfterFilter
 from indicators.choices import Scope, Status
 from indicators.models import Indicator, IndicatorValue, Plan, Target
 
@@ -52,7 +52,7 @@ class IndicatorValueFilterSet(django_filters.FilterSet):
     period_after = PeriodFilter(field_name="period__ordinal", lookup_expr="gte", label="起始季度（含），如 2024Q1")
     period_before = PeriodFilter(field_name="period__ordinal", lookup_expr="lte", label="截止季度（含），如 2025Q4")
     status = django_filters.MultipleChoiceFilter(choices=Status.choices, label="进度状态（可多选）")
-    updated_after = django_filters.IsoDateTimeFilter(
+    updated_after = UpdatedAfterFilter(
         field_name="computed_at", lookup_expr="gt", label="只返回此时间之后计算的结果（ISO 8601）"
     )
     ordering = django_filters.OrderingFilter(fields=(
