@@ -125,6 +125,25 @@ def chromium():
     return launched_chromium
 
 
+@contextmanager
+def celery_broker(url):
+    """Celery publishes to `url` for a block. Celery caches its connection and producer pools, so they are
+    dropped on the way in (built for the configured broker) and on the way out (built for this one)."""
+    from portal.celery import app
+
+    keys = ("task_always_eager", "broker_url", "task_publish_retry", "broker_connection_retry",
+            "broker_connection_timeout")
+    saved = {key: app.conf[key] for key in keys}
+    app.conf.update(task_always_eager=False, broker_url=url, task_publish_retry=False,
+                    broker_connection_retry=False, broker_connection_timeout=1)
+    app._pool = app.amqp._producer_pool = None
+    try:
+        yield
+    finally:
+        app.conf.update(saved)
+        app._pool = app.amqp._producer_pool = None
+
+
 def is_postgres() -> bool:
     return settings.DATABASES["default"]["ENGINE"].endswith("postgresql")
 

@@ -1,14 +1,13 @@
 """How runs behave around the rest of the system: at the same time as another run, in a real Celery
 worker after an approval, and with the broker down (data entry goes on, the run waits)."""
 import threading
-from contextlib import contextmanager
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.db import connections
 from django.db.models import Count
 
-from conftest import is_postgres
+from conftest import celery_broker, is_postgres
 from districts.models import Submission
 from districts.services import submission_approve
 from districts.signals import quarter_approved
@@ -91,31 +90,12 @@ def test_a_real_worker_computes_the_dashboards_after_an_approval(world, celery_w
     assert world.row(world.smes, "2022Q1").value == 20 + 30 + 40
 
 
-@contextmanager
-def unreachable_broker():
-    """Publish to a broker nobody listens on. Celery caches its connection and producer pools, so they are
-    dropped on the way in (built for the configured broker) and on the way out (built for this one)."""
-    from portal.celery import app
-
-    keys = ("task_always_eager", "broker_url", "task_publish_retry", "broker_connection_retry",
-            "broker_connection_timeout")
-    saved = {key: app.conf[key] for key in keys}
-    app.conf.update(task_always_eager=False, broker_url="redis://127.0.0.1:1/0", task_publish_retry=False,
-                    broker_connection_retry=False, broker_connection_timeout=1)
-    app._pool = app.amqp._producer_pool = None
-    try:
-        yield
-    finally:
-        app.conf.update(saved)
-        app._pool = app.amqp._producer_pool = None
-
-
 def test_with_the_broker_down_the_approval_stands_and_the_run_waits(world, django_capture_on_commit_callbacks):
     for unit in (world.a, world.b, world.c):
         world.report(unit, "2021Q4", smes=10)
     world.compute()
 
-    with unreachable_broker(), django_capture_on_commit_callbacks(execute=True):
+    with celery_broker("redis://127.0.0.1:1/0"), django_capture_on_commit_callbacks(execute=True):
         quarter_approved.send(sender=None, unit=world.a, period=world.period("2021Q4"))
 
     run = DashboardRun.objects.get(trigger=RunTrigger.APPROVAL)

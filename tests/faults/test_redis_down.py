@@ -6,19 +6,18 @@ import signal
 import socket
 import subprocess
 import time
-from contextlib import contextmanager
 
 import pytest
 import redis
 from django.utils import timezone
 
+from conftest import celery_broker
 from districts.choices import SubmissionState
 from districts.models import Period, Submission, Unit
 from districts.services import figures_save, period_open, submission_approve, submission_submit
 from enterprises.models import EnterpriseFigures
 from indicators.choices import RunStatus, RunTrigger
 from indicators.models import DashboardRun
-from portal.celery import app
 
 pytestmark = pytest.mark.faults
 
@@ -50,22 +49,6 @@ def private_redis():
     server.wait()
 
 
-@contextmanager
-def broker(url):
-    """Celery publishes to `url`; its cached connection and producer pools are dropped on the way in and out."""
-    keys = ("task_always_eager", "broker_url", "task_publish_retry", "broker_connection_retry",
-            "broker_connection_timeout")
-    saved = {key: app.conf[key] for key in keys}
-    app.conf.update(task_always_eager=False, broker_url=url, task_publish_retry=False,
-                    broker_connection_retry=False, broker_connection_timeout=1)
-    app._pool = app.amqp._producer_pool = None
-    try:
-        yield
-    finally:
-        app.conf.update(saved)
-        app._pool = app.amqp._producer_pool = None
-
-
 def test_with_redis_killed_entry_approval_and_api_reads_go_on_and_healthz_says_so(
     private_redis, settings, yubei_clerk, city_staff, client, api_client, api_key, django_capture_on_commit_callbacks
 ):
@@ -80,7 +63,7 @@ def test_with_redis_killed_entry_approval_and_api_reads_go_on_and_healthz_says_s
     server.wait()
 
     health = client.get("/healthz/")
-    with broker(url), django_capture_on_commit_callbacks(execute=True):
+    with celery_broker(url), django_capture_on_commit_callbacks(execute=True):
         figures_save(user=yubei_clerk, unit=yubei, period=period, values={"enterprises.tech_smes": 321})
         submission = submission_submit(user=yubei_clerk, submission=Submission.objects.get(unit=yubei, period=period))
         submission_approve(user=city_staff, submission=submission)
