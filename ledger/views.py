@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from districts.models import Unit
+from districts.panels import unit_facts
 from ledger import services
 from ledger.export import XLSX, ledger_workbook
 from ledger.forms import AttachmentForm, ProgressNoteForm, RoundAnswerForm, RoundForm, TaskFilterForm, TaskForm
@@ -118,9 +119,11 @@ def ledger_export(request, unit_code):
 
 @login_required
 def leader_page(request):
-    return render(request, "ledger/leader.html", {
-        "rows": leader_watchlist(request.user), "has_units": leader_units(request.user).exists(),
-    })
+    rows = leader_watchlist(request.user)
+    facts = unit_facts(units=list(rows), user=request.user)
+    for unit, row in rows.items():
+        row["facts"] = facts.get(unit.pk, [])
+    return render(request, "ledger/leader.html", {"rows": rows, "has_units": leader_units(request.user).exists()})
 
 
 @login_required
