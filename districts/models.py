@@ -189,10 +189,6 @@ class Period(models.Model):
         ordinal = self.ordinal + quarters
         return Period.objects.filter(ordinal=ordinal).first()
 
-    @property
-    def is_past_deadline(self) -> bool:
-        return self.deadline is not None and timezone.localdate() > self.deadline
-
 
 class SubmissionQuerySet(RestrictedQuerySet):
     def open_for_entry(self):
