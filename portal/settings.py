@@ -142,6 +142,10 @@ AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+# Behind a reverse proxy: the header it sets with the client's address (X-Forwarded-For, X-Real-IP).
+# Unset, only REMOTE_ADDR counts: a header the client can send is never trusted unless configured.
+TRUSTED_PROXY_HEADER = env_str("TRUSTED_PROXY_HEADER")
+AXES_CLIENT_IP_CALLABLE = "portal.client_ip.client_ip"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"

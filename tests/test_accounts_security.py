@@ -8,13 +8,14 @@ from django.conf import settings
 from django.contrib.auth import SESSION_KEY
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
+from django.test import override_settings
 
 LOGIN = "/accounts/login/"
 PASSWORD = "pw-for-tests-1"  # make_user's password in the root conftest
 
 
-def attempt(client, username, password, address="10.0.0.1"):
-    return client.post(LOGIN, {"username": username, "password": password}, REMOTE_ADDR=address)
+def attempt(client, username, password, address="10.0.0.1", **headers):
+    return client.post(LOGIN, {"username": username, "password": password}, REMOTE_ADDR=address, **headers)
 
 
 def test_it_locks_a_username_out_after_repeated_wrong_passwords_even_for_the_right_one(client, city_viewer):
@@ -35,6 +36,37 @@ def test_a_lockout_does_not_shut_the_colleague_out_from_another_address(client, 
     response = attempt(client, "city_viewer", PASSWORD, address="10.0.0.2")
     assert response.status_code == 302
     assert client.session[SESSION_KEY] == str(city_viewer.pk)
+
+
+def test_by_default_a_forwarded_for_header_is_ignored_so_it_cannot_dodge_the_lockout(client, city_viewer):
+    for number in range(settings.AXES_FAILURE_LIMIT):
+        attempt(client, "city_viewer", "wrong-password", HTTP_X_FORWARDED_FOR=f"198.51.100.{number}")
+    response = attempt(client, "city_viewer", PASSWORD, HTTP_X_FORWARDED_FOR="198.51.100.200")
+    assert response.status_code == 429
+
+
+PROXY = "10.0.0.1"
+
+
+@override_settings(TRUSTED_PROXY_HEADER="X-Forwarded-For")
+def test_behind_a_configured_proxy_the_lockout_follows_the_client_not_the_proxy(client, city_viewer):
+    attacker = {"HTTP_X_FORWARDED_FOR": "203.0.113.9"}
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        attempt(client, "city_viewer", "wrong-password", PROXY, **attacker)
+    assert attempt(client, "city_viewer", PASSWORD, PROXY, **attacker).status_code == 429
+    # A client-sent entry left of the proxy's own does not change the address counted.
+    spoofed = {"HTTP_X_FORWARDED_FOR": "192.0.2.1, 203.0.113.9"}
+    assert attempt(client, "city_viewer", PASSWORD, PROXY, **spoofed).status_code == 429
+
+    colleague = {"HTTP_X_FORWARDED_FOR": "203.0.113.20"}
+    assert attempt(client, "city_viewer", PASSWORD, PROXY, **colleague).status_code == 302
+
+
+@override_settings(TRUSTED_PROXY_HEADER="X-Forwarded-For")
+def test_behind_a_configured_proxy_a_garbled_header_counts_as_the_proxy_address(client, city_viewer):
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        attempt(client, "city_viewer", "wrong-password", PROXY, HTTP_X_FORWARDED_FOR="not-an-address")
+    assert attempt(client, "city_viewer", PASSWORD, PROXY).status_code == 429
 
 
 def test_a_successful_login_forgets_earlier_failures(client, city_viewer):
