@@ -59,3 +59,25 @@ def test_the_dashboards_quarter_page_and_report_run_under_the_csp_without_a_viol
     assert not [text for text in console if "Content Security Policy" in text]
     assert visited["overview"][1] >= 2 and visited["unit"][1] >= 1 and visited["report"][1] >= 1
     assert switched == "en"
+
+
+def test_the_admin_export_page_toggles_every_field_under_the_csp(city_staff, live_server, browser):
+    page = browser.new_page()
+    page.add_init_script(RECORD_VIOLATIONS)
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.fill("input[name=username]", "city_staff")
+    page.fill("input[name=password]", "pw-for-tests-1")
+    page.click("button[type=submit]")
+    page.wait_for_load_state()
+
+    page.goto(f"{live_server.url}/admin/platforms/platform/export/")
+    page.wait_for_load_state("networkidle")
+    fields = page.locator('.selectable-field-export-row input[type="checkbox"]')
+    page.uncheck("#select-all-toggle")
+    after_unchecking = [fields.nth(i).is_checked() for i in range(fields.count())]
+    page.check("#select-all-toggle")
+    after_checking = [fields.nth(i).is_checked() for i in range(fields.count())]
+
+    assert page.evaluate("window.cspViolations") == []
+    assert len(after_unchecking) >= 2
+    assert not any(after_unchecking) and all(after_checking)
