@@ -1,6 +1,7 @@
 """The evaluation report as a PDF: Chinese text in reportlab's built-in STSong-Light CID font, so it
 needs no font file, and every table is real text that can be copied and searched."""
 from io import BytesIO
+from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
@@ -34,6 +35,11 @@ def change(value) -> str:
     return "—" if not value else (f"↑{value}" if value > 0 else f"↓{-value}")
 
 
+def _paragraph(text: str, style) -> Paragraph:
+    """Paragraph parses its text as mini-HTML; names users typed ("R&D", "<b>") must print as written."""
+    return Paragraph(escape(text), style)
+
+
 def _table(header, rows, widths=None):
     table = Table([header, *rows], colWidths=widths, repeatRows=1)
     table.setStyle(GRID)
@@ -49,8 +55,8 @@ def report_pdf(report: Report) -> bytes:
     dimension_names = [d["name"] for d in report.dimensions]
     state = f"，{evaluation.published_at:%Y年%m月%d日}发布" if evaluation.published_at else "（草稿，未发布）"
     story = [
-        Paragraph(f"{scheme.name}（{scheme.year}年）区县科技创新评价报告", TITLE),
-        Paragraph(f"评价时点：{scheme.period}；标准化方法：{scheme.get_normalisation_display()}；"
+        _paragraph(f"{scheme.name}（{scheme.year}年）区县科技创新评价报告", TITLE),
+        _paragraph(f"评价时点：{scheme.period}；标准化方法：{scheme.get_normalisation_display()}；"
                   f"缺失数据：{scheme.get_missing_rule_display()}；第{evaluation.version}版{state}", BODY),
     ]
     sections = [("综合排名", [_table(
@@ -60,7 +66,7 @@ def report_pdf(report: Report) -> bytes:
     )])]
     if report.groups:
         sections.append(("组内排名", [part for group, rows in report.groups for part in (
-            Paragraph(group.name, BODY),
+            _paragraph(group.name, BODY),
             _table(["组内排名", "单位", "综合得分", "全市排名"],
                    [[r.result.group_rank or "—", r.unit.name, number(r.result.score), r.result.rank or "—"]
                     for r in rows]),
@@ -73,9 +79,9 @@ def report_pdf(report: Report) -> bytes:
         )]))
     if report.recommended:
         sections.append(("建议“真抓实干”激励单位", [
-            Paragraph(f"{row.unit.name}：{'；'.join(row.result.reasons)}。", BODY) for row in report.recommended
+            _paragraph(f"{row.unit.name}：{'；'.join(row.result.reasons)}。", BODY) for row in report.recommended
         ]))
     for numeral, (heading, parts) in zip("一二三四", sections, strict=False):
-        story += [Paragraph(f"{numeral}、{heading}", HEADING), *parts]
+        story += [_paragraph(f"{numeral}、{heading}", HEADING), *parts]
     doc.build(story)
     return buffer.getvalue()
