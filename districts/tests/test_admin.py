@@ -62,3 +62,14 @@ def test_the_workflow_is_read_only_in_the_admin(client_for, city_staff, yubei_su
     client.post(f"/admin/districts/submission/{yubei_submission.pk}/change/", {"access": "closed"})
     assert yubei_submission.__class__.objects.get(pk=yubei_submission.pk).access == yubei_submission.access
     assert FigureNote.objects.count() == 1
+
+
+def test_the_history_page_of_an_import_job_opens_though_imports_keep_no_edit_history(
+    client_for, yubei_clerk, quarter
+):
+    from districts.models import ImportJob
+
+    job = ImportJob.objects.create(created_by=yubei_clerk, content=b"unit\n", file_name="渝北.csv", period=quarter)
+    response = client_for(yubei_clerk).get(f"/admin/districts/importjob/{job.pk}/history/")
+    assert response.status_code == 200
+    assert "渝北.csv" in response.content.decode()

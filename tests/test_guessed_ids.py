@@ -1,0 +1,199 @@
+"""Guessing ids in URLs: 万州's clerk neither reads nor changes anything of 渝北's, by any URL that names an object.
+
+The URL patterns are walked from the resolver, and the admin pages from the admin registry. A new
+pattern or admin that names an object fails `test_every_url_naming_an_object_is_classified` until it
+is added to YUBEI_OBJECT_URLS (and so attacked by the other tests) or to NOT_A_DISTRICT_OBJECT with the
+reason it holds nothing of one district.
+"""
+import datetime
+import hashlib
+
+import pytest
+from django.apps import apps
+from django.contrib import admin
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
+
+from districts.models import ImportJob, Period, Submission, Unit
+from districts.services import figures_save, period_open
+from enterprises.models import EnterpriseFigures
+from evaluation.tests.conftest import draft, period, scheme  # noqa: F401
+from funds.models import EconomyFigures, Fund, FundAllocation, FundFlow
+from ledger.models import Attachment, Round, RoundItem, Task
+from ledger.tests.conftest import make_task
+from platforms.models import Platform, PlatformMilestone
+
+OUR_APPS = ("districts", "enterprises", "funds", "platforms", "indicators", "ledger", "evaluation")
+
+# URL name -> the kwargs naming 渝北's object (or, for evaluation, a draft no district may see).
+YUBEI_OBJECT_URLS = {
+    "dashboards:unit": lambda o: {"code": "500112"},
+    "districts:quarter": lambda o: {"period_code": "2026Q3", "unit_code": "500112"},
+    "platforms:detail": lambda o: {"pk": o["platform"].pk},
+    "spreadsheets:job": lambda o: {"pk": o["job"].pk},
+    "spreadsheets:job-status": lambda o: {"pk": o["job"].pk},
+    "spreadsheets:confirm": lambda o: {"pk": o["job"].pk},
+    "ledger:task": lambda o: {"pk": o["task"].pk},
+    "ledger:task_edit": lambda o: {"pk": o["task"].pk},
+    "ledger:attachment": lambda o: {"pk": o["attachment"].pk},
+    "ledger:export": lambda o: {"unit_code": "500112"},
+    "ledger:round_answer": lambda o: {"pk": o["round_item"].pk},
+    "evaluation:report": lambda o: {"pk": o["draft"].pk},
+    "evaluation:pdf": lambda o: {"pk": o["draft"].pk},
+    "evaluation:xlsx": lambda o: {"pk": o["draft"].pk},
+    "evaluation:sensitivity": lambda o: {"pk": o["draft"].pk},
+    "evaluation:publish": lambda o: {"pk": o["draft"].pk},
+    "evaluation:new_version": lambda o: {"pk": o["draft"].pk},
+    "evaluation:compute": lambda o: {"pk": o["draft"].scheme_id},
+    "submission-detail": lambda o: {"key": "500112/2026Q3"},
+    "submission-approve": lambda o: {"key": "500112/2026Q3"},
+    "submission-reopen": lambda o: {"key": "500112/2026Q3"},
+    "submission-return-": lambda o: {"key": "500112/2026Q3"},
+    "submission-submit": lambda o: {"key": "500112/2026Q3"},
+    "figures-detail": lambda o: {"key": "500112/2026Q3"},
+    "enterprisefigures-detail": lambda o: {"pk": o["enterprise_figures"].pk},
+    "economyfigures-detail": lambda o: {"pk": o["economy_figures"].pk},
+    "fundflow-detail": lambda o: {"pk": o["fund_flow"].pk},
+    "platform-detail": lambda o: {"pk": o["platform"].pk},
+    "platformmilestone-detail": lambda o: {"pk": o["milestone"].pk},
+}
+NOT_A_DISTRICT_OBJECT = {
+    "password_reset_confirm": "a signed token, not an id",
+    "dashboards:download": "a dataset name; the unit in its query goes through dashboards.unit_for (tested)",
+    "districts:completeness": "a period, shared reference data",
+    "districts:period_action": "a period; only municipal staff act on it (test_permissions)",
+    "spreadsheets:export": "a list name; rows go through restrict()",
+    "ledger:round": "a scheduling round of the bureau across units; its items are district objects",
+    "unit-detail": "reference data read by everyone",
+    "unitgroup-detail": "reference data read by everyone",
+    "period-detail": "reference data read by everyone",
+    "fund-detail": "reference data read by everyone",
+    "indicator-detail": "reference data read by everyone",
+    "plan-detail": "reference data read by everyone",
+    "target-detail": "the bureau's published targets",
+    "indicatorvalue-detail": "computed from approved figures only",
+    "fundallocation-detail": "the bureau's allocations to a unit, read-only in the API",
+    "evaluation-detail": "the API lists published evaluations only",
+}
+# Admin models holding no district's rows, or none a district clerk has any permission on.
+ADMIN_NOT_DISTRICT = {
+    "auth.group", "auth.user", "axes.accessattempt", "axes.accesslog", "axes.accessfailurelog",
+    "django_celery_beat.periodictask", "django_celery_beat.clockedschedule", "django_celery_beat.crontabschedule",
+    "django_celery_beat.solarschedule", "django_celery_beat.intervalschedule", "districts.unitgroup",
+    "districts.period", "districts.policyarticle", "districts.apikey", "districts.membership",
+    "districts.figurenote", "funds.fund", "indicators.indicator", "indicators.plan", "indicators.target",
+    "indicators.dashboardrun", "indicators.indicatorvalue", "ledger.leaderassignment", "ledger.round",
+    "evaluation.scheme", "evaluation.dimension", "evaluation.evaluation", "evaluation.evaluationrun",
+}
+REFUSED = {403, 404, 405}
+
+
+def url_patterns(resolver=None, namespace=""):
+    """(name with namespace, pattern, argument names) of every URL, admin excepted (walked from its registry)."""
+    for pattern in (resolver or get_resolver()).url_patterns:
+        if isinstance(pattern, URLResolver):
+            if pattern.app_name == "admin":
+                continue
+            inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+            yield from url_patterns(pattern, inner)
+        elif isinstance(pattern, URLPattern) and pattern.name:
+            yield f"{namespace}{pattern.name}", pattern, set(pattern.pattern.regex.groupindex) - {"format"}
+
+
+def naming_an_object():
+    return sorted({name for name, _, arguments in url_patterns() if arguments})
+
+
+def test_every_url_naming_an_object_is_classified():
+    unclassified = set(naming_an_object()) - set(YUBEI_OBJECT_URLS) - set(NOT_A_DISTRICT_OBJECT)
+    assert unclassified == set(), "add them to YUBEI_OBJECT_URLS or NOT_A_DISTRICT_OBJECT"
+    assert set(YUBEI_OBJECT_URLS) | set(NOT_A_DISTRICT_OBJECT) <= set(naming_an_object()), "stale entries"
+
+
+# The admins of district rows: the yubei_objects fixture holds one row of each.
+ADMIN_OF_DISTRICT_ROWS = (Unit, Submission, ImportJob, EnterpriseFigures, EconomyFigures, FundAllocation, FundFlow,
+                          Platform, PlatformMilestone, Task)
+
+
+def test_every_admin_is_classified():
+    registered = {model._meta.label_lower for model in admin.site._registry}
+    assert registered - ADMIN_NOT_DISTRICT == {model._meta.label_lower for model in ADMIN_OF_DISTRICT_ROWS}
+
+
+@pytest.fixture
+def yubei_objects(yubei_clerk, city_staff, draft):  # noqa: F811
+    """渝北's unapproved quarter with figures, a platform, an import, a ledger task, and the bureau's draft."""
+    yubei = Unit.objects.get(code="500112")
+    quarter = Period.objects.get_by_code("2026Q3")
+    period_open(user=city_staff, period=quarter, deadline=timezone.localdate() + datetime.timedelta(days=30))
+    fund = Fund.objects.order_by("code").first()
+    figures_save(user=yubei_clerk, unit=yubei, period=quarter,
+                 values={"enterprises.tech_smes": 7, "economy.rd_spending": 9, f"fundflow.{fund.code}.received": 3})
+    platform = Platform.objects.create(unit=yubei, name="渝北未公开平台", kind="incubator", level="district")
+    task = make_task("500112", "渝北未公开任务")
+    round_ = Round.objects.create(title="一季度调度", due=datetime.date(2026, 12, 1), created_by=city_staff)
+    return {
+        "unit": yubei,
+        "submission": Submission.objects.get(unit=yubei, period=quarter),
+        "enterprise_figures": EnterpriseFigures.objects.get(unit=yubei, period=quarter),
+        "economy_figures": EconomyFigures.objects.get(unit=yubei, period=quarter),
+        "fund_flow": FundFlow.objects.get(unit=yubei, period=quarter),
+        "fund_allocation": FundAllocation.objects.create(fund=fund, unit=yubei, year=2026, allocated=100),
+        "platform": platform,
+        "milestone": PlatformMilestone.objects.create(platform=platform, period=quarter, title="渝北里程碑",
+                                                      date=datetime.date(2026, 8, 1)),
+        "job": ImportJob.objects.create(created_by=yubei_clerk, content=b"unit\n", file_name="渝北.csv",
+                                        period=quarter),
+        "task": task,
+        "attachment": Attachment.objects.create(task=task, file=SimpleUploadedFile("渝北.pdf", b"%PDF-1.4"),
+                                                name="渝北.pdf", uploaded_by=yubei_clerk),
+        "round_item": RoundItem.objects.create(round=round_, task=task),
+        "draft": draft,
+    }
+
+
+def database_state() -> str:
+    """A digest of every row of our apps, so any change anywhere shows."""
+    digest = hashlib.sha256()
+    for model in apps.get_models():
+        if model._meta.app_label in OUR_APPS:
+            digest.update(repr(list(model._default_manager.order_by("pk").values())).encode())
+    return digest.hexdigest()
+
+
+def test_another_districts_clerk_gets_refused_on_every_url_naming_yubeis_objects(
+    yubei_objects, wanzhou_clerk, client_for
+):
+    client = client_for(wanzhou_clerk)
+    before = database_state()
+    answers = {}
+    for name, kwargs_of in YUBEI_OBJECT_URLS.items():
+        url = reverse(name, kwargs=kwargs_of(yubei_objects))
+        answers[name] = (client.get(url).status_code, client.post(url, {"action": "approve"}).status_code,
+                         client.patch(url, {}, content_type="application/json").status_code)
+    assert {name: statuses for name, statuses in answers.items() if not set(statuses) <= REFUSED} == {}
+    assert database_state() == before
+
+
+def test_another_districts_clerk_gets_no_admin_page_of_yubeis_rows(yubei_objects, wanzhou_clerk, client_for):
+    client = client_for(wanzhou_clerk)
+    before = database_state()
+    leaked = {}
+    for instance in yubei_objects.values():
+        opts = instance._meta
+        if type(instance) not in ADMIN_OF_DISTRICT_ROWS:
+            continue
+        pages = {view: [instance.pk] for view in ("change", "delete", "history")}
+        if hasattr(instance, "history"):  # django-simple-history's page of one revision, which can revert it
+            pages["simple_history"] = [instance.pk, instance.history.latest().history_id]
+        for view, args in pages.items():
+            url = reverse(f"admin:{opts.app_label}_{opts.model_name}_{view}", args=args)
+            for response in (client.get(url), client.post(url, {"post": "yes"})):
+                # The admin answers an object outside get_queryset with a redirect to its index.
+                refused = response.status_code in REFUSED or (
+                    response.status_code == 302 and response["Location"] == reverse("admin:index"))
+                if not refused:
+                    leaked[f"{opts.label_lower} {view}"] = response.status_code
+    assert leaked == {}
+    assert database_state() == before
