@@ -17,6 +17,8 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management import call_command
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
 
 from portal import roles
 
@@ -27,6 +29,14 @@ CHROMIUM_ARGS = [
 ]
 ARTIFACTS = Path(__file__).parent / "test-artifacts"
 REQUIRE_ALL = os.environ.get("REQUIRE_ALL") == "1"
+
+# Fuzz runs (tests/test_fuzz_forms.py) stay bounded; CI replays the same examples every run, a
+# developer's run draws new ones. A test's fixtures (the client, the personas) serve all its examples.
+_FUZZ = {"max_examples": 50, "deadline": None, "suppress_health_check": [HealthCheck.function_scoped_fixture,
+                                                                          HealthCheck.too_slow]}
+hypothesis_settings.register_profile("ci", derandomize=True, print_blob=True, **_FUZZ)
+hypothesis_settings.register_profile("dev", **_FUZZ)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci" if REQUIRE_ALL else "dev"))
 
 
 @pytest.hookimpl(hookwrapper=True)
