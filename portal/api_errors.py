@@ -4,6 +4,7 @@ Consumers branch on `code` (stable, English, snake_case) and show `message` to p
 each field that was refused with what it accepts.
 """
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import RequestDataTooBig
 from django.http import Http404
 from rest_framework import exceptions, serializers, status
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -23,6 +24,7 @@ MESSAGES = {
     "not_acceptable": ("不支持请求的格式；可用 format=json、csv 或 xlsx", "Use format=json, csv or xlsx"),
     "unsupported_media_type": ("不支持的请求内容类型；请用 application/json 或 text/csv", "Unsupported media type"),
     "throttled": ("请求过于频繁，请稍后再试", "Too many requests; retry later"),
+    "request_too_large": ("请求内容超过上限，请分批提交", "The request body is over the limit; send it in batches"),
 }
 
 
@@ -35,6 +37,14 @@ class ApiError(exceptions.APIException):
         self.zh, self.en = zh, en
         self.errors = errors or {}
         super().__init__(detail=zh, code=code)
+
+
+class RequestTooLarge(exceptions.APIException):
+    """A body over DATA_UPLOAD_MAX_MEMORY_SIZE, whichever parser read it."""
+
+    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
+    default_code = "request_too_large"
+    default_detail = MESSAGES["request_too_large"][0]
 
 
 class ErrorMessageSerializer(serializers.Serializer):
@@ -62,6 +72,8 @@ def _field_errors(detail) -> dict:
 
 
 def exception_handler(exc, context):
+    if isinstance(exc, RequestDataTooBig):  # Django's own check, raised when DRF reads a JSON body
+        exc = RequestTooLarge()
     response = drf_exception_handler(exc, context)
     if response is None:
         return None

@@ -2,8 +2,11 @@
 import csv
 import io
 
+from django.conf import settings
 from rest_framework.exceptions import ParseError
 from rest_framework.parsers import BaseParser
+
+from portal.api_errors import RequestTooLarge
 
 MAX_ROWS = 5000
 
@@ -12,7 +15,11 @@ class CsvParser(BaseParser):
     media_type = "text/csv"
 
     def parse(self, stream, media_type=None, parser_context=None):
-        raw = stream.read()
+        # DRF hands this parser the raw stream, which Django's DATA_UPLOAD_MAX_MEMORY_SIZE check never sees.
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        raw = stream.read() if limit is None else stream.read(limit + 1)
+        if limit is not None and len(raw) > limit:
+            raise RequestTooLarge()
         for encoding in ("utf-8-sig", "gb18030"):  # Excel/WPS on Chinese Windows save CSV as GBK
             try:
                 text = raw.decode(encoding)
