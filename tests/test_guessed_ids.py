@@ -197,3 +197,54 @@ def test_another_districts_clerk_gets_no_admin_page_of_yubeis_rows(yubei_objects
                     leaked[f"{opts.label_lower} {view}"] = response.status_code
     assert leaked == {}
     assert database_state() == before
+
+
+# Arguments for the URLs that name no district object, so the viewer test can post to them too.
+SHARED_URL_ARGUMENTS = {
+    "password_reset_confirm": {"uidb64": "MQ", "token": "set-password"},
+    "dashboards:download": {"dataset": "units", "fmt": "csv"},
+    "districts:completeness": {"period_code": "2026Q3"},
+    "spreadsheets:export": {"key": "enterprises", "extension": "csv"},
+    "ledger:round": lambda o: {"pk": o["round_item"].round_id},
+    "fundallocation-detail": lambda o: {"pk": o["fund_allocation"].pk},
+    "evaluation-detail": lambda o: {"pk": o["draft"].pk},
+    "unit-detail": {"code": "500112"},
+    "unitgroup-detail": {"code": "central"},
+    "period-detail": {"code": "2026Q3"},
+    "fund-detail": lambda o: {"code": o["fund_allocation"].fund.code},
+    "indicator-detail": {"code": "tech_smes"},
+    "plan-detail": {"code": "double-doubling-2027"},
+    "target-detail": {"pk": 1},
+    "indicatorvalue-detail": {"pk": 1},
+}
+PERIOD_ACTIONS = ("open", "close", "reopen", "lock", "remind")
+
+
+def every_url(objects):
+    """Every URL of the portal with plausible arguments: a viewer's posts to them must change nothing."""
+    for name, _pattern, arguments in url_patterns():
+        if not arguments:
+            yield reverse(name)
+        elif name in YUBEI_OBJECT_URLS:
+            yield reverse(name, kwargs=YUBEI_OBJECT_URLS[name](objects))
+        elif name == "districts:period_action":
+            yield from (reverse(name, kwargs={"period_code": "2026Q4", "action": a}) for a in PERIOD_ACTIONS)
+        else:
+            kwargs = SHARED_URL_ARGUMENTS[name]  # a KeyError here: give the new URL its arguments
+            yield reverse(name, kwargs=kwargs(objects) if callable(kwargs) else kwargs)
+    for model in admin.site._registry:
+        yield reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_add")
+
+
+def test_a_municipal_viewer_changes_nothing_by_posting_to_any_url(yubei_objects, city_viewer, client_for):
+    client = client_for(city_viewer)
+    before = database_state()
+    statuses = {}
+    for url in every_url(yubei_objects):
+        if url == reverse("logout"):
+            continue  # the viewer's own session, last
+        data = {"action": "approve", "comment": "查看人员", "deadline": "2027-01-25", "title": "查看人员",
+                "progress": "100", "answer": "查看人员"}
+        statuses[url] = client.post(url, data).status_code
+    assert database_state() == before
+    assert 500 not in statuses.values()
