@@ -12,6 +12,7 @@ import pytest
 from django.apps import apps
 from django.contrib import admin
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
@@ -248,3 +249,13 @@ def test_a_municipal_viewer_changes_nothing_by_posting_to_any_url(yubei_objects,
         statuses[url] = client.post(url, data).status_code
     assert database_state() == before
     assert 500 not in statuses.values()
+
+
+def test_every_post_without_the_csrf_token_is_refused(yubei_objects, city_staff):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(city_staff)
+    before = database_state()
+    accepted = {url: status for url in every_url(yubei_objects)
+                if (status := client.post(url, {"action": "approve"}).status_code) != 403}
+    assert accepted == {}
+    assert database_state() == before
