@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from evaluation.models import Dimension, Evaluation, EvaluationRun, Scheme, SchemeIndicator
+from evaluation.report import visible_evaluations
 from evaluation.services import evaluation_create, evaluation_publish, evaluation_request_compute
 from evaluation.weights import check_weights_sum_to_one
 
@@ -87,6 +88,10 @@ class EvaluationAdmin(SimpleHistoryAdmin):
     readonly_fields = ["scheme", "version", "state", "computed_at", "published_at", "published_by"]
     inlines = [EvaluationRunInline]
     actions = ["publish"]
+
+    def get_queryset(self, request):
+        # As on the report pages: district staff see published evaluations only, never a draft.
+        return super().get_queryset(request).filter(pk__in=visible_evaluations(request.user).values("pk"))
 
     def has_add_permission(self, request):
         return False  # versions are made from a scheme, explicitly

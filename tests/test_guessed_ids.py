@@ -16,7 +16,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
-from districts.models import ImportJob, Period, Submission, Unit
+from districts.models import FigureNote, ImportJob, Period, Submission, Unit
 from districts.services import figures_save, period_open
 from enterprises.models import EnterpriseFigures
 from evaluation.tests.conftest import draft, period, scheme  # noqa: F401
@@ -77,15 +77,17 @@ NOT_A_DISTRICT_OBJECT = {
     "fundallocation-detail": "the bureau's allocations to a unit, read-only in the API",
     "evaluation-detail": "the API lists published evaluations only",
 }
-# Admin models holding no district's rows, or none a district clerk has any permission on.
+# Admin models whose rows are no district's unapproved figures: no permission for district staff (auth, axes,
+# beat, API keys), shared reference data, published targets and computed values, who belongs where, the
+# bureau's own rounds and schemes, and computation logs. Draft evaluations: test_a_draft_evaluation_...
 ADMIN_NOT_DISTRICT = {
     "auth.group", "auth.user", "axes.accessattempt", "axes.accesslog", "axes.accessfailurelog",
     "django_celery_beat.periodictask", "django_celery_beat.clockedschedule", "django_celery_beat.crontabschedule",
-    "django_celery_beat.solarschedule", "django_celery_beat.intervalschedule", "districts.unitgroup",
-    "districts.period", "districts.policyarticle", "districts.apikey", "districts.membership",
-    "districts.figurenote", "funds.fund", "indicators.indicator", "indicators.plan", "indicators.target",
-    "indicators.dashboardrun", "indicators.indicatorvalue", "ledger.leaderassignment", "ledger.round",
-    "evaluation.scheme", "evaluation.dimension", "evaluation.evaluation", "evaluation.evaluationrun",
+    "django_celery_beat.solarschedule", "django_celery_beat.intervalschedule", "districts.apikey",
+    "districts.unitgroup", "districts.period", "districts.policyarticle", "funds.fund", "indicators.indicator",
+    "indicators.plan", "indicators.target", "indicators.indicatorvalue", "districts.membership",
+    "ledger.leaderassignment", "ledger.round", "evaluation.scheme", "evaluation.dimension", "evaluation.evaluation",
+    "indicators.dashboardrun", "evaluation.evaluationrun",
 }
 REFUSED = {403, 404, 405}
 
@@ -113,8 +115,8 @@ def test_every_url_naming_an_object_is_classified():
 
 
 # The admins of district rows: the yubei_objects fixture holds one row of each.
-ADMIN_OF_DISTRICT_ROWS = (Unit, Submission, ImportJob, EnterpriseFigures, EconomyFigures, FundAllocation, FundFlow,
-                          Platform, PlatformMilestone, Task)
+ADMIN_OF_DISTRICT_ROWS = (Unit, Submission, FigureNote, ImportJob, EnterpriseFigures, EconomyFigures, FundAllocation,
+                          FundFlow, Platform, PlatformMilestone, Task)
 
 
 def test_every_admin_is_classified():
@@ -137,6 +139,8 @@ def yubei_objects(yubei_clerk, city_staff, draft):  # noqa: F811
     return {
         "unit": yubei,
         "submission": Submission.objects.get(unit=yubei, period=quarter),
+        "note": FigureNote.objects.create(submission=Submission.objects.get(unit=yubei, period=quarter),
+                                          figure="enterprises.tech_smes", kind="explanation", text="渝北说明"),
         "enterprise_figures": EnterpriseFigures.objects.get(unit=yubei, period=quarter),
         "economy_figures": EconomyFigures.objects.get(unit=yubei, period=quarter),
         "fund_flow": FundFlow.objects.get(unit=yubei, period=quarter),
@@ -175,6 +179,14 @@ def test_another_districts_clerk_gets_refused_on_every_url_naming_yubeis_objects
                          client.patch(url, {}, content_type="application/json").status_code)
     assert {name: statuses for name, statuses in answers.items() if not set(statuses) <= REFUSED} == {}
     assert database_state() == before
+
+
+def test_a_draft_evaluation_is_not_in_a_district_clerks_admin(yubei_objects, wanzhou_clerk, client_for):
+    client = client_for(wanzhou_clerk)
+    draft_page = reverse("admin:evaluation_evaluation_change", args=[yubei_objects["draft"].pk])
+    assert client.get(draft_page).status_code == 302  # to the admin index: no such object for them
+    assert str(yubei_objects["draft"].scheme) not in client.get(reverse("admin:evaluation_evaluation_changelist"))\
+        .content.decode()
 
 
 def test_another_districts_clerk_gets_no_admin_page_of_yubeis_rows(yubei_objects, wanzhou_clerk, client_for):
