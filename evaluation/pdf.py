@@ -57,7 +57,7 @@ def report_pdf(report: Report) -> bytes:
     story = [
         _paragraph(f"{scheme.name}（{scheme.year}年）区县科技创新评价报告", TITLE),
         _paragraph(f"评价时点：{scheme.period}；标准化方法：{scheme.get_normalisation_display()}；"
-                  f"缺失数据：{scheme.get_missing_rule_display()}；第{evaluation.version}版{state}", BODY),
+                   f"缺失数据：{scheme.get_missing_rule_display()}；第{evaluation.version}版{state}", BODY),
     ]
     sections = [("综合排名", [_table(
         ["排名", "单位", "综合得分", *dimension_names, "名次变化", "缺失项"],
