@@ -102,6 +102,15 @@ def client_for(client):
     return login
 
 
+def log_in(page, base_url, username, password="pw-for-tests-1"):
+    """Log a Playwright page in through the login form, as a person would."""
+    page.goto(f"{base_url}/accounts/login/")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", password)
+    page.click("button[type=submit]")
+    page.wait_for_load_state()
+
+
 @contextmanager
 def launched_chromium():
     if not Path(CHROMIUM).exists():

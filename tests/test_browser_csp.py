@@ -1,7 +1,7 @@
 """The pages leaders use work under the Content-Security-Policy: no violation reported, charts drawn."""
 import pytest
 
-from conftest import ARTIFACTS
+from conftest import ARTIFACTS, log_in
 from evaluation.tests.conftest import draft, period, published, scheme  # noqa: F401
 from indicators.tests.conftest import reported  # noqa: F401
 
@@ -64,11 +64,7 @@ def test_the_dashboards_quarter_page_and_report_run_under_the_csp_without_a_viol
 def test_the_admin_export_page_toggles_every_field_under_the_csp(city_staff, live_server, browser):
     page = browser.new_page()
     page.add_init_script(RECORD_VIOLATIONS)
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("input[name=username]", "city_staff")
-    page.fill("input[name=password]", "pw-for-tests-1")
-    page.click("button[type=submit]")
-    page.wait_for_load_state()
+    log_in(page, live_server.url, "city_staff")
 
     page.goto(f"{live_server.url}/admin/platforms/platform/export/")
     page.wait_for_load_state("networkidle")

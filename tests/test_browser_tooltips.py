@@ -3,6 +3,7 @@ import pytest
 from django.db.models import F, Value
 from django.db.models.functions import Concat
 
+from conftest import log_in
 from districts.models import Unit, UnitGroup
 from evaluation.tests.conftest import draft, period, published, scheme  # noqa: F401
 from indicators.tests.conftest import reported  # noqa: F401
@@ -34,11 +35,7 @@ def hostile_names(reported, published):  # noqa: F811
 
 def test_names_with_markup_show_as_text_in_every_chart_tooltip(hostile_names, city_staff, live_server, browser):
     page = browser.new_page(viewport={"width": 1280, "height": 900})
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("input[name=username]", "city_staff")
-    page.fill("input[name=password]", "pw-for-tests-1")
-    page.click("button[type=submit]")
-    page.wait_for_load_state()
+    log_in(page, live_server.url, "city_staff")
 
     shown = {}
     for name, path, charts in (
