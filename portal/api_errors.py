@@ -23,6 +23,10 @@ MESSAGES = {
     "not_acceptable": ("不支持请求的格式；可用 format=json、csv 或 xlsx", "Use format=json, csv or xlsx"),
     "unsupported_media_type": ("不支持的请求内容类型；请用 application/json 或 text/csv", "Unsupported media type"),
     "throttled": ("请求过于频繁，请稍后再试", "Too many requests; retry later"),
+    "database_unavailable": (
+        "数据库暂时不可用，本次请求没有写入任何数据，请稍后重试",
+        "The database is unavailable for a moment; nothing of this request was written. Retry shortly",
+    ),
 }
 
 
@@ -73,7 +77,7 @@ def exception_handler(exc, context):
     if isinstance(exc, ApiError):
         body = {"code": exc.code, "message": {"zh": exc.zh, "en": exc.en}, "errors": exc.errors}
     elif isinstance(exc, exceptions.ValidationError):
-        body = {"code": "invalid", "message": _message("invalid"), "errors": _field_errors(exc.detail)}
+        body = {"code": "invalid", "message": error_message("invalid"), "errors": _field_errors(exc.detail)}
     else:
         code = exc.default_code
         default_zh = str(exc.default_detail)
@@ -88,7 +92,7 @@ def exception_handler(exc, context):
     return response
 
 
-def _message(code: str) -> dict:
+def error_message(code: str) -> dict:
     zh, en = MESSAGES[code]
     return {"zh": zh, "en": en}
 

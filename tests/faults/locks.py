@@ -17,19 +17,23 @@ class RowLock:
             self.pid = cursor.fetchone()[0]
 
     def wait_until_someone_waits(self, waiting: int = 1, timeout: float = 60) -> None:
-        """Return once `waiting` other backends wait for this lock: they are now in the middle of their work."""
+        """Return once `waiting` other backends wait behind this lock: they are now in the middle of their work.
+
+        Only the first waits for this transaction itself; a second one updating the same row waits for the
+        first (the tuple lock), so every backend of the database that waits for a lock is counted.
+        """
         watcher = psycopg2.connect(self.database_url)
         watcher.autocommit = True  # each look is its own snapshot of pg_stat_activity
         try:
             deadline = time.monotonic() + timeout
             while True:
                 with watcher.cursor() as cursor:
-                    cursor.execute("SELECT count(*) FROM pg_stat_activity WHERE %s = ANY(pg_blocking_pids(pid))",
-                                   [self.pid])
+                    cursor.execute("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                                   "AND pid <> %s AND cardinality(pg_blocking_pids(pid)) > 0", [self.pid])
                     if cursor.fetchone()[0] >= waiting:
                         return
                 if time.monotonic() > deadline:
-                    pytest.fail(f"nothing waited for the row lock within {timeout} s")
+                    pytest.fail(f"{waiting} backends did not wait behind the row lock within {timeout} s")
                 time.sleep(0.1)
         finally:
             watcher.close()
