@@ -57,13 +57,18 @@ class PrivatePostgres:
     def pg_ctl(self, *args: str) -> None:
         run_as_postgres([str(PG_BIN / "pg_ctl"), "-D", str(self.data_dir), "-w", "-t", "30", *args])
 
+    @property
+    def log(self) -> str:
+        """The server's log: without one it would write to pg_ctl's output, which would then never end."""
+        return str(self.data_dir / "server.log")
+
     def start(self) -> None:
         options = f"-p {PRIVATE_PG_PORT} -k {self.data_dir} -c listen_addresses=127.0.0.1 -c fsync=off"
-        self.pg_ctl("-o", options, "-l", str(self.data_dir / "server.log"), "start")
+        self.pg_ctl("-o", options, "-l", self.log, "start")
 
     def restart(self) -> None:
         """A fast restart: every connection is cut, open transactions are rolled back."""
-        self.pg_ctl("-m", "fast", "restart")
+        self.pg_ctl("-m", "fast", "-l", self.log, "restart")
 
     def create_database(self, name: str) -> str:
         admin = psycopg2.connect(f"{self.url}/postgres")

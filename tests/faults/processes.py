@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 import requests
+from django.conf import settings
 from django.core.management import call_command
 
 from tests.faults.conftest import free_port
@@ -37,7 +38,7 @@ def portal_server(database_url: str, workers: int = 2):
     port = free_port()
     env = {key: value for key, value in os.environ.items() if key != "REDIS_URL"}  # eager tasks, local cache
     env.update(DATABASE_URL=database_url, DJANGO_SETTINGS_MODULE="portal.settings", DEBUG="0",
-               SECRET_KEY="faults-tests-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz",
+               SECRET_KEY=settings.SECRET_KEY,  # the test's sessions are signed with it
                ALLOWED_HOSTS="127.0.0.1", SECURE_SSL_REDIRECT="0", SECURE_COOKIES="0", LOG_LEVEL="WARNING")
     gunicorn = Path(sys.executable).parent / "gunicorn"
     command = [str(gunicorn), "portal.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", str(workers),
