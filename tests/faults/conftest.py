@@ -1,7 +1,6 @@
 """Servers of the fault tests' own, started and killed by them: never the shared Redis or PostgreSQL."""
 import os
 import shutil
-import socket
 import subprocess
 import tempfile
 import time
@@ -11,11 +10,7 @@ import psycopg2
 import pytest
 import redis
 
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+from tests.faults.processes import free_port
 
 
 @pytest.fixture

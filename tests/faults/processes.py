@@ -1,5 +1,6 @@
 """The portal in processes of its own: management commands, a copy of the test database, a gunicorn server."""
 import os
+import socket
 import subprocess
 import sys
 import tempfile
@@ -12,9 +13,13 @@ import requests
 from django.conf import settings
 from django.core.management import call_command
 
-from tests.faults.conftest import free_port
-
 ROOT = Path(__file__).resolve().parents[2]
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
 
 
 def manage(*args: str, database_url: str) -> subprocess.CompletedProcess:

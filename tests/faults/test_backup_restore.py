@@ -1,5 +1,7 @@
 """`manage.py backup` and `manage.py restore`: a backup restored into an empty database holds every row of
 every table, so every figure with its history, every submission and every workflow event."""
+import sqlite3
+
 import psycopg2
 import pytest
 from django.core.management import call_command
@@ -67,3 +69,21 @@ def test_a_backup_restored_into_an_empty_database_has_every_figure_its_history_a
     for model in (EnterpriseFigures, EnterpriseFigures.history.model, EconomyFigures.history.model,
                   Submission, SubmissionEvent):
         assert copied[model._meta.db_table], f"{model.__name__} is empty, so the comparison proves nothing"
+
+
+def test_on_sqlite_the_pair_copies_the_file_and_refuses_a_database_that_is_not_empty(tmp_path):
+    original, backup_file, copy = tmp_path / "portal.sqlite3", tmp_path / "backup.sqlite3", tmp_path / "copy.sqlite3"
+    with sqlite3.connect(original) as database:
+        database.execute("CREATE TABLE figures (unit TEXT, tech_smes INTEGER)")
+        database.executemany("INSERT INTO figures VALUES (?, ?)", [("500112", 1200), ("500101", 860)])
+    database.close()
+
+    backed_up = manage("backup", str(backup_file), database_url=f"sqlite:///{original}")
+    restored = manage("restore", str(backup_file), database_url=f"sqlite:///{copy}")
+    restored_again = manage("restore", str(backup_file), database_url=f"sqlite:///{copy}")
+
+    assert backed_up.returncode == 0 and restored.returncode == 0, backed_up.stderr + restored.stderr
+    assert restored_again.returncode != 0 and "not empty" in restored_again.stderr
+    with sqlite3.connect(copy) as database:
+        assert database.execute("SELECT * FROM figures ORDER BY unit").fetchall() == [("500101", 860), ("500112", 1200)]
+    database.close()
