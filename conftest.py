@@ -167,20 +167,27 @@ def is_postgres() -> bool:
     return settings.DATABASES["default"]["ENGINE"].endswith("postgresql")
 
 
-@pytest.fixture
-def celery_worker_process(transactional_db):
-    """A real `celery worker` process on the test database, fed through Redis."""
+def require_worker_services():
+    """Skip unless a worker process can run: a broker, and a database it can share with the test."""
     if not settings.REDIS_URL:
         pytest.skip("REDIS_URL is not set: no broker for a real worker")
     if not is_postgres():
         pytest.skip("DATABASE_URL is not PostgreSQL: a worker process cannot share the test database")
+
+
+def current_database_url() -> str:
+    """The URL of the database the test runs on, for a process of its own."""
     from django.db import connection
 
     db = connection.settings_dict
-    env = dict(os.environ)
     host = f"{db['HOST'] or 'localhost'}:{db['PORT'] or 5432}"
-    env["DATABASE_URL"] = f"postgres://{db['USER']}:{db['PASSWORD']}@{host}/{db['NAME']}"
-    env["DJANGO_SETTINGS_MODULE"] = "portal.settings_test"
+    return f"postgres://{db['USER']}:{db['PASSWORD']}@{host}/{db['NAME']}"
+
+
+def start_celery_worker(**extra_env: str) -> subprocess.Popen:
+    """Start a real `celery worker` process on the test database and wait until it answers a ping."""
+    env = dict(os.environ, DATABASE_URL=current_database_url(), DJANGO_SETTINGS_MODULE="portal.settings_test",
+               **extra_env)
     celery = shutil.which("celery", path=str(Path(sys.executable).parent)) or "celery"
     worker = subprocess.Popen(
         [celery, "-A", "portal", "worker", "--pool=solo", "--loglevel=WARNING", "-n", f"test-{os.getpid()}@%h"],
@@ -195,13 +202,28 @@ def celery_worker_process(transactional_db):
             worker.kill()
             output = worker.stdout.read().decode(errors="replace")[-3000:]
             pytest.fail(f"Celery worker did not start:\n{output}")
-    yield worker
+    return worker
+
+
+def stop_celery_worker(worker: subprocess.Popen) -> None:
+    from portal.celery import app
+
     app.conf.task_always_eager = True
     worker.terminate()
     try:
         worker.wait(timeout=20)
     except subprocess.TimeoutExpired:
         worker.kill()
+        worker.wait()
+
+
+@pytest.fixture
+def celery_worker_process(transactional_db):
+    """A real `celery worker` process on the test database, fed through Redis."""
+    require_worker_services()
+    worker = start_celery_worker()
+    yield worker
+    stop_celery_worker(worker)
 
 
 @pytest.fixture

@@ -30,9 +30,15 @@ def dashboard_run_create(*, trigger: str, unit: Unit | None = None, period: Peri
     return run
 
 
-def dashboard_run_claim(*, run_id: int) -> DashboardRun | None:
-    """Take a pending run for this worker; None if it is gone or another worker took it (a redelivery)."""
-    claimed = DashboardRun.objects.filter(pk=run_id, status=RunStatus.PENDING).update(
+def dashboard_run_claim(*, run_id: int, redelivered: bool = False) -> DashboardRun | None:
+    """Take a pending run for this worker; None if it is gone, finished, or another worker took it.
+
+    A `redelivered` task's first attempt died (the broker's visibility timeout exceeds the task's time
+    limit, so no live attempt is redelivered): its claim committed but its transaction rolled back,
+    leaving the run RUNNING with no worker, so a running run is taken again.
+    """
+    claimable = [RunStatus.PENDING, RunStatus.RUNNING] if redelivered else [RunStatus.PENDING]
+    claimed = DashboardRun.objects.filter(pk=run_id, status__in=claimable).update(
         status=RunStatus.RUNNING, started_at=timezone.now()
     )
     return DashboardRun.objects.get(pk=run_id) if claimed else None

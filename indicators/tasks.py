@@ -9,10 +9,10 @@ from indicators.services import dashboard_run_claim, dashboard_run_create, dashb
 logger = logging.getLogger(__name__)
 
 
-@shared_task
-def compute_dashboards(run_id: int) -> int | None:
-    """Compute a recorded run; a run that is gone or already taken is skipped, not retried."""
-    run = dashboard_run_claim(run_id=run_id)
+@shared_task(bind=True)
+def compute_dashboards(self, run_id: int) -> int | None:
+    """Compute a recorded run; a run that is gone, finished or taken by a live worker is skipped, not retried."""
+    run = dashboard_run_claim(run_id=run_id, redelivered=bool((self.request.delivery_info or {}).get("redelivered")))
     if run is None:
         logger.info("dashboard run %s is missing or already taken; skipped", run_id)
         return None

@@ -25,6 +25,10 @@ MESSAGES = {
     "unsupported_media_type": ("不支持的请求内容类型；请用 application/json 或 text/csv", "Unsupported media type"),
     "throttled": ("请求过于频繁，请稍后再试", "Too many requests; retry later"),
     "request_too_large": ("请求内容超过上限，请分批提交", "The request body is over the limit; send it in batches"),
+    "database_unavailable": (
+        "数据库暂时不可用，本次请求没有写入任何数据，请稍后重试",
+        "The database is unavailable for a moment; nothing of this request was written. Retry shortly",
+    ),
 }
 
 
@@ -85,7 +89,7 @@ def exception_handler(exc, context):
     if isinstance(exc, ApiError):
         body = {"code": exc.code, "message": {"zh": exc.zh, "en": exc.en}, "errors": exc.errors}
     elif isinstance(exc, exceptions.ValidationError):
-        body = {"code": "invalid", "message": _message("invalid"), "errors": _field_errors(exc.detail)}
+        body = {"code": "invalid", "message": error_message("invalid"), "errors": _field_errors(exc.detail)}
     else:
         code = exc.default_code
         default_zh = str(exc.default_detail)
@@ -100,7 +104,7 @@ def exception_handler(exc, context):
     return response
 
 
-def _message(code: str) -> dict:
+def error_message(code: str) -> dict:
     zh, en = MESSAGES[code]
     return {"zh": zh, "en": en}
 

@@ -1,5 +1,15 @@
+import logging
+
 from django.conf import settings
+from django.db import InterfaceError, OperationalError
+from django.http import HttpResponse, JsonResponse
+from django.template.loader import render_to_string
 from django.utils import translation
+
+from portal.api_errors import error_message
+
+logger = logging.getLogger(__name__)
+RETRY_AFTER_SECONDS = 30
 
 
 class ChosenLanguageMiddleware:
@@ -19,4 +29,32 @@ class ChosenLanguageMiddleware:
         request.LANGUAGE_CODE = translation.get_language()
         response = self.get_response(request)
         response.headers.setdefault("Content-Language", request.LANGUAGE_CODE)
+        return response
+
+
+class DatabaseUnavailableMiddleware:
+    """A database that is down or restarting gets a 503 that says so, not a stack trace.
+
+    The request's transaction (ATOMIC_REQUESTS) has been rolled back by then, so nothing of it was written
+    and the same action can simply be repeated; the next request connects again (CONN_HEALTH_CHECKS drops
+    a persistent connection the restart broke). The page is rendered without the request's context, whose
+    processors would ask the database again.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if not isinstance(exception, OperationalError | InterfaceError):
+            return None
+        logger.warning("database unavailable during %s %s: %s", request.method, request.path, exception)
+        if request.path.startswith("/api/"):
+            body = {"code": "database_unavailable", "message": error_message("database_unavailable"), "errors": {}}
+            response = JsonResponse(body, status=503, json_dumps_params={"ensure_ascii": False})
+        else:
+            response = HttpResponse(render_to_string("503.html"), status=503)
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
         return response

@@ -120,3 +120,12 @@ def test_a_redelivered_run_is_computed_once(world):
 
     assert dashboard_run_claim(run_id=run.pk) == run
     assert dashboard_run_claim(run_id=run.pk) is None
+
+
+def test_a_run_whose_worker_died_is_taken_again_by_its_redelivered_task_but_a_finished_one_is_not(world):
+    run = dashboard_run_create(trigger=RunTrigger.APPROVAL, unit=world.a)
+    dashboard_run_claim(run_id=run.pk)  # the attempt that is then killed
+
+    assert dashboard_run_claim(run_id=run.pk, redelivered=True) == run
+    dashboards_compute(run=run)
+    assert dashboard_run_claim(run_id=run.pk, redelivered=True) is None

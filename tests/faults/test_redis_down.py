@@ -1,14 +1,9 @@
 """Redis killed for real (a private redis-server, never the shared one): entry, approval and API reads go on,
 the approval's dashboard recompute waits as a pending run, and /healthz/ says Redis is down."""
 import datetime
-import shutil
 import signal
-import socket
-import subprocess
-import time
 
 import pytest
-import redis
 from django.utils import timezone
 
 from conftest import celery_broker
@@ -20,33 +15,6 @@ from indicators.choices import RunStatus, RunTrigger
 from indicators.models import DashboardRun
 
 pytestmark = pytest.mark.faults
-
-
-@pytest.fixture
-def private_redis():
-    """A redis-server of this test's own on a free port, killed by the test."""
-    if not shutil.which("redis-server"):
-        pytest.skip("redis-server is not installed")
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    server = subprocess.Popen(["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "",
-                               "--appendonly", "no"], stdout=subprocess.DEVNULL)
-    url = f"redis://127.0.0.1:{port}/0"
-    deadline = time.monotonic() + 10
-    while True:
-        try:
-            redis.Redis.from_url(url).ping()
-            break
-        except redis.ConnectionError:
-            if time.monotonic() > deadline:
-                server.kill()
-                pytest.fail("the private redis-server did not start")
-            time.sleep(0.1)
-    yield server, url
-    if server.poll() is None:
-        server.kill()
-    server.wait()
 
 
 def test_with_redis_killed_entry_approval_and_api_reads_go_on_and_healthz_says_so(
