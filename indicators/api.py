@@ -3,8 +3,16 @@ from rest_framework.routers import SimpleRouter
 
 from indicators.filtersets import IndicatorFilterSet, IndicatorValueFilterSet, PlanFilterSet, TargetFilterSet
 from indicators.models import Indicator, IndicatorValue, Plan, Target
-from indicators.serializers import IndicatorSerializer, IndicatorValueSerializer, PlanSerializer, TargetSerializer
+from indicators.serializers import (
+    IndicatorSerializer,
+    IndicatorValueSerializer,
+    PlanSerializer,
+    TargetSerializer,
+    indicator_value_lookups,
+    indicator_values_data,
+)
 from portal.api import PortalReadOnlyViewSet
+from portal.pagination import PageNumberPagination
 
 TARGETS = Target.objects.select_related("plan", "indicator", "period", "group", "unit")
 
@@ -34,6 +42,12 @@ class TargetViewSet(PortalReadOnlyViewSet):
     indicator_data = True
 
 
+class SnapshotPagination(PageNumberPagination):
+    """Up to 5000 rows a page: every unit of one quarter in one response, at national scale (~2,850 units)."""
+
+    max_page_size = 5000
+
+
 class IndicatorValueViewSet(PortalReadOnlyViewSet):
     """The dashboard snapshots, cheap to poll: a conditional GET with the last ETag answers 304."""
 
@@ -42,8 +56,13 @@ class IndicatorValueViewSet(PortalReadOnlyViewSet):
     )
     serializer_class = IndicatorValueSerializer
     filterset_class = IndicatorValueFilterSet
+    pagination_class = SnapshotPagination
     indicator_data = True
     last_modified_field = "computed_at"
+
+    def page_data(self, queryset) -> list:
+        """The same JSON as the serializer (which documents it), from .values() rows: see serializers.py."""
+        return indicator_values_data(self.paginate_queryset(indicator_value_lookups(queryset)))
 
 
 router = SimpleRouter()

@@ -1,12 +1,16 @@
 """Indicator values (the dashboard snapshots) through the API: filters, who sees what, and cheap polling."""
+import json
+
 import pytest
 from django.utils.http import http_date
+from rest_framework.renderers import JSONRenderer
 
 from conftest import make_user
 from districts.apikeys import api_key_create
 from districts.models import UnitCodeAlias
 from enterprises.models import EnterpriseFigures
 from indicators.models import IndicatorValue
+from indicators.serializers import IndicatorValueSerializer
 from portal import roles
 
 URL = "/api/v1/indicator-values/"
@@ -104,3 +108,12 @@ def test_a_conditional_get_answers_304_until_the_dashboards_change(reader, repor
 def test_an_old_if_modified_since_gets_the_rows(reader):
     response = reader.get(URL, HTTP_IF_MODIFIED_SINCE=http_date(0))
     assert response.status_code == 200 and response.json()["count"] == IndicatorValue.objects.count()
+
+
+def test_the_list_gives_exactly_what_the_documented_serializer_gives(reader):
+    rows = results(reader)
+
+    documented = IndicatorValueSerializer(IndicatorValue.objects.all(), many=True).data
+    assert any(row["target_period"] for row in rows) and any(row["baseline_period"] for row in rows)
+    assert [list(row) for row in rows] == [list(row) for row in documented]  # same keys in the same order
+    assert rows == json.loads(JSONRenderer().render(documented))
