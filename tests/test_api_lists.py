@@ -36,7 +36,7 @@ ENDPOINTS = {
     "/api/v1/indicators/": KEY + PAGE,
     "/api/v1/plans/": KEY + PAGE + 1,  # + the targets of the page's plans, with indicator, period, group, unit
     "/api/v1/targets/": KEY + PAGE,
-    "/api/v1/indicator-values/": RESTRICTED + ETAG + PAGE,
+    "/api/v1/indicator-values/": RESTRICTED + ETAG + PAGE + 1,  # + the quarters, to name baseline and target ones
     "/api/v1/evaluations/": KEY + PAGE + 1,  # + the results of the page's evaluations, with units and groups
 }
 
