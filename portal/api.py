@@ -53,7 +53,7 @@ class PortalReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
         if validators and self._not_modified(request, *validators):
             response = Response(status=status.HTTP_304_NOT_MODIFIED)
         else:
-            response = self.get_paginated_response(self.page_data(queryset))
+            response = self.page_response(queryset)
         if validators:
             etag, last_modified = validators
             response["ETag"] = etag
@@ -61,6 +61,10 @@ class PortalReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
                 response["Last-Modified"] = http_date(last_modified.timestamp())
             response["Cache-Control"] = "private, no-cache"
         return response
+
+    def page_response(self, queryset) -> Response:
+        """The requested page, paginated; a hot list may override it (indicator values cache theirs)."""
+        return self.get_paginated_response(self.page_data(queryset))
 
     def page_data(self, queryset) -> list:
         """The serialized rows of the requested page; a hot list may override it with a cheaper read."""

@@ -36,7 +36,8 @@ ENDPOINTS = {
     "/api/v1/indicators/": KEY + PAGE,
     "/api/v1/plans/": KEY + PAGE + 1,  # + the targets of the page's plans, with indicator, period, group, unit
     "/api/v1/targets/": KEY + PAGE,
-    "/api/v1/indicator-values/": RESTRICTED + ETAG + PAGE + 1,  # + the quarters, to name baseline and target ones
+    # + the latest run (the cache key of the page; each page size here is a miss) + the quarters, by id
+    "/api/v1/indicator-values/": RESTRICTED + ETAG + PAGE + 2,
     "/api/v1/evaluations/": KEY + PAGE + 1,  # + the results of the page's evaluations, with units and groups
 }
 
