@@ -194,7 +194,7 @@ def main(argv=None):
     server = start_gunicorn(args.port)
     try:
         options = {"units": args.units, "groups": args.groups, "quarters": args.quarters, "seed": args.seed,
-                 "base_url": f"http://127.0.0.1:{args.port}", "seconds": args.seconds, "clients": args.clients}
+                   "base_url": f"http://127.0.0.1:{args.port}", "seconds": args.seconds, "clients": args.clients}
         if args.only == "serve":
             result = measure_serving_only(**options)
         else:
