@@ -49,6 +49,15 @@ def pytest_runtest_makereport(item, call):
         report.longrepr = f"skipped under REQUIRE_ALL=1: {report.longrepr}"
 
 
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Every test starts with an empty cache: cached dashboards are keyed by run ids, which a new test
+    database (or SQLite's rolled-back sequence) hands out again."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def chongqing(db):
     """The 41 units, groups, periods, platforms, funds, indicators and plans."""

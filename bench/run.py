@@ -29,14 +29,12 @@ def measure_all(*, units: int, groups: int, quarters: int, seed: int, csv_rows: 
     from django.contrib.auth import get_user_model
     from django.contrib.auth.models import Group
     from django.db import connection
-    from django.test import Client
-    from django.test.utils import CaptureQueriesContext
 
     from bench import baseline
     from bench.generate import LAST_PERIOD, generate
     from bench.imports import as_csv, as_workbook, import_rows
-    from bench.load import hammer
     from bench.measure import peak_memory_mb, timed
+    from bench.serving import measure_serving
     from districts.models import Period, Unit
     from districts.spreadsheets.importer import import_check, import_job_create
     from indicators.choices import RunTrigger
@@ -44,13 +42,7 @@ def measure_all(*, units: int, groups: int, quarters: int, seed: int, csv_rows: 
     from indicators.services import dashboard_run_create, dashboards_compute
     from portal import roles
 
-    rows = []
-
-    def row(measure, value, unit, *, baseline_value=None, ratio=None, target=None, met=None, note=""):
-        rows.append({"measure": measure, "value": value, "unit": unit, "baseline": baseline_value, "ratio": ratio,
-                     "target": target, "met": met, "note": note})
-        ratio_text = f" (ratio {ratio:.3g}, target {target})" if ratio is not None else ""
-        log(f"  {measure}: {value:.4g} {unit}{ratio_text}")
+    row = Rows(log)
 
     def full_compute():
         return dashboards_compute(run=dashboard_run_create(trigger=RunTrigger.MANUAL))
@@ -88,31 +80,8 @@ def measure_all(*, units: int, groups: int, quarters: int, seed: int, csv_rows: 
         note=f"{small} 个单位时 {memory_small:.1f} {MB}")
 
     # 3. serving
-    viewer, _ = get_user_model().objects.get_or_create(username="bench_viewer")
-    viewer.groups.add(Group.objects.get(name=roles.MUNICIPAL_VIEWER))
-    client = Client()
-    client.force_login(viewer)
-    cookie = f"sessionid={client.cookies['sessionid'].value}"
-    plan = next(p for p in plans if p.active)
-    indicator = "tech_smes"
-    query = f"plan={plan.code}&period={LAST_PERIOD}&indicator={indicator}"
-    client.get(f"/dashboards/?{query}")  # warm the snapshot caches
-    with CaptureQueriesContext(connection) as queries:
-        client.get(f"/dashboards/?{query}")
-    row("总览页 SQL 查询数（缓存已热）", len(queries), "queries")
-    if base_url:
-        endpoints = {"总览页": f"/dashboards/?{query}", "单位表 CSV": f"/dashboards/data/units.csv?{query}"}
-        if client.get(f"/api/v1/indicator-values/?period={LAST_PERIOD}").status_code == 200:
-            endpoints |= {"API JSON": f"/api/v1/indicator-values/?period={LAST_PERIOD}&plan={plan.code}",
-                          "API CSV": f"/api/v1/indicator-values/?period={LAST_PERIOD}&plan={plan.code}&format=csv"}
-        bare = hammer(f"{base_url}/bench/bare-values/?{query}", cookie=cookie, seconds=seconds, clients=clients)
-        row("裸视图 .values() JSON", bare["rps"], "req/s", note=json.dumps(bare))
-        for name, path in endpoints.items():
-            result = hammer(base_url + path, cookie=cookie, seconds=seconds, clients=clients)
-            ratio = result["rps"] / bare["rps"] if bare["rps"] else None
-            row(f"{name} 吞吐", result["rps"], "req/s", baseline_value=bare["rps"], ratio=ratio, target="≥ 0.5",
-                met=bool(ratio and ratio >= 0.5 and result["errors"] == 0), note=json.dumps(result))
-            row(f"{name} p95", result["p95_ms"], "ms", note=f"errors {result['errors']}")
+    measure_serving(plan=next(p for p in plans if p.active), period=LAST_PERIOD, base_url=base_url, seconds=seconds,
+                    clients=clients, row=row)
 
     # 4. import (check: every row parsed, validated and saved, then rolled back) vs. COPY of the same rows
     staff, _ = get_user_model().objects.get_or_create(username="bench_staff", defaults={"is_staff": True})
@@ -136,8 +105,42 @@ def measure_all(*, units: int, groups: int, quarters: int, seed: int, csv_rows: 
         row(f"{name} 速度", rate, "rows/s", baseline_value=copy_rate, ratio=rate / copy_rate,
             note=f"status {job.status}, {job.changed} values, {len(content)} bytes")
         row(f"{name} 峰值内存", memory, MB)
-    return {"rows": rows, "scale": {"units": units, "groups": groups, "quarters": quarters, "seed": seed},
+    return {"rows": row.rows, "scale": {"units": units, "groups": groups, "quarters": quarters, "seed": seed},
             "database": connection.vendor}
+
+
+def measure_serving_only(*, units: int, groups: int, quarters: int, seed: int, base_url: str, seconds: float,
+                         clients: int, log=print) -> dict:
+    """Measure 3 alone (`--only serve`), on the data of an earlier run or on new data with one full computation."""
+    from django.db import connection
+
+    from bench.generate import LAST_PERIOD, generate
+    from bench.serving import measure_serving
+    from indicators.choices import RunStatus, RunTrigger
+    from indicators.models import DashboardRun, Plan
+    from indicators.services import dashboard_run_create, dashboards_compute
+
+    generate(units=units, groups=groups, quarters=quarters, seed=seed, log=log)
+    if not DashboardRun.objects.filter(status=RunStatus.SUCCEEDED).exists():
+        dashboards_compute(run=dashboard_run_create(trigger=RunTrigger.MANUAL))
+    row = Rows(log)
+    measure_serving(plan=Plan.objects.filter(active=True).first(), period=LAST_PERIOD, base_url=base_url,
+                    seconds=seconds, clients=clients, row=row)
+    return {"rows": row.rows, "scale": {"units": units, "groups": groups, "quarters": quarters, "seed": seed},
+            "database": connection.vendor}
+
+
+class Rows:
+    """The table being measured: `row(measure, value, unit, ...)` adds a line and logs it."""
+
+    def __init__(self, log):
+        self.rows, self.log = [], log
+
+    def __call__(self, measure, value, unit, *, baseline_value=None, ratio=None, target=None, met=None, note=""):
+        self.rows.append({"measure": measure, "value": value, "unit": unit, "baseline": baseline_value,
+                          "ratio": ratio, "target": target, "met": met, "note": note})
+        ratio_text = f" (ratio {ratio:.3g}, target {target})" if ratio is not None else ""
+        self.log(f"  {measure}: {value:.4g} {unit}{ratio_text}")
 
 
 def print_table(result: dict, out=None):
@@ -180,6 +183,7 @@ def main(argv=None):
     parser.add_argument("--seconds", type=float, default=15, help="load per served endpoint")
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--port", type=int, default=8106)
+    parser.add_argument("--only", choices=["serve"], help="run only measure 3 (serving); default: every measure")
     args = parser.parse_args(argv)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))  # so an interrupted run still stops its gunicorn
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
@@ -189,9 +193,12 @@ def main(argv=None):
     call_command("migrate", verbosity=0)
     server = start_gunicorn(args.port)
     try:
-        result = measure_all(units=args.units, groups=args.groups, quarters=args.quarters, seed=args.seed,
-                             csv_rows=args.csv_rows, workbook_units=args.workbook_units,
-                             base_url=f"http://127.0.0.1:{args.port}", seconds=args.seconds, clients=args.clients)
+        options = {"units": args.units, "groups": args.groups, "quarters": args.quarters, "seed": args.seed,
+                   "base_url": f"http://127.0.0.1:{args.port}", "seconds": args.seconds, "clients": args.clients}
+        if args.only == "serve":
+            result = measure_serving_only(**options)
+        else:
+            result = measure_all(**options, csv_rows=args.csv_rows, workbook_units=args.workbook_units)
     finally:
         server.terminate()
         server.wait()

@@ -141,6 +141,11 @@ class SectionRegistry:
         """Every value a unit reports this quarter, in page order."""
         return [slot for section in self for slot in section.slots()]
 
+    def slots_by_key(self) -> dict[str, Slot]:
+        """Every slot by its value key. A multi-row section reads its rows (the funds) on each call, so code
+        that looks up many keys reads them once with this rather than calling `slot()` per key."""
+        return {slot.key: slot for slot in self.slots()}
+
     def slot(self, key: str) -> Slot:
         """The slot of a value key (KeyError if there is none, e.g. an unknown fund code)."""
         section, _ = self.figure(key)

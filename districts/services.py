@@ -86,8 +86,9 @@ def _locked_submission(submission) -> Submission:
 def _write_section_rows(*, user, unit, period, parsed) -> dict[str, str]:
     """Write the parsed values into the sections' model rows; returns each key's outcome."""
     groups = defaultdict(dict)
+    known = sections.slots_by_key()
     for key, value in parsed.items():
-        slot = sections.slot(key)
+        slot = known[key]
         groups[(slot.section.key, slot.row)][slot.figure.field] = (key, value)
     changes = {}
     for (section_key, row), fields in groups.items():
@@ -122,8 +123,10 @@ def _write_section_rows(*, user, unit, period, parsed) -> dict[str, str]:
 
 
 def _save_comments(*, user, submission, notes: dict[str, str]) -> None:
+    known = sections.slots_by_key()
     for key, text in notes.items():
-        sections.slot(key)  # KeyError for an unknown figure, like values
+        if key not in known:
+            raise KeyError(key)  # an unknown figure, like values
         text = (text or "").strip()
         existing = FigureNote.objects.filter(submission=submission, figure=key, kind=NoteKind.COMMENT).first()
         if not text:
@@ -146,7 +149,8 @@ def figures_save(
     if not quarter_editable(user=user, unit=unit, period=period):
         raise AccessDenied(_("您不能修改%(unit)s %(period)s的数据：只能填报本单位、处于开放填报中的季度。")
                            % {"unit": unit.name, "period": period.code})
-    touched = {sections.figure(key)[0].model for key in values if _known(key)}
+    known = sections.slots_by_key()
+    touched = {known[key].section.model for key in values if key in known}
     if any(not user.has_perm(f"{m._meta.app_label}.change_{m._meta.model_name}") for m in touched):
         raise AccessDenied(_("您没有修改这些数据的权限。"))
     submission, _created = Submission.objects.get_or_create(unit=unit, period=period)
@@ -168,14 +172,6 @@ def figures_save(
                 lambda: signals.approved_figures_changed.send(sender=Submission, unit=unit, period=period)
             )
     return SaveResult(changes=changes, warnings=warnings(problems), version=submission.version)
-
-
-def _known(key: str) -> bool:
-    try:
-        sections.slot(key)
-    except KeyError:
-        return False
-    return True
 
 
 # --- periods -------------------------------------------------------------------------------------------

@@ -51,17 +51,16 @@ def parse_value(raw: Any) -> Decimal | None:
 
 def parse_values(values: dict[str, Any]) -> tuple[dict[str, Decimal | None], list[Problem]]:
     parsed, problems = {}, []
+    known = sections.slots_by_key()
     for key, raw in values.items():
-        try:
-            sections.slot(key)
-        except KeyError:
+        if key not in known:
             message = _("没有名为“%(key)s”的填报项，请使用模板中的指标。") % {"key": key}
             problems.append(Problem(key, ERROR, "unknown", message))
             continue
         try:
             parsed[key] = parse_value(raw)
         except ValueError:
-            label = sections.slot(key).label
+            label = known[key].label
             problems.append(Problem(key, ERROR, "invalid", _(
                 "“%(label)s”应为数字，收到的是“%(raw)s”。请填写阿拉伯数字，如 1234 或 1234.56，不填写请留空。"
             ) % {"label": label, "raw": raw}))
@@ -151,7 +150,8 @@ def check_quarter(*, unit, period, values: dict[str, Any]) -> list["Problem"]:
 
     parsed, problems = parse_values(values)
     merged = quarter_values(unit=unit, period=period) | parsed
-    for slot in sections.slots():
+    slots = sections.slots()
+    for slot in slots:
         if (value := merged.get(slot.key)) is not None:
             problems += _value_problems(slot, value, unit)
     for section in sections:
@@ -165,7 +165,7 @@ def check_quarter(*, unit, period, values: dict[str, Any]) -> list["Problem"]:
     stored = values_by_period(unit=unit, periods=periods)
     by_ordinal = {p.ordinal: stored[p.pk] for p in periods if p.pk in stored}
     by_ordinal[period.ordinal] = merged
-    for slot in sections.slots():
+    for slot in slots:
         problems += _history_problems(slot, period, [*periods, period], by_ordinal)
     return problems
 

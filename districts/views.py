@@ -173,8 +173,9 @@ def quarter_page(request, period_code: str, unit_code: str):
     except QuarterConflict as conflict:
         submission.refresh_from_db()
         stored = quarter_values(unit=submission.unit, period=submission.period)
+        known = sections.slots_by_key()
         unsaved = [
-            (sections.slot(key).label, raw) for key, raw in _posted_values(request).items()
+            (known[key].label, raw) for key, raw in _posted_values(request).items()
             if _differs(raw, stored.get(key))
         ]
         return _render_quarter(request, submission, conflict={"message": str(conflict), "unsaved": unsaved},

@@ -1,10 +1,20 @@
 from django.db.models import Prefetch
+from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
 
+from indicators import selectors, snapshot_cache
 from indicators.filtersets import IndicatorFilterSet, IndicatorValueFilterSet, PlanFilterSet, TargetFilterSet
 from indicators.models import Indicator, IndicatorValue, Plan, Target
-from indicators.serializers import IndicatorSerializer, IndicatorValueSerializer, PlanSerializer, TargetSerializer
+from indicators.serializers import (
+    IndicatorSerializer,
+    IndicatorValueSerializer,
+    PlanSerializer,
+    TargetSerializer,
+    indicator_value_lookups,
+    indicator_values_data,
+)
 from portal.api import PortalReadOnlyViewSet
+from portal.pagination import PageNumberPagination
 
 TARGETS = Target.objects.select_related("plan", "indicator", "period", "group", "unit")
 
@@ -34,6 +44,12 @@ class TargetViewSet(PortalReadOnlyViewSet):
     indicator_data = True
 
 
+class SnapshotPagination(PageNumberPagination):
+    """Up to 5000 rows a page: every unit of one quarter in one response, at national scale (~2,850 units)."""
+
+    max_page_size = 5000
+
+
 class IndicatorValueViewSet(PortalReadOnlyViewSet):
     """The dashboard snapshots, cheap to poll: a conditional GET with the last ETag answers 304."""
 
@@ -42,8 +58,28 @@ class IndicatorValueViewSet(PortalReadOnlyViewSet):
     )
     serializer_class = IndicatorValueSerializer
     filterset_class = IndicatorValueFilterSet
+    pagination_class = SnapshotPagination
     indicator_data = True
     last_modified_field = "computed_at"
+
+    def page_response(self, queryset) -> Response:
+        """A page of an unchanged snapshot comes from the cache (see indicators/snapshot_cache.py), keyed by
+        the filtered rows' SQL and the URL (its links name the next page); made-up parameters are not cached."""
+        known = {*self.filterset_class.base_filters, "page", "page_size", "format"}
+        if set(self.request.query_params) - known:
+            return super().page_response(queryset)
+        key = snapshot_cache.snapshot_key("api:indicator-values", values=queryset, run=selectors.latest_run(),
+                                          params={"url": self.request.build_absolute_uri()})
+        data, headers = snapshot_cache.cached(key, lambda: self.fresh_page(queryset))
+        return Response(data, headers=headers)
+
+    def fresh_page(self, queryset) -> tuple[dict, dict]:
+        response = super().page_response(queryset)
+        return response.data, {name: response[name] for name in ("X-Total-Count", "Link") if response.has_header(name)}
+
+    def page_data(self, queryset) -> list:
+        """The same JSON as the serializer (which documents it), from .values() rows: see serializers.py."""
+        return indicator_values_data(self.paginate_queryset(indicator_value_lookups(queryset)))
 
 
 router = SimpleRouter()

@@ -7,11 +7,20 @@ class IndicatorsConfig(AppConfig):
     verbose_name = _("指标与目标")
 
     def ready(self):
+        from django.db.models.signals import post_delete, post_save
+
+        from districts.models import Unit, UnitGroup
         from districts.panels import register_unit_facts
         from districts.signals import approved_figures_changed, quarter_approved
         from indicators.facts import unit_statuses
+        from indicators.models import Indicator, Plan, Target
         from indicators.receivers import on_approved_figures_changed, on_quarter_approved
+        from indicators.snapshot_cache import reference_changed
 
         quarter_approved.connect(on_quarter_approved, dispatch_uid="indicators.quarter_approved")
         approved_figures_changed.connect(on_approved_figures_changed, dispatch_uid="indicators.figures_changed")
         register_unit_facts(unit_statuses)
+        # The dashboards show these beside the snapshot rows: an edit shows at once, without a recompute.
+        for model in (Plan, Target, Indicator, Unit, UnitGroup):
+            for signal in (post_save, post_delete):
+                signal.connect(reference_changed, sender=model, dispatch_uid=f"indicators.cache.{model.__name__}")

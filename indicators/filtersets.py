@@ -27,7 +27,7 @@ class PlanFilterSet(django_filters.FilterSet):
 class TargetFilterSet(django_filters.FilterSet):
     plan = django_filters.CharFilter(field_name="plan__code", label="规划代码")
     indicator = django_filters.CharFilter(field_name="indicator__code", label="指标代码")
-    scope = django_filters.MultipleChoiceFilter(choices=Scope.choices, label="范围（可多选）")
+    scope = django_filters.MultipleChoiceFilter(choices=Scope.choices, distinct=False, label="范围（可多选）")
     group = django_filters.CharFilter(field_name="group__code", label="区域分组代码（仅分组目标）")
     unit = UnitCodesFilter(field_name="unit_id", lookup_expr="in", label="区县代码（仅单位配额）")
     period_after = PeriodFilter(field_name="period__ordinal", lookup_expr="gte", label="起始季度（含），如 2024Q1")
@@ -46,12 +46,16 @@ class IndicatorValueFilterSet(django_filters.FilterSet):
 
     plan = CodesFilter(field_name="plan__code", lookup_expr="in", label="规划代码（可多个，逗号分隔）")
     indicator = CodesFilter(field_name="indicator__code", lookup_expr="in", label="指标代码（可多个，逗号分隔）")
-    scope = django_filters.MultipleChoiceFilter(choices=Scope.choices, label="范围（可多选）：city、group、unit")
+    # distinct=False: django-filter's default DISTINCT is for filters across joins; these are own columns, and
+    # DISTINCT over a page of every unit of a quarter cost more than reading it.
+    scope = django_filters.MultipleChoiceFilter(
+        choices=Scope.choices, distinct=False, label="范围（可多选）：city、group、unit"
+    )
     unit = UnitCodesFilter(field_name="unit_id", lookup_expr="in", label="区县代码（可多个；旧代码可用）")
     group = GroupFilter(method="filter_group", label="区域分组代码：该分组（含下级分组）及其单位的结果")
     period_after = PeriodFilter(field_name="period__ordinal", lookup_expr="gte", label="起始季度（含），如 2024Q1")
     period_before = PeriodFilter(field_name="period__ordinal", lookup_expr="lte", label="截止季度（含），如 2025Q4")
-    status = django_filters.MultipleChoiceFilter(choices=Status.choices, label="进度状态（可多选）")
+    status = django_filters.MultipleChoiceFilter(choices=Status.choices, distinct=False, label="进度状态（可多选）")
     updated_after = UpdatedAfterFilter(
         field_name="computed_at", lookup_expr="gt", label="只返回此时间之后计算的结果（ISO 8601）"
     )

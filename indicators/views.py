@@ -2,10 +2,12 @@
 from django.contrib.auth.decorators import login_required, permission_required
 from django.http import Http404
 from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from districts.models import Submission, Unit
-from indicators import dashboards, exports, geo, selectors
+from indicators import dashboards, exports, geo, selectors, snapshot_cache
 from indicators.choices import Scope
 from indicators.dashboards import Selection, to_chart
 from indicators.models import IndicatorValue
@@ -18,8 +20,8 @@ def snapshot(request):
     return IndicatorValue.objects.restrict(request.user, "view")
 
 
-def freshness():
-    run = selectors.latest_run()
+def freshness(run) -> dict:
+    """When the snapshot was computed (`run`, the latest succeeded one), and whether newer data waits."""
     return {"run": run, "waiting": selectors.newer_data_waiting(run)}
 
 
@@ -39,12 +41,10 @@ def map_payload(units_table) -> dict:
             "min": min(values, default=0), "max": max(values, default=100)}
 
 
-@login_required
-@can_view
-def overview(request):
-    values = snapshot(request)
-    sel = Selection.from_query(request.GET, values)
-    context = {"sel": sel, **freshness(), "quota_gaps": selectors.quota_gaps(sel.plan)}
+def overview_page(values, query) -> dict:
+    """The overview's parts that depend only on the snapshot and the selection, rendered (see snapshot_cache)."""
+    sel = Selection.from_query(query, values)
+    context = {"sel": sel, "quota_gaps": selectors.quota_gaps(sel.plan)}
     if sel.period is not None:
         units = dashboards.units_table(values, sel)
         groups = dashboards.groups_table(values, sel)
@@ -63,7 +63,27 @@ def overview(request):
             "zones": [row for row in units.rows if not row["counted"]],
             "other_outcomes": dashboards.other_outcomes(values, sel),
         }
-    return render(request, "indicators/overview.html", context)
+    return {"head": render_to_string("indicators/_overview_head.html", context),
+            "body": render_to_string("indicators/_overview_body.html", context),
+            "has_period": sel.period is not None}
+
+
+def selection_params(request, *extra: str) -> dict:
+    """The query parameters a cached dashboard entry depends on."""
+    return {key: request.GET[key] for key in ("plan", "period", "indicator", *extra) if key in request.GET}
+
+
+@login_required
+@can_view
+def overview(request):
+    values = snapshot(request)
+    run = selectors.latest_run()
+    key = snapshot_cache.snapshot_key("overview", values=values, run=run, params=selection_params(request))
+    page = snapshot_cache.cached(key, lambda: overview_page(values, request.GET))
+    return render(request, "indicators/overview.html", {
+        "page": {**page, "head": mark_safe(page["head"]), "body": mark_safe(page["body"])},  # noqa: S308 (our render)
+        **freshness(run),
+    })
 
 
 @login_required
@@ -86,7 +106,7 @@ def unit_page(request, code):
     submissions = Submission.objects.restrict(request.user, "view").filter(unit=unit).select_related("period")[:8]
     return render(request, "indicators/unit.html", {
         "sel": sel, "unit": unit, "rows": rows, "trends": trends, "platforms": platforms,
-        "submissions": submissions, **freshness(),
+        "submissions": submissions, **freshness(selectors.latest_run()),
     })
 
 
@@ -97,7 +117,8 @@ def outcome(request):
     values = snapshot(request)
     sel = Selection.from_query(request.GET, values)
     tables = [dashboards.outcome_table(values, sel.plan, p) for p in dashboards.passed_milestones(sel.plan, sel.period)]
-    return render(request, "indicators/outcome.html", {"sel": sel, "tables": tables, **freshness()})
+    context = {"sel": sel, "tables": tables, **freshness(selectors.latest_run())}
+    return render(request, "indicators/outcome.html", context)
 
 
 DATASETS = {"trend", "units", "groups", "outcome"}
@@ -110,6 +131,13 @@ def download(request, dataset, fmt):
     if dataset not in DATASETS or fmt not in ("csv", "xlsx"):
         raise Http404
     values = snapshot(request)
+    params = selection_params(request, "unit", "milestone")
+    key = snapshot_cache.snapshot_key(f"download:{dataset}.{fmt}", values=values, run=selectors.latest_run(),
+                                      params=params)
+    return snapshot_cache.cached(key, lambda: download_response(request, values, dataset, fmt))
+
+
+def download_response(request, values, dataset, fmt):
     sel = Selection.from_query(request.GET, values)
     if sel.period is None:
         raise Http404(_("尚无计算结果"))

@@ -53,8 +53,7 @@ class PortalReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
         if validators and self._not_modified(request, *validators):
             response = Response(status=status.HTTP_304_NOT_MODIFIED)
         else:
-            page = self.paginate_queryset(queryset)
-            response = self.get_paginated_response(self.get_serializer(page, many=True).data)
+            response = self.page_response(queryset)
         if validators:
             etag, last_modified = validators
             response["ETag"] = etag
@@ -62,6 +61,14 @@ class PortalReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
                 response["Last-Modified"] = http_date(last_modified.timestamp())
             response["Cache-Control"] = "private, no-cache"
         return response
+
+    def page_response(self, queryset) -> Response:
+        """The requested page, paginated; a hot list may override it (indicator values cache theirs)."""
+        return self.get_paginated_response(self.page_data(queryset))
+
+    def page_data(self, queryset) -> list:
+        """The serialized rows of the requested page; a hot list may override it with a cheaper read."""
+        return self.get_serializer(self.paginate_queryset(queryset), many=True).data
 
     def _validators(self, queryset) -> tuple[str, object]:
         stamp = queryset.order_by().aggregate(last=Max(self.last_modified_field), rows=Count("pk"))

@@ -2,6 +2,8 @@
 from decimal import Decimal
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from districts import signals
 from districts.exceptions import AccessDenied, FiguresRejected, QuarterConflict
@@ -115,3 +117,19 @@ def test_a_comment_on_a_figure_is_kept_with_the_quarter(yubei_clerk, yubei, quar
                  notes={"enterprises.tech_smes": "含新入库 3 家"})
     note = yubei_submission.notes.get(figure="enterprises.tech_smes")
     assert (note.kind, note.text, note.author) == ("comment", "含新入库 3 家", yubei_clerk)
+
+
+def test_saving_a_whole_quarter_reads_the_fund_list_a_fixed_number_of_times(
+    yubei_clerk, yubei, quarter, yubei_submission
+):
+    def fund_reads(values):
+        with CaptureQueriesContext(connection) as queries:
+            figures_save(user=yubei_clerk, unit=yubei, period=quarter, values=values)
+        # the list, not a saved flow's own fund (its history row reads it)
+        return sum('FROM "funds_fund"' in query["sql"] and "WHERE" not in query["sql"]
+                   for query in queries.captured_queries)
+
+    funds = list(Fund.objects.all())
+    one = fund_reads({f"fundflow.{funds[0].code}.received": 10})
+    every = fund_reads({f"fundflow.{fund.code}.{field}": 10 for fund in funds for field in ("received", "disbursed")})
+    assert len(funds) > 1 and every == one

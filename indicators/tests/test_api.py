@@ -1,12 +1,18 @@
 """Indicator values (the dashboard snapshots) through the API: filters, who sees what, and cheap polling."""
+import json
+
 import pytest
 from django.utils.http import http_date
+from rest_framework.renderers import JSONRenderer
 
 from conftest import make_user
 from districts.apikeys import api_key_create
 from districts.models import UnitCodeAlias
 from enterprises.models import EnterpriseFigures
+from indicators.choices import RunTrigger
 from indicators.models import IndicatorValue
+from indicators.serializers import IndicatorValueSerializer
+from indicators.services import dashboard_run_create, dashboards_compute
 from portal import roles
 
 URL = "/api/v1/indicator-values/"
@@ -104,3 +110,27 @@ def test_a_conditional_get_answers_304_until_the_dashboards_change(reader, repor
 def test_an_old_if_modified_since_gets_the_rows(reader):
     response = reader.get(URL, HTTP_IF_MODIFIED_SINCE=http_date(0))
     assert response.status_code == 200 and response.json()["count"] == IndicatorValue.objects.count()
+
+
+def test_the_list_gives_exactly_what_the_documented_serializer_gives(reader):
+    rows = results(reader)
+
+    documented = IndicatorValueSerializer(IndicatorValue.objects.all(), many=True).data
+    assert any(row["target_period"] for row in rows) and any(row["baseline_period"] for row in rows)
+    assert [list(row) for row in rows] == [list(row) for row in documented]  # same keys in the same order
+    assert rows == json.loads(JSONRenderer().render(documented))
+
+
+def test_a_one_unit_run_shows_in_the_list_at_once(reader, reported_world, django_assert_max_num_queries):
+    query = {"unit": "900001", "indicator": "t_smes", "period_after": "2025Q4", "period_before": "2025Q4"}
+    before = results(reader, **query)
+    # 1.–2. savepoint and release 3. the key 4.–6. groups and permissions (restrict) 7.–8. the unit filter's
+    # codes and old codes 9. the ETag's aggregate 10. the latest run (the cache key): the page is cached
+    with django_assert_max_num_queries(10):
+        assert results(reader, **query) == before
+    reported_world.report(reported_world.a, "2025Q4", smes=999)
+
+    dashboards_compute(run=dashboard_run_create(trigger=RunTrigger.APPROVAL, unit=reported_world.a,
+                                                period=reported_world.period("2025Q4")))
+
+    assert float(results(reader, **query)[0]["value"]) == 999 != float(before[0]["value"])

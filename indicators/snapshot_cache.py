@@ -1,0 +1,60 @@
+"""What the dashboards derive from the snapshot, cached until the snapshot or the data around it changes.
+
+An entry's key holds everything its content depends on, so nothing is ever invalidated by hand:
+
+- what the person may see: the SQL of their restricted snapshot rows, so two people share an entry
+  only when `restrict()` gives them the same rows (all municipal users share one; each unit's clerks
+  another), without repeating the access rule here;
+- the language, and the page's own query parameters;
+- the latest succeeded run: every run that lands, a one-unit run included, has a new id and time;
+- the reference version, bumped by any save or delete of what the pages show beside the snapshot
+  (plans, targets, indicators, units and groups; see `IndicatorsConfig.ready`).
+
+The cache is Redis in production (shared by every worker), local memory without REDIS_URL.
+"""
+import hashlib
+
+from django.core.cache import cache
+from django.core.exceptions import EmptyResultSet
+from django.utils import translation
+
+REFERENCE_VERSION = "dashboards:reference-version"
+TIMEOUT = 24 * 3600  # entries of an older snapshot are never read again; let them expire
+
+
+def reference_changed(**kwargs):
+    """Signal receiver: a new reference version makes every cached entry unreachable."""
+    try:
+        cache.incr(REFERENCE_VERSION)
+    except ValueError:  # not set yet (or evicted): any fresh value differs from the missing one
+        cache.set(REFERENCE_VERSION, 1, timeout=None)
+
+
+def access_fingerprint(values) -> str:
+    try:
+        sql, params = values.query.sql_with_params()
+    except EmptyResultSet:  # restrict() gave none()
+        return "none"
+    return hashlib.sha256(f"{sql}|{params}".encode()).hexdigest()[:24]
+
+
+def snapshot_key(name: str, *, values, run, params: dict) -> str:
+    """The key of entry `name` for these visible rows, the latest succeeded `run` and the query `params`.
+
+    `params` are only the parameters the entry depends on, so a made-up parameter cannot fill the cache.
+    """
+    stamp = f"{run.pk}@{run.finished_at.isoformat()}" if run else "no-run"
+    parts = [
+        name, access_fingerprint(values), translation.get_language() or "", stamp,
+        str(cache.get(REFERENCE_VERSION, 0)), *(f"{k}={v}" for k, v in sorted(params.items())),
+    ]
+    return "dashboards:" + hashlib.sha256("|".join(parts).encode()).hexdigest()
+
+
+def cached(key: str, build):
+    """The entry under `key`, built (and stored) on a miss."""
+    found = cache.get(key)
+    if found is None:
+        found = build()
+        cache.set(key, found, TIMEOUT)
+    return found
