@@ -11,7 +11,7 @@ from typing import Any, Literal
 
 from django.utils.translation import gettext as _
 
-from districts.figures import quarter_values, values_by_period
+from districts.figures import StoredQuarters
 from districts.registry import Slot, sections
 
 ERROR = "error"
@@ -20,6 +20,7 @@ JUMP_RATIO = Decimal("0.5")  # a quarter-on-quarter change above 50% asks for an
 OUTLIER_FACTOR = 3  # "far outside the unit's history": above 3× its highest or below a third of its lowest
 HISTORY_QUARTERS = 8
 MIN_HISTORY = 4
+HISTORY_WINDOW = HISTORY_QUARTERS + 1  # one more: a flow's first own-quarter amount needs the one before
 
 
 @dataclass(frozen=True)
@@ -145,12 +146,15 @@ def _history_problems(slot: Slot, period, periods: list, by_ordinal: dict[int, d
     return problems
 
 
-def check_quarter(*, unit, period, values: dict[str, Any]) -> list["Problem"]:
-    """Every problem of the quarter once `values` (value key -> raw value) replace what is stored."""
-    from districts.models import Period
+def check_quarter(*, unit, period, values: dict[str, Any], stored: StoredQuarters | None = None) -> list["Problem"]:
+    """Every problem of the quarter once `values` (value key -> raw value) replace what is stored.
 
+    `stored` must hold the unit's quarter and the HISTORY_QUARTERS + 1 before it (`history_of` loads
+    that for many quarters at once); without it they are read here.
+    """
+    stored = stored or history_of(unit_ids=[unit.pk], periods=[period])
     parsed, problems = parse_values(values)
-    merged = quarter_values(unit=unit, period=period) | parsed
+    merged = stored.of(unit.pk, period.pk) | parsed
     for slot in sections.slots():
         if (value := merged.get(slot.key)) is not None:
             problems += _value_problems(slot, value, unit)
@@ -160,14 +164,18 @@ def check_quarter(*, unit, period, values: dict[str, Any]) -> list["Problem"]:
     if any(p.is_error for p in problems):
         return problems
 
-    first = period.ordinal - HISTORY_QUARTERS - 1  # one more: a flow's first own-quarter amount needs the one before
-    periods = list(Period.objects.filter(ordinal__gte=first, ordinal__lt=period.ordinal))
-    stored = values_by_period(unit=unit, periods=periods)
-    by_ordinal = {p.ordinal: stored[p.pk] for p in periods if p.pk in stored}
+    first = period.ordinal - HISTORY_WINDOW
+    periods = [p for p in stored.periods if first <= p.ordinal < period.ordinal]
+    by_ordinal = {p.ordinal: stored.of(unit.pk, p.pk) for p in periods if stored.has(unit.pk, p.pk)}
     by_ordinal[period.ordinal] = merged
     for slot in sections.slots():
         problems += _history_problems(slot, period, [*periods, period], by_ordinal)
     return problems
+
+
+def history_of(*, unit_ids, periods) -> StoredQuarters:
+    """What `check_quarter` reads for these units' quarters in `periods`, loaded once for all of them."""
+    return StoredQuarters.load(unit_ids=unit_ids, periods=periods, before=HISTORY_WINDOW)
 
 
 def errors(problems: list[Problem]) -> list[Problem]:
