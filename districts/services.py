@@ -9,7 +9,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
@@ -180,7 +180,7 @@ def _save_run(user, writes: list[QuarterWrite]) -> list[QuarterSaved]:
     }
     stored = history_of(unit_ids=unit_ids, periods=periods)
     rows = _SectionRows(unit_ids, periods)
-    outcomes, new_submissions = [], []
+    outcomes = []
     for write in writes:
         quarter = (write.unit.pk, write.period.pk)
         submission = submissions.get(quarter) or Submission(unit=write.unit, period=write.period)
@@ -193,12 +193,9 @@ def _save_run(user, writes: list[QuarterWrite]) -> list[QuarterSaved]:
         if refusal is not None:
             outcomes.append(QuarterSaved(write, refusal=refusal))
             continue
-        if submission.pk is None:
-            new_submissions.append(submission)
         outcomes.append(QuarterSaved(write, SaveResult(changes=changes, warnings=warnings(problems)), submission))
-    bulk_create_with_history(new_submissions, Submission, default_user=user)
+    _write_submissions(user, [o for o in outcomes if o.result is not None])
     rows.write(user)
-    _bump_versions(user, [o for o in outcomes if o.result is not None])
     return outcomes
 
 
@@ -219,15 +216,20 @@ def _check(user, write: QuarterWrite, editable: bool, submission, stored) -> tup
     return problems, None
 
 
-def _bump_versions(user, saved: list[QuarterSaved]) -> None:
-    """A quarter whose figures changed gets a new version; an approved one tells the dashboards, on commit."""
-    changed = [s for s in saved if any(outcome != UNCHANGED for outcome in s.result.changes.values())]
+def _write_submissions(user, saved: list[QuarterSaved]) -> None:
+    """A new quarter gets its submission; one whose figures changed a new version; an approved one tells the
+    dashboards, on commit."""
     now = timezone.now()
+    changed = [s for s in saved if any(outcome != UNCHANGED for outcome in s.result.changes.values())]
+    bumped = [s.submission for s in changed if s.submission.pk is not None]
     for s in changed:
         s.submission.version += 1
         s.submission.updated_at = now
-    bulk_update_with_history([s.submission for s in changed], Submission, ["version", "updated_at"],
+    bulk_create_with_history([s.submission for s in saved if s.submission.pk is None], Submission,
                              default_user=user, default_date=now)
+    # One UPDATE for all (the rows are locked, so each becomes the version computed above), then their history.
+    Submission.objects.filter(pk__in=[s.pk for s in bumped]).update(version=F("version") + 1, updated_at=now)
+    Submission.history.bulk_history_create(bumped, update=True, default_user=user, default_date=now)
     for s in saved:
         s.result.version = s.submission.version
     for s in changed:
@@ -237,6 +239,10 @@ def _bump_versions(user, saved: list[QuarterSaved]) -> None:
                 lambda unit=unit, period=period: signals.approved_figures_changed.send(
                     sender=Submission, unit=unit, period=period)
             )
+
+
+def _relations(model) -> list[str]:
+    return [field.name for field in model._meta.concrete_fields if field.is_relation]
 
 
 class _SectionRows:
@@ -293,8 +299,8 @@ class _SectionRows:
             if outcome == UPDATED:
                 obj.version += 1
                 obj.updated_at = timezone.now()
-            try:  # uniqueness and constraints are the database's: a query each would cost more than the save
-                obj.full_clean(validate_unique=False, validate_constraints=False)
+            try:  # foreign keys, uniqueness and constraints are the database's: a query each would cost more
+                obj.full_clean(exclude=_relations(section.model), validate_unique=False, validate_constraints=False)
             except ValidationError as exc:
                 problems = [Problem(section.key, ERROR, "invalid", message) for message in exc.messages]
                 raise FiguresRejected(problems) from exc
