@@ -2,9 +2,12 @@
 
 Rows carry every column of the import template (the registry's slots) with values continuing each
 unit's generated series, for quarters after the generated ones, so a check runs every rule on real rows.
+The reference data has quarters up to 2030Q4; the quarters a long file needs beyond them are added
+(100,000 rows at 2,850 units reach 2034Q4).
 """
 import csv
 import io
+import math
 
 from openpyxl import Workbook
 
@@ -19,9 +22,9 @@ def import_rows(*, rows: int, units: int, seed: int) -> tuple[list[str], list[li
     columns = figure_columns()
     header = [str(TEMPLATE_HEADERS[key]) for key in ("code", "name", "period")] + [c.header for c in columns]
     last = Period.objects.get_by_code(LAST_PERIOD)
-    periods = list(Period.objects.filter(ordinal__gt=last.ordinal).order_by("ordinal"))
     first = Period.objects.get(ordinal=last.ordinal - 19)
     chosen = list(Unit.objects.order_by("pk")[:units])
+    periods = quarters_after(last, math.ceil(rows / len(chosen)))
     body = []
     for period in periods:
         for unit in chosen:
@@ -36,6 +39,13 @@ def import_rows(*, rows: int, units: int, seed: int) -> tuple[list[str], list[li
                 values.append("" if skip else str(figure_value(profile, figure, index, period, first)))
             body.append([unit.code, unit.name, period.code, *values])
     return header, body
+
+
+def quarters_after(last: Period, count: int) -> list[Period]:
+    """The `count` quarters after `last`, adding those the reference data does not have."""
+    for ordinal in range(last.ordinal + 1, last.ordinal + count + 1):
+        Period.objects.get_or_create(year=ordinal // 4, quarter=ordinal % 4 + 1)
+    return list(Period.objects.filter(ordinal__gt=last.ordinal, ordinal__lte=last.ordinal + count))
 
 
 def as_csv(header, body) -> bytes:

@@ -22,30 +22,57 @@ import django
 
 RESULTS = Path(__file__).parent / "results"
 MB = "MiB"
+MEASURES = ("compute", "serve", "import")  # 1, 2 and 5; 3; 4 of the issue
+MEMORY_SAMPLE_ROWS = 10_000  # the import's peak memory is also taken at this many rows, to show it stays flat
 
 
 def measure_all(*, units: int, groups: int, quarters: int, seed: int, csv_rows: int, workbook_units: int,
-                base_url: str | None, seconds: float, clients: int, log=print) -> dict:
-    from django.contrib.auth import get_user_model
-    from django.contrib.auth.models import Group
+                base_url: str | None, seconds: float, clients: int, log=print, measures=MEASURES) -> dict:
+    """Generate the data, then run the chosen measures; the table's rows and the scale."""
     from django.db import connection
 
+    from bench.generate import LAST_PERIOD, generate
+    from bench.measure import timed
+    from bench.serving import measure_serving
+    from indicators.choices import RunStatus
+    from indicators.models import DashboardRun, Plan
+
+    row = Rows(log)
+    if "compute" in measures:
+        measure_compute(row, units=units, groups=groups, quarters=quarters, seed=seed, log=log)
+    else:
+        log(f"generating {units} units × {quarters} quarters …")
+        seconds_generate, counts = timed(lambda: generate(units=units, groups=groups, quarters=quarters, seed=seed,
+                                                          log=log))
+        row("生成数据", seconds_generate, "s", note=json.dumps(counts, ensure_ascii=False))
+    if "serve" in measures:
+        if not DashboardRun.objects.filter(status=RunStatus.SUCCEEDED).exists():
+            full_compute()
+        measure_serving(plan=Plan.objects.filter(active=True).first(), period=LAST_PERIOD, base_url=base_url,
+                        seconds=seconds, clients=clients, row=row)
+    if "import" in measures:
+        measure_imports(row, units=units, workbook_units=workbook_units, csv_rows=csv_rows, seed=seed, log=log)
+    return {"rows": row.rows, "scale": {"units": units, "groups": groups, "quarters": quarters, "seed": seed},
+            "database": connection.vendor}
+
+
+def full_compute():
+    from indicators.choices import RunTrigger
+    from indicators.services import dashboard_run_create, dashboards_compute
+
+    return dashboards_compute(run=dashboard_run_create(trigger=RunTrigger.MANUAL))
+
+
+def measure_compute(row, *, units: int, groups: int, quarters: int, seed: int, log) -> None:
+    """1, 2 and 5: the full computation vs. one SQL statement per plan, one unit's recompute vs. the full one,
+    and the computation's peak memory at 41 units and at full scale (the data grows in between)."""
     from bench import baseline
     from bench.generate import LAST_PERIOD, generate
-    from bench.imports import as_csv, as_workbook, import_rows
     from bench.measure import peak_memory_mb, timed
-    from bench.serving import measure_serving
     from districts.models import Period, Unit
-    from districts.spreadsheets.importer import import_check, import_job_create
     from indicators.choices import RunTrigger
     from indicators.models import Plan
     from indicators.services import dashboard_run_create, dashboards_compute
-    from portal import roles
-
-    row = Rows(log)
-
-    def full_compute():
-        return dashboards_compute(run=dashboard_run_create(trigger=RunTrigger.MANUAL))
 
     small = min(41, units)
     log(f"generating {small} units …")
@@ -58,14 +85,12 @@ def measure_all(*, units: int, groups: int, quarters: int, seed: int, csv_rows: 
                                                       log=log))
     row("生成数据", seconds_generate, "s", note=json.dumps(counts, ensure_ascii=False))
 
-    # 1. full computation vs. one SQL statement per plan
     seconds_full, run = timed(full_compute)
     plans = list(Plan.objects.select_related("baseline"))
     seconds_sql, _ = timed(lambda: [baseline.run_sums_and_progress(plan) for plan in plans], repeat=3)
     row("全量计算", seconds_full, "s", baseline_value=seconds_sql, ratio=seconds_full / seconds_sql, target="≤ 3",
         met=seconds_full <= 3 * seconds_sql, note=f"{run.rows} snapshot rows, {len(plans)} plans")
 
-    # 2. recompute of one unit (what an approval enqueues) vs. the full computation
     unit = Unit.objects.order_by("pk")[units // 2]
     last = Period.objects.get_by_code(LAST_PERIOD)
     seconds_one, _ = timed(lambda: dashboards_compute(
@@ -73,61 +98,64 @@ def measure_all(*, units: int, groups: int, quarters: int, seed: int, csv_rows: 
     row("单个单位增量重算", seconds_one, "s", baseline_value=seconds_full, ratio=seconds_one / seconds_full,
         target="< 0.02", met=seconds_one < 0.02 * seconds_full, note=unit.code)
 
-    # 5. peak memory of the computation as units grow
     memory_large = peak_memory_mb(full_compute)
     row(f"计算峰值内存（{units} 个单位）", memory_large, MB, baseline_value=memory_small,
         ratio=memory_large / memory_small, target="≈ 1 (flat)", met=memory_large <= 1.5 * memory_small,
         note=f"{small} 个单位时 {memory_small:.1f} {MB}")
 
-    # 3. serving
-    measure_serving(plan=next(p for p in plans if p.active), period=LAST_PERIOD, base_url=base_url, seconds=seconds,
-                    clients=clients, row=row)
 
-    # 4. import (check: every row parsed, validated and saved, then rolled back) vs. COPY of the same rows
+def measure_imports(row, *, units: int, workbook_units: int, csv_rows: int, seed: int, log) -> None:
+    """4. The import check (every row read, validated and saved, then rolled back) vs. COPY of the same rows.
+
+    Speed is the upload as a person makes it (the job recorded with its file, its rows counted, then
+    checked); peak memory is the check alone, of a job already recorded, once at MEMORY_SAMPLE_ROWS
+    rows and once at the full size: the check streams, so the two should be about the same.
+    """
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
+
+    from bench import baseline
+    from bench.generate import LAST_PERIOD
+    from bench.imports import as_csv, as_workbook, import_rows
+    from bench.measure import peak_memory_mb, timed
+    from districts.models import Period
+    from districts.spreadsheets.importer import import_check, import_job_create
+    from portal import roles
+
     staff, _ = get_user_model().objects.get_or_create(username="bench_staff", defaults={"is_staff": True})
     staff.groups.add(Group.objects.get(name=roles.MUNICIPAL_STAFF))
-    first_period = Period.objects.filter(ordinal__gt=last.ordinal).order_by("ordinal").first()
-    for name, count, build, file_name in (
-        (f"导入工作簿（{workbook_units} 个单位）", workbook_units, as_workbook, "bench.xlsx"),
-        (f"导入 CSV（{csv_rows} 行）", csv_rows, as_csv, "bench.csv"),
+    period = Period.objects.get_by_code(LAST_PERIOD).shifted(1)
+
+    def recorded(file_name, content):
+        return import_job_create(user=staff, file_name=file_name, content=content, period=period)
+
+    def check_memory(file_name, content) -> float:
+        job, _table = recorded(file_name, content)
+        return peak_memory_mb(lambda: import_check(job=job))
+
+    for name, count, build, file_name, of_units in (
+        (f"导入工作簿（{workbook_units} 个单位）", workbook_units, as_workbook, "bench.xlsx", workbook_units),
+        (f"导入 CSV（{csv_rows} 行）", csv_rows, as_csv, "bench.csv", units),
     ):
-        header, body = import_rows(rows=count, units=workbook_units if build is as_workbook else units, seed=seed)
+        header, body = import_rows(rows=count, units=of_units, seed=seed)
         content = build(header, body)
-
-        def check(file_name=file_name, content=content):
-            job, table = import_job_create(user=staff, file_name=file_name, content=content, period=first_period)
-            return import_check(job=job, table=table)
-
-        seconds_import, job = timed(check)
-        memory = peak_memory_mb(check)
+        log(f"{name}: {len(body)} rows, {len(content)} bytes …")
+        seconds_import, job = timed(lambda file_name=file_name, content=content: import_check(
+            job=recorded(file_name, content)[0]))
         seconds_copy, copied = timed(lambda header=header, body=body: baseline.copy_rows(header, body))
         rate, copy_rate = len(body) / seconds_import, copied / seconds_copy
         row(f"{name} 速度", rate, "rows/s", baseline_value=copy_rate, ratio=rate / copy_rate,
-            note=f"status {job.status}, {job.changed} values, {len(content)} bytes")
-        row(f"{name} 峰值内存", memory, MB)
-    return {"rows": row.rows, "scale": {"units": units, "groups": groups, "quarters": quarters, "seed": seed},
-            "database": connection.vendor}
-
-
-def measure_serving_only(*, units: int, groups: int, quarters: int, seed: int, base_url: str, seconds: float,
-                         clients: int, log=print) -> dict:
-    """Measure 3 alone (`--only serve`), on the data of an earlier run or on new data with one full computation."""
-    from django.db import connection
-
-    from bench.generate import LAST_PERIOD, generate
-    from bench.serving import measure_serving
-    from indicators.choices import RunStatus, RunTrigger
-    from indicators.models import DashboardRun, Plan
-    from indicators.services import dashboard_run_create, dashboards_compute
-
-    generate(units=units, groups=groups, quarters=quarters, seed=seed, log=log)
-    if not DashboardRun.objects.filter(status=RunStatus.SUCCEEDED).exists():
-        dashboards_compute(run=dashboard_run_create(trigger=RunTrigger.MANUAL))
-    row = Rows(log)
-    measure_serving(plan=Plan.objects.filter(active=True).first(), period=LAST_PERIOD, base_url=base_url,
-                    seconds=seconds, clients=clients, row=row)
-    return {"rows": row.rows, "scale": {"units": units, "groups": groups, "quarters": quarters, "seed": seed},
-            "database": connection.vendor}
+            note=f"{len(body)} rows, status {job.status}, {job.changed} values, {len(content)} bytes, "
+                 f"{seconds_import:.1f} s")
+        memory = check_memory(file_name, content)
+        if len(body) > MEMORY_SAMPLE_ROWS:
+            sample = build(header, body[:MEMORY_SAMPLE_ROWS])
+            memory_sample = check_memory(file_name, sample)
+            row(f"{name} 检查峰值内存", memory, MB, baseline_value=memory_sample, ratio=memory / memory_sample,
+                target="≈ 1 (flat)", met=memory <= 1.5 * memory_sample,
+                note=f"{MEMORY_SAMPLE_ROWS} 行时 {memory_sample:.1f} {MB}")
+        else:
+            row(f"{name} 检查峰值内存", memory, MB)
 
 
 class Rows:
@@ -183,7 +211,9 @@ def main(argv=None):
     parser.add_argument("--seconds", type=float, default=15, help="load per served endpoint")
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--port", type=int, default=8106)
-    parser.add_argument("--only", choices=["serve"], help="run only measure 3 (serving); default: every measure")
+    parser.add_argument("--only", nargs="+", choices=MEASURES, default=MEASURES,
+                        help="run only these measures (compute: 1, 2 and 5; serve: 3; import: 4); data generation "
+                             "always runs")
     args = parser.parse_args(argv)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))  # so an interrupted run still stops its gunicorn
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
@@ -191,17 +221,16 @@ def main(argv=None):
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
-    server = start_gunicorn(args.port)
+    server = start_gunicorn(args.port) if "serve" in args.only else None
     try:
-        options = {"units": args.units, "groups": args.groups, "quarters": args.quarters, "seed": args.seed,
-                   "base_url": f"http://127.0.0.1:{args.port}", "seconds": args.seconds, "clients": args.clients}
-        if args.only == "serve":
-            result = measure_serving_only(**options)
-        else:
-            result = measure_all(**options, csv_rows=args.csv_rows, workbook_units=args.workbook_units)
+        result = measure_all(units=args.units, groups=args.groups, quarters=args.quarters, seed=args.seed,
+                             csv_rows=args.csv_rows, workbook_units=args.workbook_units,
+                             base_url=f"http://127.0.0.1:{args.port}", seconds=args.seconds, clients=args.clients,
+                             measures=args.only)
     finally:
-        server.terminate()
-        server.wait()
+        if server is not None:
+            server.terminate()
+            server.wait()
     result["machine"] = {"python": platform.python_version(), "cpus": os.cpu_count(), "host": platform.node()}
     print_table(result)
     RESULTS.mkdir(exist_ok=True)

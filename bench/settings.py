@@ -5,6 +5,9 @@ os.environ.setdefault("SECRET_KEY", "bench-only-secret-key-never-used-in-product
 os.environ.setdefault("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 os.environ.setdefault("SECURE_SSL_REDIRECT", "0")
 os.environ.setdefault("SECURE_COOKIES", "0")
+# The import benchmark checks a 100,000-row CSV (about 20 MB), beyond the portal's default upload limits.
+os.environ.setdefault("IMPORT_MAX_ROWS", "1000000")
+os.environ.setdefault("IMPORT_MAX_BYTES", str(256 * 1024 * 1024))
 
 from portal.settings import *  # noqa: E402,F403
 

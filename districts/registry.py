@@ -20,6 +20,8 @@ Per-section validation rules live on the section (`rules`); the generic rules an
 are in districts/validation.py.
 """
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -103,6 +105,10 @@ class AlreadyRegistered(Exception):
     pass
 
 
+# The slots of every section while `SectionRegistry.slots_fixed()` is active, by value key.
+_fixed_slots: ContextVar[dict[str, Slot] | None] = ContextVar("fixed_slots", default=None)
+
+
 class SectionRegistry:
     def __init__(self):
         self._sections: dict[str, Section] = {}
@@ -139,20 +145,39 @@ class SectionRegistry:
 
     def slots(self) -> list[Slot]:
         """Every value a unit reports this quarter, in page order."""
+        if (fixed := _fixed_slots.get()) is not None:
+            return list(fixed.values())
         return [slot for section in self for slot in section.slots()]
 
     def slots_by_key(self) -> dict[str, Slot]:
         """Every slot by its value key. A multi-row section reads its rows (the funds) on each call, so code
         that looks up many keys reads them once with this rather than calling `slot()` per key."""
+        if (fixed := _fixed_slots.get()) is not None:
+            return fixed
         return {slot.key: slot for slot in self.slots()}
 
     def slot(self, key: str) -> Slot:
         """The slot of a value key (KeyError if there is none, e.g. an unknown fund code)."""
+        if (fixed := _fixed_slots.get()) is not None:
+            return fixed[key]
         section, _ = self.figure(key)
         for slot in section.slots():
             if slot.key == key:
                 return slot
         raise KeyError(key)
+
+    @contextmanager
+    def slots_fixed(self):
+        """Read the slots once for the block: a multi-row section reads its rows (funds) from the database
+        each time, and checking a batch of quarters asks for the slots thousands of times."""
+        if _fixed_slots.get() is not None:
+            yield
+            return
+        token = _fixed_slots.set(self.slots_by_key())
+        try:
+            yield
+        finally:
+            _fixed_slots.reset(token)
 
 
 sections = SectionRegistry()

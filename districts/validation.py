@@ -11,7 +11,7 @@ from typing import Any, Literal
 
 from django.utils.translation import gettext as _
 
-from districts.figures import quarter_values, values_by_period
+from districts.figures import StoredQuarters
 from districts.registry import Slot, sections
 
 ERROR = "error"
@@ -20,6 +20,7 @@ JUMP_RATIO = Decimal("0.5")  # a quarter-on-quarter change above 50% asks for an
 OUTLIER_FACTOR = 3  # "far outside the unit's history": above 3× its highest or below a third of its lowest
 HISTORY_QUARTERS = 8
 MIN_HISTORY = 4
+HISTORY_WINDOW = HISTORY_QUARTERS + 1  # one more: a flow's first own-quarter amount needs the one before
 
 
 @dataclass(frozen=True)
@@ -72,30 +73,30 @@ def fmt(value: Decimal) -> str:
 
 
 def _value_problems(slot: Slot, value: Decimal, unit) -> list[Problem]:
-    label, problems = slot.label, []
+    problems = []
     if value < 0:
         problems.append(Problem(slot.key, ERROR, "negative", _(
             "“%(label)s”不能为负数（填写的是 %(value)s），请填写 0 或正数。"
-        ) % {"label": label, "value": fmt(value)}))
+        ) % {"label": slot.label, "value": fmt(value)}))
     if slot.figure.integer and value != value.to_integral_value():
         problems.append(Problem(slot.key, ERROR, "not_integer", _(
             "“%(label)s”是%(unit)s数，应为整数（填写的是 %(value)s），请去掉小数部分。"
-        ) % {"label": label, "unit": slot.figure.unit_label, "value": fmt(value)}))
+        ) % {"label": slot.label, "unit": slot.figure.unit_label, "value": fmt(value)}))
     model_field = slot.section.model._meta.get_field(slot.figure.field)
     places = getattr(model_field, "decimal_places", None)
     if places is not None and -value.as_tuple().exponent > places:
         problems.append(Problem(slot.key, ERROR, "too_many_decimals", _(
             "“%(label)s”最多保留 %(places)s 位小数（填写的是 %(value)s）。"
-        ) % {"label": label, "places": places, "value": fmt(value)}))
+        ) % {"label": slot.label, "places": places, "value": fmt(value)}))
     digits = getattr(model_field, "max_digits", None)
     if digits is not None and abs(value) >= Decimal(10) ** (digits - (places or 0)):
         problems.append(Problem(slot.key, ERROR, "too_large", _(
             "“%(label)s”数值过大（%(value)s），请确认单位为%(unit)s。"
-        ) % {"label": label, "value": fmt(value), "unit": slot.figure.unit_label}))
+        ) % {"label": slot.label, "value": fmt(value), "unit": slot.figure.unit_label}))
     if slot.figure.zone_only and not unit.has_high_tech_zone:
         problems.append(Problem(slot.key, ERROR, "zone_only", _(
             "“%(label)s”仅由设有高新区的单位填报，%(unit)s未设高新区，请留空。"
-        ) % {"label": label, "unit": unit.name}))
+        ) % {"label": slot.label, "unit": unit.name}))
     return problems
 
 
@@ -112,13 +113,13 @@ def _history_problems(slot: Slot, period, periods: list, by_ordinal: dict[int, d
     value = by_ordinal[period.ordinal].get(slot.key)
     if value is None:
         return []
-    label, problems = slot.label, []
+    problems = []
     previous = by_ordinal.get(period.ordinal - 1, {}).get(slot.key)
     if slot.figure.kind == "flow" and period.quarter > 1 and previous is not None and value < previous:
         return [Problem(slot.key, ERROR, "ytd_decrease", _(
             "“%(label)s”是年初至季末的累计数，不应低于上季度的 %(previous)s（填写的是 %(value)s）。"
             "请填写本年累计数，不小于 %(previous)s。"
-        ) % {"label": label, "previous": fmt(previous), "value": fmt(value)})]
+        ) % {"label": slot.label, "previous": fmt(previous), "value": fmt(value)})]
     by_period = {p.ordinal: p for p in periods}
     current = comparable(slot, period, by_ordinal)
     last = by_period.get(period.ordinal - 1)
@@ -128,7 +129,7 @@ def _history_problems(slot: Slot, period, periods: list, by_ordinal: dict[int, d
         problems.append(Problem(slot.key, WARNING, "jump", _(
             "“%(label)s”比上季度%(direction)s %(percent)s%%（%(before)s → %(current)s），超过 50%%。"
             "请核实；数据无误请填写说明。"
-        ) % {"label": label, "direction": _("增长") if change > 0 else _("下降"), "percent": f"{abs(change):.0f}",
+        ) % {"label": slot.label, "direction": _("增长") if change > 0 else _("下降"), "percent": f"{abs(change):.0f}",
              "before": fmt(before), "current": fmt(current)}))
     history = [
         v for p in periods if period.ordinal - HISTORY_QUARTERS <= p.ordinal < period.ordinal
@@ -140,16 +141,20 @@ def _history_problems(slot: Slot, period, periods: list, by_ordinal: dict[int, d
             problems.append(Problem(slot.key, WARNING, "outlier", _(
                 "“%(label)s”（%(current)s）远超出本单位近 %(count)s 个季度的范围（%(low)s–%(high)s）。"
                 "请核实单位（万元/元）与口径；数据无误请填写说明。"
-            ) % {"label": label, "current": fmt(current), "count": len(history), "low": fmt(low), "high": fmt(high)}))
+            ) % {"label": slot.label, "current": fmt(current), "count": len(history), "low": fmt(low),
+                 "high": fmt(high)}))
     return problems
 
 
-def check_quarter(*, unit, period, values: dict[str, Any]) -> list["Problem"]:
-    """Every problem of the quarter once `values` (value key -> raw value) replace what is stored."""
-    from districts.models import Period
+def check_quarter(*, unit, period, values: dict[str, Any], stored: StoredQuarters | None = None) -> list["Problem"]:
+    """Every problem of the quarter once `values` (value key -> raw value) replace what is stored.
 
+    `stored` must hold the unit's quarter and the HISTORY_QUARTERS + 1 before it (`history_of` loads
+    that for many quarters at once); without it they are read here.
+    """
+    stored = stored or history_of(unit_ids=[unit.pk], periods=[period])
     parsed, problems = parse_values(values)
-    merged = quarter_values(unit=unit, period=period) | parsed
+    merged = stored.of(unit.pk, period.pk) | parsed
     slots = sections.slots()
     for slot in slots:
         if (value := merged.get(slot.key)) is not None:
@@ -160,14 +165,18 @@ def check_quarter(*, unit, period, values: dict[str, Any]) -> list["Problem"]:
     if any(p.is_error for p in problems):
         return problems
 
-    first = period.ordinal - HISTORY_QUARTERS - 1  # one more: a flow's first own-quarter amount needs the one before
-    periods = list(Period.objects.filter(ordinal__gte=first, ordinal__lt=period.ordinal))
-    stored = values_by_period(unit=unit, periods=periods)
-    by_ordinal = {p.ordinal: stored[p.pk] for p in periods if p.pk in stored}
+    first = period.ordinal - HISTORY_WINDOW
+    periods = [p for p in stored.periods if first <= p.ordinal < period.ordinal]
+    by_ordinal = {p.ordinal: stored.of(unit.pk, p.pk) for p in periods if stored.has(unit.pk, p.pk)}
     by_ordinal[period.ordinal] = merged
     for slot in slots:
         problems += _history_problems(slot, period, [*periods, period], by_ordinal)
     return problems
+
+
+def history_of(*, unit_ids, periods) -> StoredQuarters:
+    """What `check_quarter` reads for these units' quarters in `periods`, loaded once for all of them."""
+    return StoredQuarters.load(unit_ids=unit_ids, periods=periods, before=HISTORY_WINDOW)
 
 
 def errors(problems: list[Problem]) -> list[Problem]:

@@ -11,7 +11,14 @@ from django.views.decorators.http import require_GET, require_POST
 from districts.choices import IMPORT_RUNNING, ImportStatus
 from districts.models import ImportJob
 from districts.spreadsheets.forms import ImportForm
-from districts.spreadsheets.importer import import_apply, import_check, import_claim, import_job_create, progress_of
+from districts.spreadsheets.importer import (
+    PREVIEW_LIMIT,
+    import_apply,
+    import_check,
+    import_claim,
+    import_job_create,
+    progress_of,
+)
 from districts.spreadsheets.values import units_for_entry
 from districts.spreadsheets.views import render_hub
 from districts.tasks import import_apply_task, import_check_task
@@ -55,6 +62,7 @@ def import_job(request, pk):
         "errors": [p for p in job.preview.get("problems", []) if p["level"] == "error"],
         "warnings": [p for p in job.preview.get("problems", []) if p["level"] == "warning"],
         "quarters": sorted({(c["period"], c["unit_code"], c["unit"]) for c in job.preview.get("changes", [])}),
+        "preview_limit": PREVIEW_LIMIT,
     })
 
 

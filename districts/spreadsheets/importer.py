@@ -1,14 +1,18 @@
 """The import of quarterly figures from a spreadsheet: check (preview), then apply, all or nothing.
 
-Both steps run the same code: every unit's quarter goes through `figures_save`, the one write path
-with the access rule and the validation, inside one transaction. The check rolls that transaction
-back and keeps what would change and every problem on the job; the import keeps it only if no row
-has an error. Values equal to the stored ones are left alone, so importing a file twice changes
-nothing the second time.
+Both steps run the same code: the file is read as a stream and its quarters are saved in chunks of
+CHUNK_QUARTERS through `figures_save_many`, the one write path with the access rule and the
+validation, inside one transaction. The check rolls that transaction back and keeps what would change
+and the problems on the job; the import keeps it only if no row has an error. Values equal to the
+stored ones are left alone, so importing a file twice changes nothing the second time. Memory is
+bounded by the chunk and the preview's limit, not by the file.
 """
 import logging
+from array import array
 from dataclasses import dataclass, field
+from datetime import datetime
 from decimal import Decimal
+from itertools import islice
 
 from django.core.cache import cache
 from django.db import transaction
@@ -17,15 +21,16 @@ from django.utils.translation import gettext as _
 
 from districts.choices import ImportStatus
 from districts.exceptions import AccessDenied, FiguresRejected, QuarterConflict
-from districts.figures import quarter_values
-from districts.models import ImportJob, Period, Submission, Unit
-from districts.services import figures_save, quarter_editable
+from districts.figures import values_by_quarter
+from districts.models import ImportJob, Period, Submission, Unit, UnitCodeAlias
+from districts.services import QuarterWrite, editable_quarters, figures_save_many
 from districts.spreadsheets.columns import figure_columns
 from districts.spreadsheets.normalise import NotANumber, clean_text, parse_number
 from districts.spreadsheets.reader import FileRefused, Table, column_letter, read_table
 
 logger = logging.getLogger(__name__)
-PROGRESS_EVERY = 20  # rows between progress updates
+CHUNK_QUARTERS = 1000  # quarters read, checked and written together: a few queries per section per chunk
+PREVIEW_LIMIT = 1000  # changes and problems of each level kept on the job for its page; the counts cover all
 ERROR, WARNING = "error", "warning"
 CONVERTED_PLACES = Decimal("0.01")
 
@@ -42,22 +47,35 @@ class Quarter:
 
 
 class Outcome:
+    """What a check or import found: every count, and the first PREVIEW_LIMIT changes and problems of each level."""
+
     def __init__(self):
         self.changes: list[dict] = []
         self.problems: list[dict] = []
+        self.counts = {"changes": 0, ERROR: 0, WARNING: 0}
         self.unchanged = 0
-        self.versions: dict[str, int] = {}  # "unit id:period id" -> the quarter's version when checked
 
     def problem(self, row, column, message, level=ERROR):
-        self.problems.append({"row": row, "column": column, "level": level, "message": str(message)})
+        self.counts[level] += 1
+        if self.counts[level] <= PREVIEW_LIMIT:
+            self.problems.append({"row": row, "column": column, "level": level, "message": str(message)})
+
+    def change(self, change: dict):
+        self.counts["changes"] += 1
+        if self.counts["changes"] <= PREVIEW_LIMIT:
+            self.changes.append(change)
 
     @property
     def has_errors(self) -> bool:
-        return any(problem["level"] == ERROR for problem in self.problems)
+        return self.counts[ERROR] > 0
+
+    @property
+    def truncated(self) -> bool:
+        return any(count > PREVIEW_LIMIT for count in self.counts.values())
 
     def as_preview(self) -> dict:
         return {"changes": self.changes, "problems": self.problems, "unchanged": self.unchanged,
-                "versions": self.versions}
+                "counts": self.counts, "truncated": self.truncated}
 
 
 def import_job_create(*, user, file_name: str, content: bytes, period: Period) -> tuple[ImportJob, Table | None]:
@@ -66,7 +84,7 @@ def import_job_create(*, user, file_name: str, content: bytes, period: Period) -
     table = None
     try:
         table = read_table(content, file_name, figure_columns())
-        job.rows = len(table.rows)
+        job.rows = table.count()
     except FileRefused as refused:
         job.content = b""  # a refused file (a zip bomb, say) is not worth keeping; the reason is
         job.status = ImportStatus.REJECTED
@@ -107,17 +125,20 @@ def _progress_key(job_id: int) -> str:
 
 
 def _run(job: ImportJob, table: Table | None, *, dry_run: bool) -> ImportJob:
+    started = timezone.now()
     ImportJob.objects.filter(pk=job.pk).update(
-        status=ImportStatus.CHECKING if dry_run else ImportStatus.APPLYING, started_at=timezone.now()
+        status=ImportStatus.CHECKING if dry_run else ImportStatus.APPLYING, started_at=started
     )
     cache.set(_progress_key(job.pk), 0, timeout=3600)
     outcome = Outcome()
+    checked_at = None if dry_run else job.preview.get("checked_at")
     try:
         table = table or read_table(bytes(job.content), job.file_name, figure_columns())
-        quarters = _quarters(job, table, outcome)
         with transaction.atomic():
-            checked = {} if dry_run else job.preview.get("versions", {})
-            _save_quarters(job, quarters, outcome, checked)
+            for chunk in _chunks(_quarters(job, table, outcome)):
+                _save_chunk(job.created_by, chunk, outcome, checked_at and datetime.fromisoformat(checked_at))
+                done = chunk[-1].row - table.header_row
+                cache.set(_progress_key(job.pk), min(99, done * 100 // max(job.rows, 1)), timeout=3600)
             if dry_run or outcome.has_errors:
                 transaction.set_rollback(True)
     except FileRefused as refused:
@@ -129,30 +150,65 @@ def _run(job: ImportJob, table: Table | None, *, dry_run: bool) -> ImportJob:
             error_summary=_("导入时发生意外错误，未写入任何数据；请联系管理员。"),
         )
         raise
-    job.refresh_from_db()
-    job.preview = outcome.as_preview()
-    job.changed = len(outcome.changes)
+    job.preview = outcome.as_preview() | ({"checked_at": started.isoformat()} if dry_run else {})
+    job.changed = outcome.counts["changes"]
+    job.started_at = started
     if outcome.has_errors:
         job.status = ImportStatus.REJECTED
-        count = sum(problem["level"] == ERROR for problem in outcome.problems)
-        job.error_summary = _("%(n)s 个错误，未写入任何数据。") % {"n": count}
+        job.error_summary = _("%(n)s 个错误，未写入任何数据。") % {"n": outcome.counts[ERROR]}
     else:
         job.status = ImportStatus.READY if dry_run else ImportStatus.DONE
         job.error_summary = ""
-    if job.status != ImportStatus.READY:
-        job.finished_at = timezone.now()
-    job.save()
+    job.finished_at = None if job.status == ImportStatus.READY else timezone.now()
+    job.save(update_fields=["preview", "changed", "started_at", "status", "error_summary", "finished_at"])
     cache.set(_progress_key(job.pk), 100, timeout=3600)
     return job
 
 
-def _quarters(job: ImportJob, table: Table, outcome: Outcome) -> list[Quarter]:
-    """Group the rows by unit and quarter, noting every cell that cannot be read."""
+def _chunks(quarters):
+    quarters = iter(quarters)
+    while chunk := tuple(islice(quarters, CHUNK_QUARTERS)):
+        yield chunk
+
+
+class _Units:
+    """Every unit by code, old code and name, read once: a file names thousands of them."""
+
+    def __init__(self):
+        units = list(Unit.objects.all())
+        self.by_code = {unit.code: unit for unit in units}
+        self.by_name = {unit.name: unit for unit in units}
+        by_pk = {unit.pk: unit for unit in units}
+        for code, unit_id in UnitCodeAlias.objects.values_list("code", "unit_id"):
+            self.by_code.setdefault(code, by_pk[unit_id])
+        self.size = max(by_pk, default=0) + 1
+
+
+class _FirstRows:
+    """The row that first gave each unit's quarter: per period, an array indexed by unit id, so it is
+    as big as the units, not the file."""
+
+    def __init__(self, units: int):
+        self._units = units
+        self._by_period: dict[int, array] = {}
+
+    def claim(self, unit: Unit, period: Period, row: int) -> int:
+        """Record `row` as the quarter's; returns the earlier row that gave it, or 0."""
+        rows = self._by_period.setdefault(period.pk, array("L", [0]) * self._units)
+        first = rows[unit.pk]
+        if not first:
+            rows[unit.pk] = row
+        return first
+
+
+def _quarters(job: ImportJob, table: Table, outcome: Outcome):
+    """The file's quarters in file order, noting every cell that cannot be read and every repeated quarter."""
     code_col, name_col, period_col = table.column_of("code"), table.column_of("name"), table.column_of("period")
     periods = {period.code: period for period in Period.objects.all()}
-    quarters: dict[tuple[int, int], Quarter] = {}
-    for row in table.rows:
-        unit = _unit_of(row, code_col, name_col, outcome)
+    units = _Units()
+    first_rows = _FirstRows(units.size)
+    for row in table.rows():
+        unit = _unit_of(row, code_col, name_col, units, outcome)
         period = job.period
         if period_col is not None and clean_text(row.cells.get(period_col)):
             code = clean_text(row.cells[period_col]).upper()
@@ -163,13 +219,12 @@ def _quarters(job: ImportJob, table: Table, outcome: Outcome) -> list[Quarter]:
                 ) % {"value": row.cells[period_col]})
         if unit is None or period is None:
             continue
-        if (unit.pk, period.pk) in quarters:
-            first = quarters[(unit.pk, period.pk)].row
+        if first := first_rows.claim(unit, period, row.number):
             outcome.problem(row.number, None, _(
                 "%(unit)s %(period)s 与第 %(first)s 行重复：每个单位每个季度只能有一行。"
             ) % {"unit": unit.name, "period": period.code, "first": first})
             continue
-        quarter = quarters[(unit.pk, period.pk)] = Quarter(unit, period, row.number)
+        quarter = Quarter(unit, period, row.number)
         for index, match in table.headers.items():
             if match.role != "figure" or index not in row.cells:
                 continue
@@ -185,24 +240,24 @@ def _quarters(job: ImportJob, table: Table, outcome: Outcome) -> list[Quarter]:
                     number = (number / match.divisor).quantize(CONVERTED_PLACES)
                 quarter.values[match.column.key] = number
                 quarter.cells[match.column.key] = column_letter(index)
-    return sorted(quarters.values(), key=lambda q: (q.period.ordinal, q.unit.order, q.unit.code))
+        yield quarter
 
 
-def _unit_of(row, code_col, name_col, outcome: Outcome) -> Unit | None:
+def _unit_of(row, code_col, name_col, units: _Units, outcome: Outcome) -> Unit | None:
     code = clean_text(row.cells.get(code_col)) if code_col is not None else ""
     name = clean_text(row.cells.get(name_col)) if name_col is not None else ""
     if code.endswith(".0"):  # a code typed as a number and saved by Excel as a float
         code = code[:-2]
     unit = None
     if code:
-        unit = Unit.objects.by_code(code).first()
+        unit = units.by_code.get(code)
         if unit is None:
             outcome.problem(row.number, column_letter(code_col), _(
                 "单位代码“%(code)s”不存在：应为 6 位行政区划代码（如渝北区 500112），旧代码也可。"
             ) % {"code": code})
             return None
     elif name:
-        unit = Unit.objects.filter(name=name).first()
+        unit = units.by_name.get(name)
         if unit is None:
             outcome.problem(row.number, column_letter(name_col), _(
                 "单位名称“%(name)s”不存在：应为单位全称，如“渝北区”“两江新区”，或改填单位代码。"
@@ -219,61 +274,71 @@ def _unit_of(row, code_col, name_col, outcome: Outcome) -> Unit | None:
     return unit
 
 
-def _save_quarters(job: ImportJob, quarters: list[Quarter], outcome: Outcome, checked: dict[str, int]) -> None:
-    """Save each quarter; on import, a quarter saved by someone else since the check is a conflict."""
-    user = job.created_by
-    for done, quarter in enumerate(quarters, start=1):
-        unit, period = quarter.unit, quarter.period
-        if not quarter.values:
-            continue  # a row naming a unit but giving no figure (an unfilled template row) asks for nothing
-        if not quarter_editable(user=user, unit=unit, period=period):
+def _save_chunk(user, chunk: tuple[Quarter, ...], outcome: Outcome, checked_at: datetime | None) -> None:
+    """Save the chunk's changed values; on import, a quarter saved by someone else since the check is a conflict."""
+    asked = [quarter for quarter in chunk if quarter.values]  # a unit's row without figures asks for nothing
+    unit_ids = {quarter.unit.pk for quarter in asked}
+    periods = list({quarter.period.pk: quarter.period for quarter in asked}.values())
+    stored = values_by_quarter(unit_ids=unit_ids, periods=periods)
+    editable = editable_quarters(user=user, quarters=[(quarter.unit, quarter.period) for quarter in asked])
+    expected = _versions_when_checked(checked_at, unit_ids, periods) if checked_at else {}
+    pending = []
+    for quarter in asked:
+        key = (quarter.unit.pk, quarter.period.pk)
+        old = stored.get(key, {})
+        changed = {figure: value for figure, value in quarter.values.items() if old.get(figure) != value}
+        outcome.unchanged += len(quarter.values) - len(changed)
+        if not changed:
+            continue
+        if key not in editable:
             outcome.problem(quarter.row, None, _(
                 "不能导入%(unit)s %(period)s的数据：您只能填报本单位、处于开放填报中的季度"
                 "（已审核通过或已关闭的季度不能修改）。"
-            ) % {"unit": unit.name, "period": period.code})
-        else:
-            _save_quarter(user, quarter, outcome, checked)
-        if done % PROGRESS_EVERY == 0:
-            cache.set(_progress_key(job.pk), min(99, done * 100 // len(quarters)), timeout=3600)
+            ) % {"unit": quarter.unit.name, "period": quarter.period.code})
+            continue
+        pending.append((quarter, old, QuarterWrite(quarter.unit, quarter.period, changed, expected.get(key))))
+    saved = figures_save_many(user=user, writes=[write for _quarter, _old, write in pending])
+    labels = {column.key: column.label for column in figure_columns()}
+    for (quarter, old, write), result in zip(pending, saved, strict=True):
+        if result.refusal is not None:
+            _refused(quarter, result.refusal, outcome)
+            continue
+        for problem in result.result.warnings:
+            outcome.problem(quarter.row, quarter.cells.get(problem.figure), problem.message, level=WARNING)
+        for key, value in write.values.items():
+            outcome.change({
+                "row": quarter.row, "column": quarter.cells[key], "unit": quarter.unit.name,
+                "unit_code": quarter.unit.code, "period": quarter.period.code, "label": labels.get(key, key),
+                "old": _text(old.get(key)), "new": _text(value),
+            })
 
 
-def _save_quarter(user, quarter: Quarter, outcome: Outcome, checked: dict[str, int]) -> None:
-    key = f"{quarter.unit.pk}:{quarter.period.pk}"
-    submission = Submission.objects.filter(unit=quarter.unit, period=quarter.period).first()
-    if submission is not None:
-        outcome.versions[key] = submission.version
-    old = quarter_values(unit=quarter.unit, period=quarter.period)
-    changed = {key: value for key, value in quarter.values.items() if old.get(key) != value}
-    outcome.unchanged += len(quarter.values) - len(changed)
-    if not changed:
-        return
-    try:
-        with transaction.atomic():
-            result = figures_save(user=user, unit=quarter.unit, period=quarter.period, values=changed,
-                                  expected_version=checked.get(key))
-    except QuarterConflict as conflict:
+def _versions_when_checked(checked_at: datetime, unit_ids, periods) -> dict[tuple[int, int], int]:
+    """Each quarter's version when the check ran: its version now, or, if saved since, the one its history had."""
+    versions = {}
+    for submission in Submission.objects.filter(unit_id__in=unit_ids, period__in=periods):
+        key = (submission.unit_id, submission.period_id)
+        if submission.updated_at <= checked_at:
+            versions[key] = submission.version
+            continue
+        then = submission.history.filter(history_date__lte=checked_at).order_by("-history_date").first()
+        if then is not None:  # a quarter that did not exist at the check has no version to keep
+            versions[key] = then.version
+    return versions
+
+
+def _refused(quarter: Quarter, refusal: Exception, outcome: Outcome) -> None:
+    if isinstance(refusal, QuarterConflict):
         outcome.problem(quarter.row, None, _(
             "%(unit)s %(period)s 的数据在预览之后已被他人修改（预览时为第 %(then)s 版，现为第 %(now)s 版），"
             "本次导入未写入任何数据：请重新上传文件，核对新的预览后再确认。"
-        ) % {"unit": quarter.unit.name, "period": quarter.period.code, "then": conflict.expected_version,
-             "now": conflict.current_version})
-        return
-    except AccessDenied as denied:
-        outcome.problem(quarter.row, None, denied)
-        return
-    except FiguresRejected as rejected:
-        for problem in rejected.problems:
+        ) % {"unit": quarter.unit.name, "period": quarter.period.code, "then": refusal.expected_version,
+             "now": refusal.current_version})
+    elif isinstance(refusal, AccessDenied):
+        outcome.problem(quarter.row, None, refusal)
+    elif isinstance(refusal, FiguresRejected):
+        for problem in refusal.problems:
             outcome.problem(quarter.row, quarter.cells.get(problem.figure), problem.message)
-        return
-    for problem in result.warnings:
-        outcome.problem(quarter.row, quarter.cells.get(problem.figure), problem.message, level=WARNING)
-    labels = {column.key: column.label for column in figure_columns()}
-    for key, value in changed.items():
-        outcome.changes.append({
-            "row": quarter.row, "column": quarter.cells[key], "unit": quarter.unit.name, "unit_code": quarter.unit.code,
-            "period": quarter.period.code, "label": labels.get(key, key),
-            "old": _text(old.get(key)), "new": _text(value),
-        })
 
 
 def _text(value) -> str:

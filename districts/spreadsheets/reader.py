@@ -1,11 +1,15 @@
-"""Reading an uploaded .xlsx or CSV into rows of raw cells, refusing hostile or unreadable files.
+"""Reading an uploaded .xlsx or CSV as a stream of rows of raw cells, refusing hostile or unreadable files.
 
 Whole-file problems (not a spreadsheet, too big, a zip bomb, formulas, no recognisable header, too
 many rows) raise `FileRefused` with a Chinese message; problems of single cells are the importer's.
+Nothing holds the sheet: `Table.rows()` reads it again from the file's bytes on each pass (CSV
+decoded as it goes, .xlsx through openpyxl's read-only mode), so memory does not grow with the rows.
 """
+import codecs
 import csv
 import io
 import zipfile
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -36,7 +40,18 @@ class Table:
     sheet: str
     header_row: int
     headers: dict[int, HeaderMatch]  # recognised columns only
-    rows: list[SheetRow]
+    source: Callable[[], Iterator[list]]  # the sheet's rows from the top, read afresh on each call
+
+    def rows(self) -> Iterator[SheetRow]:
+        """The data rows below the header, read as they are asked for; FileRefused on a formula or too many rows."""
+        rows = self.source()
+        for _header_and_above in range(self.header_row):
+            next(rows, None)
+        return _data_rows(rows, self.header_row, self.headers)
+
+    def count(self) -> int:
+        """The number of data rows, read through once without keeping them (refusing what `rows` refuses)."""
+        return sum(1 for _row in self.rows())
 
     def column_of(self, role: str) -> int | None:
         return next((index for index, match in self.headers.items() if match.role == role), None)
@@ -60,12 +75,12 @@ def read_table(data: bytes, file_name: str, columns: list[FigureColumn]) -> Tabl
         raise FileRefused(_("文件“%(name)s”不是有效的 Excel（.xlsx）文件：请用 Excel 或 WPS 打开后另存为 .xlsx。")
                           % {"name": file_name})
     elif file_name.lower().endswith((".csv", ".txt")):
-        sheets = [("CSV", _csv_rows(data))]
+        sheets = [("CSV", _csv_source(data))]
     else:
         raise FileRefused(_("只接受 .xlsx 或 .csv 文件，收到的是“%(name)s”。") % {"name": file_name})
     tried = []
-    for name, rows in sheets:
-        table = _find_table(name, rows, columns)
+    for name, source in sheets:
+        table = _find_table(name, source, columns)
         if table is not None:
             return table
         tried.append(name)
@@ -92,7 +107,7 @@ def _xlsx_sheets(data: bytes):
     except Exception as exc:  # openpyxl raises many kinds for a zip that is not a workbook
         raise FileRefused(_("文件已损坏或不是有效的 Excel（.xlsx）文件。")) from exc
     names = sorted(workbook.sheetnames, key=lambda name: name != TEMPLATE_SHEET)
-    return [(name, _worksheet_rows(workbook[name])) for name in names]
+    return [(name, lambda name=name: _worksheet_rows(workbook[name])) for name in names]
 
 
 @dataclass(frozen=True)
@@ -113,27 +128,33 @@ def _worksheet_rows(worksheet):
         ]
 
 
-def _csv_rows(data: bytes):
+def _csv_source(data: bytes) -> Callable[[], Iterator[list]]:
     if data.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in data[:4096]:
         raise FileRefused(_("CSV 文件的编码无法识别（疑似 UTF-16）：请另存为“CSV UTF-8”或 GBK 编码。"))
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            text = data.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:
+    encoding = next((name for name in ("utf-8-sig", "gb18030") if _decodes(data, name)), None)
+    if encoding is None:
         raise FileRefused(_("CSV 文件的编码无法识别：请另存为“CSV UTF-8”或 GBK 编码。"))
     try:
-        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",\t;")
+        dialect = csv.Sniffer().sniff(data[:4096].decode(encoding, errors="ignore"), delimiters=",\t;")
     except csv.Error:
         dialect = csv.excel
-    yield from csv.reader(io.StringIO(text), dialect)
+    return lambda: csv.reader(io.TextIOWrapper(io.BytesIO(data), encoding=encoding, newline=""), dialect)
 
 
-def _find_table(sheet: str, rows, columns: list[FigureColumn]) -> Table | None:
-    rows = iter(rows)
-    for number, values in enumerate(rows, start=1):
+def _decodes(data: bytes, encoding: str, block: int = 1 << 16) -> bool:
+    """Whether all of `data` decodes, checked block by block without keeping the text."""
+    decoder = codecs.getincrementaldecoder(encoding)()
+    try:
+        for start in range(0, len(data), block):
+            decoder.decode(data[start:start + block])
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _find_table(sheet: str, source, columns: list[FigureColumn]) -> Table | None:
+    for number, values in enumerate(source(), start=1):
         if number > HEADER_SEARCH_ROWS:
             return None
         try:
@@ -142,13 +163,12 @@ def _find_table(sheet: str, rows, columns: list[FigureColumn]) -> Table | None:
             raise FileRefused(str(exc)) from exc
         roles = {match.role for match in headers.values()}
         if "figure" in roles and roles & {"code", "name"}:
-            return Table(sheet, number, headers, _data_rows(rows, number, headers))
+            return Table(sheet, number, headers, source)
     return None
 
 
-def _data_rows(rows, header_row: int, headers: dict[int, HeaderMatch]) -> list[SheetRow]:
-    limit = settings.IMPORT_MAX_ROWS
-    result = []
+def _data_rows(rows, header_row: int, headers: dict[int, HeaderMatch]) -> Iterator[SheetRow]:
+    limit, count = settings.IMPORT_MAX_ROWS, 0
     for number, values in enumerate(rows, start=header_row + 1):
         cells = {i: values[i] for i in headers if i < len(values) and _present(values[i])}
         if not cells:
@@ -160,13 +180,13 @@ def _data_rows(rows, header_row: int, headers: dict[int, HeaderMatch]) -> list[S
                       "请复制后“选择性粘贴为数值”再导入。")
                     % {"sheet": value.sheet, "cell": value.coordinate, "formula": value.formula}
                 )
-        if len(result) >= limit:
+        if count >= limit:
             raise FileRefused(
                 _("文件超过 %(limit)s 行数据（单次导入上限），未写入任何数据：请按季度或单位拆分后分批导入。")
                 % {"limit": limit}
             )
-        result.append(SheetRow(number, cells))
-    return result
+        count += 1
+        yield SheetRow(number, cells)
 
 
 def _present(value) -> bool:

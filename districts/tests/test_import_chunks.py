@@ -1,0 +1,113 @@
+"""A file larger than a chunk: read as a stream, saved chunk by chunk, still all or nothing."""
+import gc
+import weakref
+
+import pytest
+from django.urls import reverse
+
+from districts.choices import ImportStatus
+from districts.figures import quarter_values
+from districts.models import Unit
+from districts.services import figures_save
+from districts.spreadsheets import importer
+from districts.spreadsheets.columns import figure_columns
+from districts.spreadsheets.reader import FileRefused, read_table
+from districts.tests.files import csv_bytes, header_of
+from districts.tests.test_import import confirm, figures_snapshot, last_job, upload
+
+TECH = "enterprises.tech_smes"
+CHUNK = 5
+
+
+@pytest.fixture(autouse=True)
+def small_chunks(monkeypatch):
+    """Chunks of five quarters, so the 41 units' file spans nine of them."""
+    monkeypatch.setattr(importer, "CHUNK_QUARTERS", CHUNK)
+
+
+def every_unit_rows(value_of=lambda unit: 10 * unit.order + 1):
+    return [["单位代码", "单位名称", header_of(TECH)],
+            *([unit.code, unit.name, value_of(unit)] for unit in Unit.objects.order_by("order"))]
+
+
+@pytest.fixture
+def staff_client(city_staff, quarter, client_for):
+    return client_for(city_staff)
+
+
+def test_a_file_of_many_chunks_imports_every_row(staff_client, quarter):
+    rows = every_unit_rows()
+    assert len(rows) - 1 > 3 * CHUNK
+    upload(staff_client, csv_bytes(rows), "all.csv", quarter)
+    job = last_job()
+    assert job.status == ImportStatus.READY, job.preview["problems"]
+    confirm(staff_client, job)
+    job.refresh_from_db()
+    assert job.status == ImportStatus.DONE and job.changed == len(rows) - 1
+    for unit in Unit.objects.all():
+        assert quarter_values(unit=unit, period=quarter)[TECH] == 10 * unit.order + 1
+
+
+def test_an_error_in_the_last_chunk_leaves_the_earlier_chunks_unwritten(staff_client, quarter):
+    rows = every_unit_rows()
+    rows[-1][2] = "-5"
+    before = figures_snapshot()
+    upload(staff_client, csv_bytes(rows), "last-row-bad.csv", quarter)
+    job = last_job()
+    assert job.status == ImportStatus.REJECTED
+    assert [problem["row"] for problem in job.preview["problems"]] == [len(rows)]
+    assert figures_snapshot() == before
+
+
+def test_a_conflict_found_in_the_last_chunk_on_confirming_writes_no_chunk(staff_client, quarter, city_staff):
+    rows = every_unit_rows()
+    upload(staff_client, csv_bytes(rows), "late.csv", quarter)
+    job = last_job()
+    assert job.status == ImportStatus.READY
+    last_unit = Unit.objects.get(code=rows[-1][0])
+    figures_save(user=city_staff, unit=last_unit, period=quarter, values={TECH: 7})
+    before = figures_snapshot()
+    confirm(staff_client, job)
+    job.refresh_from_db()
+    assert job.status == ImportStatus.REJECTED
+    assert [problem["row"] for problem in job.preview["problems"]] == [len(rows)]
+    assert "已被他人修改" in job.preview["problems"][0]["message"]
+    assert figures_snapshot() == before
+
+
+def test_a_quarter_repeated_chunks_later_names_its_first_row(staff_client, quarter):
+    rows = every_unit_rows()
+    rows.append(list(rows[1]))
+    upload(staff_client, csv_bytes(rows), "repeated.csv", quarter)
+    [problem] = last_job().preview["problems"]
+    assert problem["row"] == len(rows) and "与第 2 行重复" in problem["message"]
+
+
+def test_a_long_preview_keeps_the_first_changes_and_counts_them_all(staff_client, quarter, monkeypatch):
+    monkeypatch.setattr(importer, "PREVIEW_LIMIT", 3)
+    rows = every_unit_rows()
+    upload(staff_client, csv_bytes(rows), "all.csv", quarter)
+    job = last_job()
+    assert len(job.preview["changes"]) == 3 and job.preview["counts"]["changes"] == job.changed == len(rows) - 1
+    page = staff_client.get(reverse("spreadsheets:job", args=[job.pk])).content.decode()
+    assert 'id="preview-truncated"' in page and str(len(rows) - 1) in page
+
+
+@pytest.mark.django_db
+def test_reading_a_row_does_not_read_the_rest_of_the_file(settings):
+    settings.IMPORT_MAX_ROWS = 10
+    rows = [["单位代码", header_of(TECH)], *(["500112", n] for n in range(50))]
+    table = read_table(csv_bytes(rows), "long.csv", figure_columns())
+    assert next(table.rows()).cells == {0: "500112", 1: "0"}
+    with pytest.raises(FileRefused, match="超过 10 行"):
+        table.count()
+
+
+@pytest.mark.django_db
+def test_rows_already_read_are_not_kept_by_the_reader():
+    rows = [["单位代码", header_of(TECH)], *(["500112", n] for n in range(100))]
+    reading = read_table(csv_bytes(rows), "long.csv", figure_columns()).rows()
+    first = weakref.ref(next(reading))
+    remaining = sum(1 for _row in reading)
+    gc.collect()
+    assert remaining == 99 and first() is None
