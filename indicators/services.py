@@ -14,10 +14,10 @@ from django.utils import timezone
 from kombu.exceptions import OperationalError
 
 from districts.models import Period, Unit
+from indicators import snapshot
 from indicators.choices import RunStatus, RunTrigger, Scope
 from indicators.computation import groups_fed_by, plan_rows, step_count
 from indicators.models import DashboardRun, IndicatorValue, Plan
-from indicators.snapshot import write_rows
 
 logger = logging.getLogger(__name__)
 
@@ -94,9 +94,7 @@ def replace_rows(plan, run: DashboardRun, step) -> int:
     stale = IndicatorValue.objects.filter(plan=plan)
     if unit is None:
         stale.delete()
-        written = write_rows(plan_rows(plan, run=run, progress=step))
-        rank_rows(plan)
-        return written
+        return snapshot.write_ranked(plan, plan_rows(plan, run=run, progress=step))
     previous = {
         (indicator_id, period_id): (value, ranks)
         for indicator_id, period_id, value, *ranks in stale.filter(unit=unit).values_list(
@@ -117,45 +115,10 @@ def replace_rows(plan, run: DashboardRun, step) -> int:
         changed.add(partition)
         return row
 
-    written = write_rows(map(keep_unchanged_ranks, plan_rows(plan, run=run, only_unit=unit, progress=step)))
+    written = snapshot.write_rows(map(keep_unchanged_ranks, plan_rows(plan, run=run, only_unit=unit, progress=step)))
     if changed:
-        rank_rows(plan, partitions=changed)
+        snapshot.rank_rows(plan, partitions=changed)
     return written
-
-
-RANK_SQL = """
-UPDATE indicators_indicatorvalue SET rank_all = ranked.rank_all, rank_in_group = ranked.rank_in_group
-FROM (
-    SELECT id,
-           RANK() OVER (PARTITION BY indicator_id, period_id ORDER BY sort_key) AS rank_all,
-           RANK() OVER (PARTITION BY indicator_id, period_id, group_id ORDER BY sort_key) AS rank_in_group
-    FROM (
-        SELECT v.id, v.indicator_id, v.period_id, u.group_id,
-               CASE WHEN i.direction = 'down' THEN v.value ELSE -v.value END AS sort_key
-        FROM indicators_indicatorvalue v
-        JOIN districts_unit u ON u.id = v.unit_id
-        JOIN indicators_indicator i ON i.id = v.indicator_id
-        WHERE v.plan_id = %s AND v.value IS NOT NULL {partitions}
-    ) AS keyed
-) AS ranked
-WHERE indicators_indicatorvalue.id = ranked.id
-  AND (indicators_indicatorvalue.rank_all IS DISTINCT FROM ranked.rank_all
-       OR indicators_indicatorvalue.rank_in_group IS DISTINCT FROM ranked.rank_in_group)
-"""
-
-
-def rank_rows(plan, partitions: set[tuple[int, int]] | None = None):
-    """Rank units by value per indicator and quarter, among all units and within their group, in one UPDATE.
-
-    A window function in the database ranks the unit rows (competition ranks: 1, 2, 2, 4) of every
-    (indicator id, period id) of the plan, or only of `partitions`; only rows whose rank moves are written.
-    """
-    params, where = [plan.pk], ""
-    if partitions:
-        where = "AND (v.indicator_id, v.period_id) IN (VALUES {})".format(", ".join(["(%s, %s)"] * len(partitions)))
-        params += [number for partition in sorted(partitions) for number in partition]
-    with connection.cursor() as cursor:
-        cursor.execute(RANK_SQL.format(partitions=where), params)
 
 
 def dashboards_request_recompute(*, unit: Unit, period: Period, trigger: str = RunTrigger.APPROVAL) -> DashboardRun:

@@ -1,7 +1,10 @@
-"""Writing snapshot rows as they are produced, in batches: COPY on PostgreSQL, `bulk_create` elsewhere.
+# ruff: noqa: S608 -- SQL built from model table and column names only; every value is a query parameter
+"""Writing snapshot rows as they are produced, in batches: COPY on PostgreSQL, `bulk_create` elsewhere; ranks.
 
 A national run produces about a million rows, so they travel as plain tuples (`Row`, named after the model's
-columns) rather than model instances, and never all at once: memory holds one batch.
+columns) rather than model instances, and never all at once: memory holds one batch. A whole plan on
+PostgreSQL is first copied into a temporary table and inserted from there with its ranks, so no row is
+written twice (an UPDATE of every row for its rank cost as much as the insert).
 """
 import csv
 import io
@@ -13,7 +16,8 @@ from typing import NamedTuple
 
 from django.db import connection
 
-from indicators.models import IndicatorValue
+from districts.models import Unit
+from indicators.models import Indicator, IndicatorValue
 
 BATCH = 5000
 
@@ -68,7 +72,7 @@ def batches(rows: Iterable, size: int) -> Iterator[list]:
         yield batch
 
 
-def copy_batch(batch: list[Row]):
+def copy_batch(batch: list[Row], table: str = IndicatorValue._meta.db_table):
     """COPY in CSV, where an unquoted empty field is NULL (no text column of a row is ever empty)."""
     buffer = io.StringIO()
     csv.writer(buffer).writerows(batch)
@@ -76,7 +80,7 @@ def copy_batch(batch: list[Row]):
     columns = ", ".join(Row._fields)
     with connection.cursor() as cursor:
         cursor.cursor.copy_expert(
-            f"COPY {IndicatorValue._meta.db_table} ({columns}) FROM STDIN WITH (FORMAT csv)", buffer
+            f"COPY {table} ({columns}) FROM STDIN WITH (FORMAT csv)", buffer
         )
 
 
@@ -85,3 +89,62 @@ def create_batch(batch: list[Row]):
         IndicatorValue(**{name: Decimal(str(v)) if isinstance(v, float) else v for name, v in row._asdict().items()})
         for row in batch
     )
+
+
+def write_ranked(plan, rows: Iterable[Row]) -> int:
+    """Insert a whole plan's rows with their ranks."""
+    if connection.vendor != "postgresql":
+        written = write_rows(rows)
+        rank_rows(plan)
+        return written
+    table, staging = IndicatorValue._meta.db_table, "snapshot_staging"
+    values = [name for name in Row._fields if not name.startswith("rank_")]
+    with connection.cursor() as cursor:
+        cursor.execute(f"CREATE TEMPORARY TABLE {staging} (LIKE {table})")
+        cursor.execute(f"ALTER TABLE {staging} ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY")
+        written = 0
+        for batch in batches(rows, BATCH):
+            copy_batch(batch, staging)
+            written += len(batch)
+        cursor.execute(
+            f"INSERT INTO {table} ({', '.join(values)}, rank_all, rank_in_group) "
+            f"SELECT {', '.join(f's.{name}' for name in values)}, r.rank_all, r.rank_in_group "
+            f"FROM {staging} s LEFT JOIN ({ranked(staging)}) r ON r.id = s.id"
+        )
+        cursor.execute(f"DROP TABLE {staging}")
+    return written
+
+
+def ranked(source: str, where: str = "") -> str:
+    """SELECT id, rank_all, rank_in_group for the unit rows of `source` that have a value: competition ranks
+    (1, 2, 2, 4) per plan, indicator and quarter, among all units and within their group, by direction."""
+    return f"""
+    SELECT id,
+           RANK() OVER (PARTITION BY plan_id, indicator_id, period_id ORDER BY sort_key) AS rank_all,
+           RANK() OVER (PARTITION BY plan_id, indicator_id, period_id, group_id ORDER BY sort_key) AS rank_in_group
+    FROM (
+        SELECT v.id, v.plan_id, v.indicator_id, v.period_id, u.group_id,
+               CASE WHEN i.direction = 'down' THEN v.value ELSE -v.value END AS sort_key
+        FROM {source} v
+        JOIN {Unit._meta.db_table} u ON u.id = v.unit_id
+        JOIN {Indicator._meta.db_table} i ON i.id = v.indicator_id
+        WHERE v.value IS NOT NULL {where}
+    ) AS keyed"""
+
+
+def rank_rows(plan, partitions: set[tuple[int, int]] | None = None):
+    """Rank the stored unit rows of a plan, or only of some (indicator id, period id), in one UPDATE that
+    writes only the rows whose rank moves."""
+    table = IndicatorValue._meta.db_table
+    where, params = "AND v.plan_id = %s", [plan.pk]
+    if partitions:
+        where += " AND (v.indicator_id, v.period_id) IN (VALUES {})".format(", ".join(["(%s, %s)"] * len(partitions)))
+        params += [number for partition in sorted(partitions) for number in partition]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET rank_all = ranked.rank_all, rank_in_group = ranked.rank_in_group "
+            f"FROM ({ranked(table, where)}) AS ranked WHERE {table}.id = ranked.id "
+            f"AND ({table}.rank_all IS DISTINCT FROM ranked.rank_all "
+            f"OR {table}.rank_in_group IS DISTINCT FROM ranked.rank_in_group)",
+            params,
+        )
