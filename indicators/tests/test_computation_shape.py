@@ -1,4 +1,4 @@
-"""How the computation scales, by behaviour: its queries do not grow with quarters or units, and one unit's
+"""How the computation scales, by behaviour: its reads do not grow with quarters or units, and one unit's
 recompute leaves exactly the rows a full run would (ranks of the other units included)."""
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -17,20 +17,21 @@ def snapshot() -> list[tuple]:
     return sorted(IndicatorValue.objects.values_list(*fields), key=str)
 
 
-def queries_of_a_full_run(world) -> int:
+def reads_of_a_full_run(world) -> int:
+    """SELECTs only: SQLite's bulk_create splits the inserts by its limit of query parameters."""
     with CaptureQueriesContext(connection) as queries:
         world.compute()
-    return len(queries)
+    return sum(1 for query in queries if query["sql"].lstrip().upper().startswith("SELECT"))
 
 
-def test_the_queries_of_a_full_run_do_not_grow_with_quarters_or_units(world):
+def test_the_reads_of_a_full_run_do_not_grow_with_quarters_or_units(world):
     world.report(world.a, "2021Q4", smes=10, rd=100)
-    few = queries_of_a_full_run(world)
+    few = reads_of_a_full_run(world)
     for number, code in enumerate(QUARTERS):
         for unit in (world.a, world.b, world.c, world.zone):
             world.report(unit, code, smes=10 + number, rd=100 + 10 * number)
 
-    assert queries_of_a_full_run(world) == few
+    assert reads_of_a_full_run(world) == few
 
 
 def test_one_units_recompute_leaves_the_rows_a_full_run_would(world):
