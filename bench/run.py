@@ -22,10 +22,11 @@ import django
 
 RESULTS = Path(__file__).parent / "results"
 MB = "MiB"
+MEASURES = ("compute", "serve", "import")  # 1, 2 and 5; 3; 4
 
 
 def measure_all(*, units: int, groups: int, quarters: int, seed: int, csv_rows: int, workbook_units: int,
-                base_url: str | None, seconds: float, clients: int, log=print) -> dict:
+                base_url: str | None, seconds: float, clients: int, only=MEASURES, log=print) -> dict:
     from django.contrib.auth import get_user_model
     from django.contrib.auth.models import Group
     from django.db import connection
@@ -60,32 +61,33 @@ def measure_all(*, units: int, groups: int, quarters: int, seed: int, csv_rows: 
     generate(units=small, groups=groups, quarters=quarters, seed=seed, log=log)
     small = Unit.objects.count()  # more than 41 on a database kept from a larger run: drop it to compare
     full_compute()  # warm-up: imports, caches, plans
-    memory_small = peak_memory_mb(full_compute)
+    memory_small = peak_memory_mb(full_compute) if "compute" in only else None
     log(f"generating {units} units × {quarters} quarters …")
     seconds_generate, counts = timed(lambda: generate(units=units, groups=groups, quarters=quarters, seed=seed,
                                                       log=log))
     row("生成数据", seconds_generate, "s", note=json.dumps(counts, ensure_ascii=False))
 
     # 1. full computation vs. one SQL statement per plan
-    seconds_full, run = timed(full_compute)
+    seconds_full, run = timed(full_compute)  # also the snapshot the pages serve
     plans = list(Plan.objects.select_related("baseline"))
-    seconds_sql, _ = timed(lambda: [baseline.run_sums_and_progress(plan) for plan in plans], repeat=3)
-    row("全量计算", seconds_full, "s", baseline_value=seconds_sql, ratio=seconds_full / seconds_sql, target="≤ 3",
-        met=seconds_full <= 3 * seconds_sql, note=f"{run.rows} snapshot rows, {len(plans)} plans")
-
-    # 2. recompute of one unit (what an approval enqueues) vs. the full computation
-    unit = Unit.objects.order_by("pk")[units // 2]
     last = Period.objects.get_by_code(LAST_PERIOD)
-    seconds_one, _ = timed(lambda: dashboards_compute(
-        run=dashboard_run_create(trigger=RunTrigger.APPROVAL, unit=unit, period=last)))
-    row("单个单位增量重算", seconds_one, "s", baseline_value=seconds_full, ratio=seconds_one / seconds_full,
-        target="< 0.02", met=seconds_one < 0.02 * seconds_full, note=unit.code)
+    if "compute" in only:
+        seconds_sql, _ = timed(lambda: [baseline.run_sums_and_progress(plan) for plan in plans], repeat=3)
+        row("全量计算", seconds_full, "s", baseline_value=seconds_sql, ratio=seconds_full / seconds_sql, target="≤ 3",
+            met=seconds_full <= 3 * seconds_sql, note=f"{run.rows} snapshot rows, {len(plans)} plans")
 
-    # 5. peak memory of the computation as units grow
-    memory_large = peak_memory_mb(full_compute)
-    row(f"计算峰值内存（{units} 个单位）", memory_large, MB, baseline_value=memory_small,
-        ratio=memory_large / memory_small, target="≈ 1 (flat)", met=memory_large <= 1.5 * memory_small,
-        note=f"{small} 个单位时 {memory_small:.1f} {MB}")
+        # 2. recompute of one unit (what an approval enqueues) vs. the full computation
+        unit = Unit.objects.order_by("pk")[units // 2]
+        seconds_one, _ = timed(lambda: dashboards_compute(
+            run=dashboard_run_create(trigger=RunTrigger.APPROVAL, unit=unit, period=last)))
+        row("单个单位增量重算", seconds_one, "s", baseline_value=seconds_full, ratio=seconds_one / seconds_full,
+            target="< 0.02", met=seconds_one < 0.02 * seconds_full, note=unit.code)
+
+        # 5. peak memory of the computation as units grow
+        memory_large = peak_memory_mb(full_compute)
+        row(f"计算峰值内存（{units} 个单位）", memory_large, MB, baseline_value=memory_small,
+            ratio=memory_large / memory_small, target="≈ 1 (flat)", met=memory_large <= 1.5 * memory_small,
+            note=f"{small} 个单位时 {memory_small:.1f} {MB}")
 
     # 3. serving
     viewer, _ = get_user_model().objects.get_or_create(username="bench_viewer")
@@ -100,7 +102,7 @@ def measure_all(*, units: int, groups: int, quarters: int, seed: int, csv_rows: 
     with CaptureQueriesContext(connection) as queries:
         client.get(f"/dashboards/?{query}")
     row("总览页 SQL 查询数（缓存已热）", len(queries), "queries")
-    if base_url:
+    if base_url and "serve" in only:
         endpoints = {"总览页": f"/dashboards/?{query}", "单位表 CSV": f"/dashboards/data/units.csv?{query}"}
         if client.get(f"/api/v1/indicator-values/?period={LAST_PERIOD}").status_code == 200:
             endpoints |= {"API JSON": f"/api/v1/indicator-values/?period={LAST_PERIOD}&plan={plan.code}",
@@ -121,7 +123,7 @@ def measure_all(*, units: int, groups: int, quarters: int, seed: int, csv_rows: 
     for name, count, build, file_name in (
         (f"导入工作簿（{workbook_units} 个单位）", workbook_units, as_workbook, "bench.xlsx"),
         (f"导入 CSV（{csv_rows} 行）", csv_rows, as_csv, "bench.csv"),
-    ):
+    ) if "import" in only else ():
         header, body = import_rows(rows=count, units=workbook_units if build is as_workbook else units, seed=seed)
         content = build(header, body)
 
@@ -180,6 +182,8 @@ def main(argv=None):
     parser.add_argument("--seconds", type=float, default=15, help="load per served endpoint")
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--port", type=int, default=8106)
+    parser.add_argument("--only", nargs="+", choices=MEASURES, default=MEASURES,
+                        help="run only these measures (compute: 1, 2 and 5; serve: 3; import: 4)")
     args = parser.parse_args(argv)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))  # so an interrupted run still stops its gunicorn
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
@@ -187,14 +191,16 @@ def main(argv=None):
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
-    server = start_gunicorn(args.port)
+    server = start_gunicorn(args.port) if "serve" in args.only else None
     try:
         result = measure_all(units=args.units, groups=args.groups, quarters=args.quarters, seed=args.seed,
                              csv_rows=args.csv_rows, workbook_units=args.workbook_units,
-                             base_url=f"http://127.0.0.1:{args.port}", seconds=args.seconds, clients=args.clients)
+                             base_url=f"http://127.0.0.1:{args.port}", seconds=args.seconds, clients=args.clients,
+                             only=args.only)
     finally:
-        server.terminate()
-        server.wait()
+        if server:
+            server.terminate()
+            server.wait()
     result["machine"] = {"python": platform.python_version(), "cpus": os.cpu_count(), "host": platform.node()}
     print_table(result)
     RESULTS.mkdir(exist_ok=True)
