@@ -2,8 +2,9 @@
 """The physical baselines the portal is measured against: one hand-written SQL statement, and COPY.
 
 `sums_and_progress_sql` computes, for one plan, what the dashboard computation computes for its sum
-indicators: the approved value per unit, group and city and quarter, the baseline value and the progress
-towards the last target. It is written from the registry and the plan's indicators, so it follows them.
+indicators: the approved value per unit, group (with its subgroups, as the portal's group totals) and city
+and quarter, the baseline value and the progress towards the last target. It is written from the registry
+and the plan's indicators, so it follows them.
 It is plain SQL that PostgreSQL and SQLite both run (UNION ALL instead of GROUPING SETS).
 """
 import csv
@@ -11,7 +12,7 @@ import io
 
 from django.db import connection
 
-from districts.models import Submission, Unit
+from districts.models import Submission, Unit, UnitGroup
 from districts.registry import sections
 from indicators.choices import Method, Scope
 from indicators.models import Indicator, Target
@@ -19,7 +20,7 @@ from indicators.models import Indicator, Target
 
 def sums_and_progress_sql(plan) -> tuple[str, list]:
     indicators = [i for i in Indicator.objects.filter(method__in=[Method.STOCK_SUM, Method.FLOW_SUM]) if i.figure]
-    submission, unit, target = (m._meta.db_table for m in (Submission, Unit, Target))
+    submission, unit, group, target = (m._meta.db_table for m in (Submission, Unit, UnitGroup, Target))
     parts, params = [], []
     for indicator in indicators:
         section, figure = sections.figure(indicator.figure)
@@ -31,7 +32,12 @@ def sums_and_progress_sql(plan) -> tuple[str, list]:
         )
         params.append("approved")
     sql = f"""
-WITH vals AS ({" UNION ALL ".join(parts)}),
+WITH RECURSIVE covers(group_id, leaf_id) AS (
+  SELECT id, id FROM {group}
+  UNION ALL SELECT g.parent_id, c.leaf_id FROM covers c JOIN {group} g ON g.id = c.group_id
+  WHERE g.parent_id IS NOT NULL
+),
+vals AS ({" UNION ALL ".join(parts)}),
 per_unit AS (
   SELECT v.unit_id, u.group_id, u.counts_toward_city_total AS counted, v.period_id, v.indicator_id, SUM(v.v) AS value
   FROM vals v JOIN {unit} u ON u.id = v.unit_id GROUP BY v.unit_id, u.group_id, u.counts_toward_city_total,
@@ -39,8 +45,8 @@ per_unit AS (
 ),
 scoped AS (
   SELECT 'unit' AS scope, unit_id AS place, period_id, indicator_id, value FROM per_unit
-  UNION ALL SELECT 'group', group_id, period_id, indicator_id, SUM(value) FROM per_unit WHERE counted
-    GROUP BY group_id, period_id, indicator_id
+  UNION ALL SELECT 'group', c.group_id, period_id, indicator_id, SUM(value) FROM per_unit
+    JOIN covers c ON c.leaf_id = per_unit.group_id WHERE counted GROUP BY c.group_id, period_id, indicator_id
   UNION ALL SELECT 'city', 0, period_id, indicator_id, SUM(value) FROM per_unit WHERE counted
     GROUP BY period_id, indicator_id
 ),

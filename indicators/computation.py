@@ -1,13 +1,17 @@
 """Builds the snapshot rows of one plan: every indicator × quarter × scope (each unit, each group, the city).
 
-Values come from indicators/measures.py (aggregated in the database); this module lays them along the
-plan's quarters, finds the target that applies, and asks indicators/progress.py where each stands.
-Nothing is written here: indicators/services.py writes the rows in one transaction.
+Values come from indicators/measures.py in a fixed number of queries per indicator: group totals, added up
+here along the group tree for each group and the city, and the units' own values a batch of units at a
+time. This module lays them along the plan's quarters, finds the target that applies, and asks
+indicators/progress.py where each stands. Rows are yielded as they are computed, so memory does not grow
+with the number of units; indicators/services.py writes them in one transaction.
 """
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
-from django.db.models import Max
+from django.db.models import Count, Max
 from django.utils import timezone
 
 from districts.choices import SubmissionState
@@ -15,36 +19,48 @@ from districts.models import Period, Submission, Unit, UnitGroup
 from districts.registry import sections
 from indicators import measures
 from indicators.choices import Method, Scope
-from indicators.models import Indicator, IndicatorValue, Target
-from indicators.progress import Goal, annual_growth, assess, to_decimal
+from indicators.models import Indicator
+from indicators.progress import Goal, annual_growth, assess
+from indicators.snapshot import Row
 
 SUMS = (Method.STOCK_SUM, Method.FLOW_SUM)
+UNIT_BATCH = 500  # units whose values, quotas and rows are in memory at once
 
 
-@dataclass
+class Goalpost(NamedTuple):
+    """A target as a row needs it."""
+
+    pk: int
+    period_id: int
+    ordinal: int
+    value: float
+    comparison: str
+
+
+@dataclass(frozen=True)
 class Place:
     """A scope a row is computed for: the city, a group or a unit."""
 
     scope: str
-    group: UnitGroup | None = None
-    unit: Unit | None = None
-    units: object = None  # the units it covers (a queryset), for aggregates
-    expected: dict = field(default_factory=dict)  # period id -> units that should have reported
+    group_id: int | None = None
+    unit_id: int | None = None
+    joined: int | None = None  # a unit's first quarter (ordinal), None if from the start
+    groups: frozenset = frozenset()  # the city or a group: the unit groups whose units it covers
 
     @property
     def key(self):
-        return (self.scope, self.group.pk if self.group else None, self.unit.pk if self.unit else None)
+        return (self.scope, self.group_id, self.unit_id)
 
 
 @dataclass
 class PlanFrame:
-    """The quarters and targets of a plan, read once per computation."""
+    """The quarters and targets of a plan, read once per computation (unit quotas a batch of units at a time)."""
 
     plan: object
     periods: list[Period]  # baseline .. max(horizon, latest data), the rows' quarters
     data_until: int  # ordinal of the latest quarter with approved data
     fetch: list[Period]  # the quarters whose figures are read: a year before the baseline .. data_until
-    targets: dict = field(default_factory=dict)  # (indicator_id, place key) -> targets by period
+    targets: dict = field(default_factory=dict)  # (indicator_id, place key) -> goalposts by period
 
     @classmethod
     def of(cls, plan):
@@ -55,101 +71,151 @@ class PlanFrame:
         data_until = latest or plan.baseline.ordinal
         fetch = list(Period.objects.filter(ordinal__gte=plan.baseline.ordinal - 4, ordinal__lte=data_until))
         frame = cls(plan=plan, periods=periods, data_until=data_until, fetch=fetch)
-        for target in plan.targets.select_related("period"):
-            key = (target.scope, target.group_id, target.unit_id)
-            frame.targets.setdefault((target.indicator_id, key), []).append(target)
-        for targets in frame.targets.values():
-            targets.sort(key=lambda t: t.period.ordinal)
+        frame.targets = goalposts(plan.targets.exclude(scope=Scope.UNIT))
         return frame
 
-    def target_for(self, indicator, place: Place, period: Period) -> Target | None:
-        """The next target on or after the period for this place; the last one once all have passed.
+    def quotas(self, unit_ids) -> dict:
+        return goalposts(self.plan.targets.filter(scope=Scope.UNIT, unit_id__in=unit_ids))
 
-        A unit without a quota of its own follows an "each unit" target.
-        """
-        targets = self.targets.get((indicator.pk, place.key))
-        if targets is None and place.scope == Scope.UNIT:
-            targets = self.targets.get((indicator.pk, (Scope.EACH_UNIT, None, None)))
-        if not targets:
-            return None
-        return next((t for t in targets if t.period.ordinal >= period.ordinal), targets[-1])
+    def targets_of(self, indicator, place: Place, quotas: dict) -> list[Goalpost]:
+        """A unit without a quota of its own follows an "each unit" target."""
+        key = (indicator.pk, place.key)
+        if place.scope == Scope.UNIT:
+            return quotas.get(key) or self.targets.get((indicator.pk, (Scope.EACH_UNIT, None, None)), [])
+        return self.targets.get(key, [])
 
 
-def places(periods: list[Period], only_unit: Unit | None = None) -> list[Place]:
-    """The city, the groups with units counted in the city total, and the units (or only one and its groups)."""
-    groups = list(UnitGroup.objects.all())
-    result = [Place(Scope.CITY, units=Unit.objects.all())]
-    for group in groups:
-        units = Unit.objects.in_group(group)
-        if only_unit and not units.filter(pk=only_unit.pk).exists():
-            continue
-        if units.filter(counts_toward_city_total=True).exists():
-            result.append(Place(Scope.GROUP, group=group, units=units))
-    units = [only_unit] if only_unit else Unit.objects.select_related("joined")
-    result += [Place(Scope.UNIT, unit=unit) for unit in units]
-    for place in result:
-        place.expected = expected_units(place, periods)
-    return result
+def goalposts(targets) -> dict[tuple, list[Goalpost]]:
+    found = defaultdict(list)
+    rows = targets.order_by("period__ordinal").values_list(
+        "indicator_id", "scope", "group_id", "unit_id", "pk", "period_id", "period__ordinal", "value", "comparison"
+    )
+    for indicator_id, scope, group_id, unit_id, pk, period_id, ordinal, value, comparison in rows:
+        found[indicator_id, (scope, group_id, unit_id)].append(Goalpost(pk, period_id, ordinal, float(value),
+                                                                         comparison))
+    return found
 
 
-def growth_series(series: dict[int, float], periods: list[Period], baseline: Period | None):
-    """Average annual growth since the baseline, comparing the same quarter's year-to-date (in %)."""
-    if baseline is None:
-        return {}
-    start = series.get(baseline.pk)
-    growth = {}
-    for period in periods:
-        lag = (period.ordinal - baseline.ordinal) % 4
-        aligned = next((p for p in periods if p.ordinal == period.ordinal - lag), None)
-        years = (period.ordinal - lag - baseline.ordinal) / 4
-        rate = annual_growth(start, series.get(aligned.pk) if aligned else None, years)
-        if rate is not None:
-            growth[period.pk] = 100 * rate
-    return growth
+def target_at(targets: list[Goalpost], period: Period) -> Goalpost | None:
+    """The next target on or after the period; the last one once all have passed."""
+    if not targets:
+        return None
+    return next((t for t in targets if t.ordinal >= period.ordinal), targets[-1])
 
 
-def first_with_value(series: dict, periods: list[Period], place: Place, plan) -> Period | None:
-    """The baseline of a place: the plan's baseline, or the first quarter after it with a value (a unit
-    that joined later, or missed the baseline quarter)."""
-    start = plan.baseline.ordinal
-    if place.unit and place.unit.joined and place.unit.joined.ordinal > start:
-        start = place.unit.joined.ordinal
-    return next((p for p in periods if p.ordinal >= start and series.get(p.pk) is not None), None)
+def group_tree() -> dict[int, set[int]]:
+    """Every unit group with itself and every group below it (the tree is a handful of rows)."""
+    parents = dict(UnitGroup.objects.values_list("pk", "parent_id"))
+    covered = defaultdict(set)
+    for group_id in parents:
+        ancestor = group_id
+        while ancestor is not None:
+            covered[ancestor].add(group_id)
+            ancestor = parents[ancestor]
+    return covered
 
 
-def plan_rows(plan, *, run, only_unit: Unit | None = None, progress=lambda: None) -> list[IndicatorValue]:
-    """All snapshot rows of one plan (or of one unit and the aggregates it feeds); `progress()` per indicator.
+def groups_fed_by(unit: Unit) -> list[int]:
+    """The groups whose totals include the unit: its own group and the groups above it."""
+    return [group_id for group_id, covered in group_tree().items() if unit.group_id in covered]
 
-    Ranks are left to the writer, which ranks the stored rows in the database.
+
+class Aggregates:
+    """The city and the groups with units counted in the city total (or only those `only_unit` feeds), with
+    how many units each expects per quarter and when their units' figures were last saved."""
+
+    def __init__(self, frame: PlanFrame, only_unit: Unit | None = None):
+        covered = group_tree()
+        joined = Unit.objects.counted().order_by().values_list("group_id", "joined__ordinal").annotate(n=Count("pk"))
+        self.joined = list(joined)
+        counted_groups = {group_id for group_id, _, _ in self.joined}
+        self.places = [Place(Scope.CITY, groups=frozenset(covered))] + [
+            Place(Scope.GROUP, group_id=group_id, groups=frozenset(covered[group_id]))
+            for group_id in UnitGroup.objects.values_list("pk", flat=True)
+            if covered[group_id] & counted_groups and (only_unit is None or only_unit.group_id in covered[group_id])
+        ]
+        self.updated = measures.latest_update(frame.fetch, "unit__group_id")
+        self.periods = frame.fetch + [p for p in frame.periods if p.ordinal > frame.data_until]
+
+    def expected(self, place: Place) -> dict[int, int]:
+        """Per period, how many counted units should have reported: those that had joined by then."""
+        return {
+            period.pk: sum(n for group_id, since, n in self.joined
+                           if group_id in place.groups and (since is None or since <= period.ordinal))
+            for period in self.periods
+        }
+
+    def stamp(self, place: Place):
+        return max((self.updated[g] for g in place.groups if g in self.updated), default=None)
+
+
+def unit_batches(only_unit: Unit | None) -> Iterator[dict[int, int | None]]:
+    """The units to compute, UNIT_BATCH at a time: {unit id: ordinal of the quarter it joined}."""
+    if only_unit is not None:
+        yield {only_unit.pk: only_unit.joined.ordinal if only_unit.joined else None}
+        return
+    last = 0
+    while batch := dict(
+        Unit.objects.filter(pk__gt=last).order_by("pk").values_list("pk", "joined__ordinal")[:UNIT_BATCH]
+    ):
+        yield batch
+        last = max(batch)
+
+
+def step_count(only_unit: Unit | None) -> int:
+    """How many times `plan_rows` reports progress: once per indicator, then once per batch of units."""
+    units = 1 if only_unit else Unit.objects.count()
+    return Indicator.objects.count() + -(-units // UNIT_BATCH)
+
+
+def plan_rows(plan, *, run, only_unit: Unit | None = None, progress=lambda: None) -> Iterator[Row]:
+    """All snapshot rows of one plan (or of one unit and the aggregates it feeds), as they are computed.
+
+    `progress()` after each indicator's aggregates and each batch of units. Ranks are left to the writer,
+    which ranks the stored rows in the database.
     """
     frame = PlanFrame.of(plan)
-    run_info = {"run": run, "computed_at": timezone.now()}
-    updated = measures.latest_update(Unit.objects.all(), frame.fetch)
-    rows = []
-    plan_places = places(frame.fetch + [p for p in frame.periods if p.ordinal > frame.data_until], only_unit)
-    for indicator in Indicator.objects.all():
-        per_unit = measures.unit_values(indicator, frame.fetch, plan.baseline)
-        unit_series = defaultdict(dict)
-        for (unit_id, period_id), value in per_unit.items():
-            unit_series[unit_id][period_id] = float(value)
-        for place in plan_places:
-            if place.scope == Scope.UNIT:
-                series = unit_series.get(place.unit.pk, {})
-                reporting = dict.fromkeys(series, 1)
-                covered = [place.unit.pk]
-            else:
-                totals = measures.scope_values(indicator, frame.fetch, place.units, plan.baseline, place.expected)
+    computed_at = timezone.now()
+    indicators = list(Indicator.objects.all())
+    aggregates = Aggregates(frame, only_unit)
+    expected = {place.key: aggregates.expected(place) for place in aggregates.places}
+    for indicator in indicators:
+        totals = measures.group_totals(indicator, frame.fetch, plan.baseline)
+        for place in aggregates.places:
+            series, reporting = {}, {}
+            for period in frame.fetch:
+                parts = [(counted, totals[key]) for group_id in place.groups for counted in (True, False)
+                         if (key := (group_id, counted, period.pk)) in totals]
+                result = measures.scope_value(indicator, parts, expected[place.key][period.pk])
+                if result is None:
+                    continue
+                value, reporting[period.pk] = result
                 # A total is only a total once every unit has its quarter approved; until then it stays empty.
-                series = {p: float(v) for p, (v, n) in totals.items() if v is not None and n >= place.expected[p]}
-                reporting = {p: n for p, (_, n) in totals.items()}
-                covered = list(place.units.values_list("pk", flat=True))
-            stamp = max((updated[u] for u in covered if updated[u]), default=None)
-            rows += place_rows(indicator, place, series, reporting, frame, run_info | {"data_updated_at": stamp})
+                if value is not None and reporting[period.pk] >= expected[place.key][period.pk]:
+                    series[period.pk] = float(value)
+            stamp = (run.pk, computed_at, aggregates.stamp(place))
+            yield from place_rows(indicator, place, series, reporting, expected[place.key], frame, {}, stamp)
         progress()
-    return rows
+    for batch in unit_batches(only_unit):
+        updated = measures.latest_update(frame.fetch, "unit_id", list(batch))
+        quotas = frame.quotas(list(batch))
+        places = [Place(Scope.UNIT, unit_id=unit_id, joined=joined) for unit_id, joined in batch.items()]
+        unit_expected = {place.unit_id: {p.pk: int(place.joined is None or place.joined <= p.ordinal)
+                                         for p in aggregates.periods} for place in places}
+        for indicator in indicators:
+            series = defaultdict(dict)
+            for (unit_id, period_id), value in measures.unit_values(indicator, frame.fetch, plan.baseline,
+                                                                    batch).items():
+                series[unit_id][period_id] = float(value)
+            for place in places:
+                values = series.get(place.unit_id, {})
+                stamp = (run.pk, computed_at, updated.get(place.unit_id))
+                yield from place_rows(indicator, place, values, dict.fromkeys(values, 1), unit_expected[place.unit_id],
+                                      frame, quotas, stamp)
+        progress()
 
 
-def place_rows(indicator, place, series, reporting, frame, stamp: dict) -> list[IndicatorValue]:
+def place_rows(indicator, place, series, reporting, expected, frame, quotas, stamp) -> Iterator[Row]:
     plan, fetch = frame.plan, frame.fetch
     flow_baseline = first_with_value(series, fetch, place, plan)
     if indicator.method == Method.GROWTH_RATE:
@@ -161,49 +227,62 @@ def place_rows(indicator, place, series, reporting, frame, stamp: dict) -> list[
         baseline = first_with_value(values, frame.periods, place, plan)
         baseline_value = series.get(baseline.pk) if baseline else None
     money = indicator.method in SUMS and sections.figure(indicator.figure)[1].unit_label == "万元"
-    rows = []
+    targets = frame.targets_of(indicator, place, quotas)
+    year_before = {p.ordinal + 4: p.pk for p in fetch}
     for period in frame.periods:
         value = values.get(period.pk) if period.ordinal <= frame.data_until else None
-        target = frame.target_for(indicator, place, period)
+        target = target_at(targets, period)
         goal = None
         if target and baseline:
             goal = Goal(
-                value=float(target.value), comparison=target.comparison, direction=indicator.direction,
-                quarters=target.period.ordinal - baseline.ordinal, is_rate=indicator.method == Method.GROWTH_RATE,
+                value=target.value, comparison=target.comparison, direction=indicator.direction,
+                quarters=target.ordinal - baseline.ordinal, is_rate=indicator.method == Method.GROWTH_RATE,
             )
         result = assess(
             value=value, baseline=baseline_value, goal=goal,
             elapsed=period.ordinal - baseline.ordinal if baseline else 0, compound=money,
         )
-        rows.append(IndicatorValue(
-            plan=plan, indicator=indicator, period=period, scope=place.scope, group=place.group, unit=place.unit,
-            value=to_decimal(value), units_reporting=reporting.get(period.pk, 0),
-            units_expected=place.expected.get(period.pk, 0),
-            baseline_period=baseline, baseline_value=to_decimal(baseline_value),
-            target=target, target_period=target.period if target else None,
-            target_value=to_decimal(float(target.value)) if target else None,
-            progress=to_decimal(result.progress), expected_progress=to_decimal(result.expected_progress),
-            expected_value=to_decimal(result.expected_value), pace_ratio=to_decimal(result.pace_ratio),
-            gap=to_decimal(result.gap), projected_linear=to_decimal(result.projected_linear),
-            projected_compound=to_decimal(result.projected_compound), status=result.status,
-            yoy_growth=to_decimal(year_on_year(series, period, fetch)) if indicator.method in SUMS else None,
-            avg_annual_growth=to_decimal(avg_growth.get(period.pk)),
-            **stamp,
-        ))
-    return rows
+        yoy = None
+        if indicator.method in SUMS:
+            rate = annual_growth(series.get(year_before.get(period.ordinal)), series.get(period.pk), 1)
+            yoy = None if rate is None else 100 * rate
+        yield Row(
+            *stamp, plan.pk, indicator.pk, period.pk, place.scope, place.group_id, place.unit_id,
+            value=rounded(value), units_reporting=reporting.get(period.pk, 0),
+            units_expected=expected.get(period.pk, 0),
+            baseline_period_id=baseline.pk if baseline else None, baseline_value=rounded(baseline_value),
+            target_id=target.pk if target else None, target_period_id=target.period_id if target else None,
+            target_value=rounded(target.value) if target else None,
+            progress=rounded(result.progress), expected_progress=rounded(result.expected_progress),
+            expected_value=rounded(result.expected_value), pace_ratio=rounded(result.pace_ratio),
+            gap=rounded(result.gap), projected_linear=rounded(result.projected_linear),
+            projected_compound=rounded(result.projected_compound), status=result.status,
+            yoy_growth=rounded(yoy), avg_annual_growth=rounded(avg_growth.get(period.pk)),
+        )
 
 
-def year_on_year(series: dict, period: Period, fetch: list[Period]) -> float | None:
-    """Growth on the same quarter a year before (for flows: year to date on year to date), in %."""
-    previous = next((p for p in fetch if p.ordinal == period.ordinal - 4), None)
-    rate = annual_growth(series.get(previous.pk) if previous else None, series.get(period.pk), 1)
-    return None if rate is None else 100 * rate
+def rounded(number: float | None) -> float | None:
+    return None if number is None else round(number, 4)
 
 
-def expected_units(place: Place, periods: list[Period]) -> dict[int, int]:
-    """Per period, how many units should have reported: those that had joined (and count, for aggregates)."""
-    if place.scope == Scope.UNIT:
-        joined = [place.unit.joined.ordinal if place.unit.joined else None]
-    else:
-        joined = list(place.units.filter(counts_toward_city_total=True).values_list("joined__ordinal", flat=True))
-    return {p.pk: sum(1 for j in joined if j is None or j <= p.ordinal) for p in periods}
+def growth_series(series: dict[int, float], periods: list[Period], baseline: Period | None):
+    """Average annual growth since the baseline, comparing the same quarter's year-to-date (in %)."""
+    if baseline is None:
+        return {}
+    start = series.get(baseline.pk)
+    by_ordinal = {p.ordinal: p.pk for p in periods}
+    growth = {}
+    for period in periods:
+        lag = (period.ordinal - baseline.ordinal) % 4
+        years = (period.ordinal - lag - baseline.ordinal) / 4
+        rate = annual_growth(start, series.get(by_ordinal.get(period.ordinal - lag)), years)
+        if rate is not None:
+            growth[period.pk] = 100 * rate
+    return growth
+
+
+def first_with_value(series: dict, periods: list[Period], place: Place, plan) -> Period | None:
+    """The baseline of a place: the plan's baseline, or the first quarter after it with a value (a unit
+    that joined later, or missed the baseline quarter)."""
+    start = max(plan.baseline.ordinal, place.joined or 0)
+    return next((p for p in periods if p.ordinal >= start and series.get(p.pk) is not None), None)

@@ -1,23 +1,37 @@
-"""The values of an indicator, read from the approved figures with aggregation in the database.
+"""The values of an indicator, read from the approved figures in a fixed number of queries per indicator.
 
-Each function answers for a list of periods either per unit ({(unit_id, period_id): value}) or for a
-set of units added up ({period_id: (value, units reporting)}). Only quarters whose submission is
-approved count; platform counts read the platforms' milestone history.
+Two reads, whatever the number of quarters: `unit_values` gives a batch of units their value per quarter
+({(unit_id, period_id): value}), and `group_totals` sums the figures per unit group, per "counted in the
+city total or not" and per quarter, which `scope_value` adds up for a group (with its subgroups) or the city.
+So a group's or the city's total comes from the same few rows for a full run and for one unit's recompute.
+Only quarters whose submission is approved count; platform counts read the platforms' milestone history.
 """
-from collections import defaultdict
+from collections import Counter, defaultdict
 from decimal import Decimal
+from typing import NamedTuple
 
-from django.db.models import Count, DecimalField, Exists, ExpressionWrapper, F, Max, OuterRef, Q, Subquery, Sum
-from django.db.models.functions import Coalesce, NullIf
+from django.db.models import Count, Exists, Max, OuterRef, Sum
 
 from districts.choices import SubmissionState
-from districts.models import Period, Submission, Unit
+from districts.models import Period, Submission
 from districts.registry import sections
 from indicators.choices import Method
 from platforms.choices import STATUS_RANK
 from platforms.models import Platform, PlatformMilestone
 
-RATIO_FIELD = DecimalField(max_digits=30, decimal_places=8)
+FIGURE_METHODS = (Method.STOCK_SUM, Method.FLOW_SUM, Method.GROWTH_RATE)  # the figure itself, added up
+BY_UNIT = ("unit_id", "period_id")
+BY_GROUP = ("unit__group_id", "unit__counts_toward_city_total", "period_id")
+
+
+class Totals(NamedTuple):
+    """What some units reported in one quarter: Σ the figure (a ratio's numerator, or a platform count) and
+    how many units reported it, and for a ratio Σ its denominator and how many reported that."""
+
+    top: Decimal | None = None
+    top_n: int = 0
+    bottom: Decimal | None = None
+    bottom_n: int = 0
 
 
 def approved_rows(model, periods):
@@ -27,117 +41,123 @@ def approved_rows(model, periods):
     return model.objects.filter(Exists(approved), period__in=periods)
 
 
-def figure_rows(key: str, periods):
+def figure_sums(key: str, periods, by: tuple[str, ...], unit_ids=None) -> dict[tuple, tuple[Decimal, int]]:
+    """Σ and count of an approved figure per `by` (BY_UNIT or BY_GROUP), one query."""
     section, figure = sections.figure(key)
-    return approved_rows(section.model, periods).filter(**{f"{figure.field}__isnull": False}), figure
+    rows = approved_rows(section.model, periods).filter(**{f"{figure.field}__isnull": False})
+    if unit_ids is not None:
+        rows = rows.filter(unit_id__in=unit_ids)
+    sums = rows.order_by().values(*by).annotate(v=Sum(figure.field), n=Count("pk")).values_list(*by, "v", "n")
+    return {tuple(row[:-2]): (row[-2], row[-1]) for row in sums}
 
 
-def unit_values(indicator, periods, baseline: Period) -> dict[tuple[int, int], Decimal]:
-    if indicator.method in (Method.STOCK_SUM, Method.FLOW_SUM, Method.GROWTH_RATE):
-        rows, figure = figure_rows(indicator.figure, periods)
-        return {(u, p): v for u, p, v in rows.values_list("unit_id", "period_id", figure.field)}
+def unit_values(indicator, periods: list[Period], baseline: Period, joined: dict[int, int | None]
+                ) -> dict[tuple[int, int], Decimal]:
+    """The indicator per unit and quarter for the units of `joined` (unit id -> ordinal of the quarter it joined);
+    a platform count is 0 for a unit that had joined and has none."""
+    unit_ids = list(joined)
+    if indicator.method in FIGURE_METHODS:
+        return {key: v for key, (v, _) in figure_sums(indicator.figure, periods, BY_UNIT, unit_ids).items()}
     if indicator.method == Method.RATIO:
-        rows, figure = figure_rows(indicator.figure, periods)
-        _, denominator = sections.figure(indicator.denominator)
-        rows = rows.filter(**{f"{denominator.field}__isnull": False}).annotate(
-            ratio=ExpressionWrapper(F(figure.field) * 100 / NullIf(F(denominator.field), 0), RATIO_FIELD)
-        )
-        return {(u, p): v for u, p, v in rows.values_list("unit_id", "period_id", "ratio") if v is not None}
-    counts = {}
-    for period in periods:
-        for unit_id in Unit.objects.filter(joined_by(period)).values_list("pk", flat=True):
-            counts[unit_id, period.pk] = Decimal(0)
-        per_unit = platforms_reached(indicator, period, baseline).values("unit_id").annotate(n=Count("pk"))
-        for row in per_unit:
-            counts[row["unit_id"], period.pk] = Decimal(
-                min(row["n"], 1) if indicator.method == Method.UNITS_REACHED else row["n"]
-            )
+        tops = figure_sums(indicator.figure, periods, BY_UNIT, unit_ids)
+        bottoms = figure_sums(indicator.denominator, periods, BY_UNIT, unit_ids)
+        return {
+            key: top * 100 / bottoms[key][0] for key, (top, _) in tops.items() if key in bottoms and bottoms[key][0]
+        }
+    counts = dict.fromkeys(
+        ((unit_id, period.pk) for unit_id, since in joined.items() for period in periods
+         if since is None or since <= period.ordinal),
+        Decimal(0),
+    )
+    for (unit_id, _, _, period_id), n in platform_counts(indicator, periods, baseline, unit_ids).items():
+        counts[unit_id, period_id] = Decimal(n)
     return counts
 
 
-def scope_values(indicator, periods, units, baseline: Period, expected: dict[int, int]
-                 ) -> dict[int, tuple[Decimal | None, int]]:
-    """The indicator for the units of `units` taken together (city or group), per period, with the number
-    of units reporting (for platform counts, which need no report: every unit `expected` then)."""
-    counted = units.filter(counts_toward_city_total=True)
-    if indicator.method in (Method.STOCK_SUM, Method.FLOW_SUM, Method.GROWTH_RATE):
-        rows, figure = figure_rows(indicator.figure, periods)
-        totals = rows.filter(unit__in=counted).values("period_id").annotate(v=Sum(figure.field), n=Count("pk"))
-        return {row["period_id"]: (row["v"], row["n"]) for row in totals}
+def group_totals(indicator, periods: list[Period], baseline: Period) -> dict[tuple[int, bool, int], Totals]:
+    """The indicator's sums per (unit group, counted in the city total, period id): one or two queries."""
+    if indicator.method in FIGURE_METHODS:
+        return {key: Totals(v, n) for key, (v, n) in figure_sums(indicator.figure, periods, BY_GROUP).items()}
     if indicator.method == Method.RATIO:
-        return ratio_of_sums(indicator, periods, units, counted)
-    result = {}
-    for period in periods:
-        reached = platforms_reached(indicator, period, baseline).filter(unit__in=counted)
-        if indicator.method == Method.UNITS_REACHED:
-            value = reached.values("unit_id").distinct().count()
-        else:
-            value = reached.count()
-        result[period.pk] = (Decimal(value), expected[period.pk])
-    return result
+        tops = figure_sums(indicator.figure, periods, BY_GROUP)
+        bottoms = figure_sums(indicator.denominator, periods, BY_GROUP)
+        return {key: Totals(*tops.get(key, (None, 0)), *bottoms.get(key, (None, 0))) for key in tops | bottoms}
+    totals = Counter()
+    for (_, group_id, counted, period_id), n in platform_counts(indicator, periods, baseline).items():
+        totals[group_id, counted, period_id] += n
+    return {key: Totals(Decimal(n)) for key, n in totals.items()}
 
 
-def ratio_of_sums(indicator, periods, units, counted):
-    """Σ numerator ÷ Σ denominator. A zone-only numerator (high-tech zone output) sums every unit that
-    reports it, functional zones included, because a zone's output is not inside its host's figure."""
-    numerator_rows, numerator = figure_rows(indicator.figure, periods)
-    denominator_rows, denominator = figure_rows(indicator.denominator, periods)
-    numerator_units = units if numerator.zone_only else counted
-    tops = dict(
-        numerator_rows.filter(unit__in=numerator_units).values("period_id").annotate(v=Sum(numerator.field))
-        .values_list("period_id", "v")
-    )
-    bottoms = denominator_rows.filter(unit__in=counted).values("period_id").annotate(
-        v=Sum(denominator.field), n=Count("pk")
-    )
-    result = {}
-    for row in bottoms:
-        top = tops.get(row["period_id"])
-        value = top * 100 / row["v"] if top is not None and row["v"] else None
-        result[row["period_id"]] = (value, row["n"])
-    return result
+def scope_value(indicator, parts: list[tuple[bool, Totals]], expected: int) -> tuple[Decimal | None, int] | None:
+    """The indicator for some units taken together from their groups' totals ((counted, totals) pairs), with the
+    number of units reporting (platform counts need no report: every unit `expected` then); None if none did.
+
+    Only units counted in the city total add up, except for a zone-only numerator (high-tech-zone output):
+    every unit that reports it counts, functional zones included, as a zone's output is not in its host's.
+    """
+    counted = [totals for is_counted, totals in parts if is_counted]
+    if indicator.method in FIGURE_METHODS:
+        n = sum(t.top_n for t in counted)
+        return (sum(t.top for t in counted if t.top_n), n) if n else None
+    if indicator.method == Method.RATIO:
+        n = sum(t.bottom_n for t in counted)
+        if not n:
+            return None
+        zone_only = sections.figure(indicator.figure)[1].zone_only
+        tops = [t.top for t in (t for c, t in parts if c or zone_only) if t.top_n]
+        bottom = sum(t.bottom for t in counted if t.bottom_n)
+        return (sum(tops) * 100 / bottom if tops and bottom else None), n
+    return sum((t.top for t in counted), Decimal(0)), expected
 
 
-def joined_by(period) -> Q:
-    return Q(joined__isnull=True) | Q(joined__ordinal__lte=period.ordinal)
+def platform_counts(indicator, periods: list[Period], baseline: Period, unit_ids=None) -> Counter:
+    """Per (unit, unit group, counted, period id): the platforms matching the indicator's params whose status
+    at the quarter's end is at least the one asked (or 1 if any, for "units reached"), for units joined by then.
 
-
-def status_at(end_date):
-    """A platform's status at a date: its latest status milestone on or before it, else its current status."""
-    latest = (
-        PlatformMilestone.objects.filter(platform=OuterRef("pk"), date__lte=end_date)
-        .exclude(status="")
-        .order_by("-date", "-pk")
-        .values("status")[:1]
-    )
-    return Coalesce(Subquery(latest), F("status"))
-
-
-def platforms_reached(indicator, period: Period, baseline: Period):
-    """Platforms matching the indicator's params whose status at the period's end is at least the one asked.
-
+    A platform's status at a date is its latest status milestone on or before it, else its current status.
     With `since_baseline`, only those that were not there yet at the baseline (new ones) count.
     """
     params = indicator.params
     filters = {key: params[key] for key in ("kind", "featured", "level") if key in params}
-    wanted = [s for s, rank in STATUS_RANK.items() if rank >= STATUS_RANK[params.get("status_at_least", "planned")]]
-    platforms = Platform.objects.filter(**filters, unit__in=Unit.objects.filter(joined_by(period)))
-    platforms = platforms.annotate(status_then=status_at(period.end_date)).filter(status_then__in=wanted)
-    if params.get("since_baseline"):
-        platforms = platforms.annotate(status_before=status_at(baseline.end_date)).exclude(status_before__in=wanted)
-    return platforms
+    if unit_ids is not None:
+        filters["unit_id__in"] = unit_ids
+    wanted = STATUS_RANK[params.get("status_at_least", "planned")]
+    platforms = Platform.objects.filter(**filters).values_list(
+        "pk", "status", "unit_id", "unit__group_id", "unit__counts_toward_city_total", "unit__joined__ordinal"
+    )
+    history = defaultdict(list)  # platform id -> [(date, status)] in order
+    milestones = PlatformMilestone.objects.filter(platform__in=Platform.objects.filter(**filters)).exclude(status="")
+    for platform_id, date, status in milestones.order_by("date", "pk").values_list("platform_id", "date", "status"):
+        history[platform_id].append((date, status))
+
+    def reached(platform_id, current, period):
+        end = period.end_date
+        status = next((s for d, s in reversed(history[platform_id]) if d <= end), current)
+        return STATUS_RANK[status] >= wanted
+
+    counts = Counter()
+    for platform_id, current, unit_id, group_id, counted, joined in platforms:
+        if params.get("since_baseline") and reached(platform_id, current, baseline):
+            continue
+        for period in periods:
+            if (joined is None or joined <= period.ordinal) and reached(platform_id, current, period):
+                counts[unit_id, group_id, counted, period.pk] += 1
+    if indicator.method == Method.UNITS_REACHED:
+        return Counter(dict.fromkeys(counts, 1))
+    return counts
 
 
-def latest_update(units, periods) -> dict[int, object]:
-    """The latest save of any approved figure per unit: what a snapshot row was computed from."""
-    latest = defaultdict(lambda: None)
+def latest_update(periods, by: str, unit_ids=None) -> dict[int, object]:
+    """The latest save of any approved figure per `by` ("unit_id" or "unit__group_id"): what a row was
+    computed from."""
+    latest = {}
     for section in sections:
         if not section.figures:  # records such as platform milestones, not quarterly values
             continue
-        rows = approved_rows(section.model, periods).filter(unit__in=units).values("unit_id").annotate(
-            at=Max("updated_at")
-        )
-        for unit_id, at in rows.values_list("unit_id", "at"):
-            if latest[unit_id] is None or at > latest[unit_id]:
-                latest[unit_id] = at
+        rows = approved_rows(section.model, periods)
+        if unit_ids is not None:
+            rows = rows.filter(unit_id__in=unit_ids)
+        for key, at in rows.order_by().values(by).annotate(at=Max("updated_at")).values_list(by, "at"):
+            if key not in latest or at > latest[key]:
+                latest[key] = at
     return latest

@@ -6,6 +6,7 @@ Two computations never interleave: the whole replacement happens in one transact
 set or the new one, never half of each.
 """
 import logging
+from decimal import Decimal
 
 from django.db import connection, transaction
 from django.db.models import Max, Q
@@ -13,9 +14,10 @@ from django.utils import timezone
 from kombu.exceptions import OperationalError
 
 from districts.models import Period, Unit
+from indicators import snapshot
 from indicators.choices import RunStatus, RunTrigger, Scope
-from indicators.computation import plan_rows
-from indicators.models import DashboardRun, Indicator, IndicatorValue, Plan
+from indicators.computation import groups_fed_by, plan_rows, step_count
+from indicators.models import DashboardRun, IndicatorValue, Plan
 
 logger = logging.getLogger(__name__)
 
@@ -47,12 +49,12 @@ def dashboard_run_claim(*, run_id: int, redelivered: bool = False) -> DashboardR
 def dashboards_compute(*, run: DashboardRun, progress=None) -> DashboardRun:
     """Compute the snapshot rows of every plan (or only `run.unit` and its aggregates) and store them.
 
-    `progress(done, total)` is called after each indicator of each plan.
+    `progress(done, total)` is called after each indicator's aggregates and each batch of units of each plan.
     """
     run.status, run.started_at, run.error = RunStatus.RUNNING, timezone.now(), ""
     run.save(update_fields=["status", "started_at", "error"])
     plans = list(Plan.objects.select_related("baseline"))
-    total = len(plans) * Indicator.objects.count()
+    total = len(plans) * step_count(run.unit)
     done = 0
 
     def step():
@@ -68,9 +70,7 @@ def dashboards_compute(*, run: DashboardRun, progress=None) -> DashboardRun:
             take_lock()
             written = 0
             for plan in plans:
-                rows = plan_rows(plan, run=run, only_unit=run.unit, progress=step)
-                written += replace_rows(plan, rows, run.unit)
-                rank_rows(plan)
+                written += replace_rows(plan, run, step)
             run.data_updated_at = IndicatorValue.objects.filter(run=run).aggregate(at=Max("data_updated_at"))["at"]
             run.status, run.rows, run.finished_at = RunStatus.SUCCEEDED, written, timezone.now()
             run.steps_done, run.steps_total = total, total
@@ -90,44 +90,41 @@ def take_lock():
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LOCK_KEY])
 
 
-def replace_rows(plan, rows: list[IndicatorValue], unit: Unit | None) -> int:
-    """Delete this plan's rows that the new rows replace, then insert them (same transaction)."""
-    stale = IndicatorValue.objects.filter(plan=plan)
-    if unit is not None:
-        groups = {row.group_id for row in rows if row.group_id}
-        stale = stale.filter(Q(unit=unit) | Q(group_id__in=groups) | Q(scope=Scope.CITY))
-    stale.delete()
-    IndicatorValue.objects.bulk_create(rows, batch_size=2000)
-    return len(rows)
+def replace_rows(plan, run: DashboardRun, step) -> int:
+    """Delete this plan's rows that the run replaces, write the new ones as they are computed, rank them.
 
-
-RANK_SQL = """
-UPDATE indicators_indicatorvalue SET rank_all = ranked.rank_all, rank_in_group = ranked.rank_in_group
-FROM (
-    SELECT id,
-           RANK() OVER (PARTITION BY indicator_id, period_id ORDER BY sort_key) AS rank_all,
-           RANK() OVER (PARTITION BY indicator_id, period_id, group_id ORDER BY sort_key) AS rank_in_group
-    FROM (
-        SELECT v.id, v.indicator_id, v.period_id, u.group_id,
-               CASE WHEN i.direction = 'down' THEN v.value ELSE -v.value END AS sort_key
-        FROM indicators_indicatorvalue v
-        JOIN districts_unit u ON u.id = v.unit_id
-        JOIN indicators_indicator i ON i.id = v.indicator_id
-        WHERE v.plan_id = %s AND v.value IS NOT NULL
-    ) AS keyed
-) AS ranked
-WHERE indicators_indicatorvalue.id = ranked.id
-"""
-
-
-def rank_rows(plan):
-    """Rank units by value per indicator and quarter, among all units and within their group, in one UPDATE.
-
-    A window function in the database ranks every unit row of the plan (competition ranks: 1, 2, 2, 4),
-    so a recompute of one unit also moves the others' ranks.
+    A full run ranks every (indicator, quarter) of the plan. A one-unit run keeps the unit's previous ranks
+    where its value is unchanged and re-ranks only the (indicator, quarter) where it changed.
     """
-    with connection.cursor() as cursor:
-        cursor.execute(RANK_SQL, [plan.pk])
+    unit = run.unit
+    stale = IndicatorValue.objects.filter(plan=plan)
+    if unit is None:
+        stale.delete()
+        return snapshot.write_ranked(plan, plan_rows(plan, run=run, progress=step))
+    previous = {
+        (indicator_id, period_id): (value, ranks)
+        for indicator_id, period_id, value, *ranks in stale.filter(unit=unit).values_list(
+            "indicator_id", "period_id", "value", "rank_all", "rank_in_group"
+        )
+    }
+    stale.filter(Q(unit=unit) | Q(group_id__in=groups_fed_by(unit)) | Q(scope=Scope.CITY)).delete()
+    changed = set()
+
+    def keep_unchanged_ranks(row):
+        if row.unit_id is None:
+            return row
+        partition = (row.indicator_id, row.period_id)
+        value, ranks = previous.get(partition, (None, (None, None)))
+        same = (value is None) == (row.value is None) and (value is None or value == Decimal(str(row.value)))
+        if same:
+            return row._replace(rank_all=ranks[0], rank_in_group=ranks[1])
+        changed.add(partition)
+        return row
+
+    written = snapshot.write_rows(map(keep_unchanged_ranks, plan_rows(plan, run=run, only_unit=unit, progress=step)))
+    if changed:
+        snapshot.rank_rows(plan, partitions=changed)
+    return written
 
 
 def dashboards_request_recompute(*, unit: Unit, period: Period, trigger: str = RunTrigger.APPROVAL) -> DashboardRun:

@@ -1,0 +1,150 @@
+# ruff: noqa: S608 -- SQL built from model table and column names only; every value is a query parameter
+"""Writing snapshot rows as they are produced, in batches: COPY on PostgreSQL, `bulk_create` elsewhere; ranks.
+
+A national run produces about a million rows, so they travel as plain tuples (`Row`, named after the model's
+columns) rather than model instances, and never all at once: memory holds one batch. A whole plan on
+PostgreSQL is first copied into a temporary table and inserted from there with its ranks, so no row is
+written twice (an UPDATE of every row for its rank cost as much as the insert).
+"""
+import csv
+import io
+from collections.abc import Iterable, Iterator
+from datetime import datetime
+from decimal import Decimal
+from itertools import islice
+from typing import NamedTuple
+
+from django.db import connection
+
+from districts.models import Unit
+from indicators.models import Indicator, IndicatorValue
+
+BATCH = 5000
+
+
+class Row(NamedTuple):
+    """One `IndicatorValue` row; numbers are floats already rounded to the column's 4 decimal places."""
+
+    run_id: int
+    computed_at: datetime
+    data_updated_at: datetime | None
+    plan_id: int
+    indicator_id: int
+    period_id: int
+    scope: str
+    group_id: int | None
+    unit_id: int | None
+    value: float | None
+    units_reporting: int
+    units_expected: int
+    baseline_period_id: int | None
+    baseline_value: float | None
+    target_id: int | None
+    target_period_id: int | None
+    target_value: float | None
+    progress: float | None
+    expected_progress: float | None
+    expected_value: float | None
+    pace_ratio: float | None
+    gap: float | None
+    projected_linear: float | None
+    projected_compound: float | None
+    status: str
+    yoy_growth: float | None
+    avg_annual_growth: float | None
+    rank_all: int | None = None
+    rank_in_group: int | None = None
+
+
+def write_rows(rows: Iterable[Row]) -> int:
+    """Insert the rows in batches (inside the caller's transaction); returns how many."""
+    insert = copy_batch if connection.vendor == "postgresql" else create_batch
+    written = 0
+    for batch in batches(rows, BATCH):
+        insert(batch)
+        written += len(batch)
+    return written
+
+
+def batches(rows: Iterable, size: int) -> Iterator[list]:
+    rows = iter(rows)
+    while batch := list(islice(rows, size)):
+        yield batch
+
+
+def copy_batch(batch: list[Row], table: str = IndicatorValue._meta.db_table):
+    """COPY in CSV, where an unquoted empty field is NULL (no text column of a row is ever empty)."""
+    buffer = io.StringIO()
+    csv.writer(buffer).writerows(batch)
+    buffer.seek(0)
+    columns = ", ".join(Row._fields)
+    with connection.cursor() as cursor:
+        cursor.cursor.copy_expert(
+            f"COPY {table} ({columns}) FROM STDIN WITH (FORMAT csv)", buffer
+        )
+
+
+def create_batch(batch: list[Row]):
+    IndicatorValue.objects.bulk_create(
+        IndicatorValue(**{name: Decimal(str(v)) if isinstance(v, float) else v for name, v in row._asdict().items()})
+        for row in batch
+    )
+
+
+def write_ranked(plan, rows: Iterable[Row]) -> int:
+    """Insert a whole plan's rows with their ranks."""
+    if connection.vendor != "postgresql":
+        written = write_rows(rows)
+        rank_rows(plan)
+        return written
+    table, staging = IndicatorValue._meta.db_table, "snapshot_staging"
+    values = [name for name in Row._fields if not name.startswith("rank_")]
+    with connection.cursor() as cursor:
+        cursor.execute(f"CREATE TEMPORARY TABLE {staging} (LIKE {table})")
+        cursor.execute(f"ALTER TABLE {staging} ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY")
+        written = 0
+        for batch in batches(rows, BATCH):
+            copy_batch(batch, staging)
+            written += len(batch)
+        cursor.execute(
+            f"INSERT INTO {table} ({', '.join(values)}, rank_all, rank_in_group) "
+            f"SELECT {', '.join(f's.{name}' for name in values)}, r.rank_all, r.rank_in_group "
+            f"FROM {staging} s LEFT JOIN ({ranked(staging)}) r ON r.id = s.id"
+        )
+        cursor.execute(f"DROP TABLE {staging}")
+    return written
+
+
+def ranked(source: str, where: str = "") -> str:
+    """SELECT id, rank_all, rank_in_group for the unit rows of `source` that have a value: competition ranks
+    (1, 2, 2, 4) per plan, indicator and quarter, among all units and within their group, by direction."""
+    return f"""
+    SELECT id,
+           RANK() OVER (PARTITION BY plan_id, indicator_id, period_id ORDER BY sort_key) AS rank_all,
+           RANK() OVER (PARTITION BY plan_id, indicator_id, period_id, group_id ORDER BY sort_key) AS rank_in_group
+    FROM (
+        SELECT v.id, v.plan_id, v.indicator_id, v.period_id, u.group_id,
+               CASE WHEN i.direction = 'down' THEN v.value ELSE -v.value END AS sort_key
+        FROM {source} v
+        JOIN {Unit._meta.db_table} u ON u.id = v.unit_id
+        JOIN {Indicator._meta.db_table} i ON i.id = v.indicator_id
+        WHERE v.value IS NOT NULL {where}
+    ) AS keyed"""
+
+
+def rank_rows(plan, partitions: set[tuple[int, int]] | None = None):
+    """Rank the stored unit rows of a plan, or only of some (indicator id, period id), in one UPDATE that
+    writes only the rows whose rank moves."""
+    table = IndicatorValue._meta.db_table
+    where, params = "AND v.plan_id = %s", [plan.pk]
+    if partitions:
+        where += " AND (v.indicator_id, v.period_id) IN (VALUES {})".format(", ".join(["(%s, %s)"] * len(partitions)))
+        params += [number for partition in sorted(partitions) for number in partition]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET rank_all = ranked.rank_all, rank_in_group = ranked.rank_in_group "
+            f"FROM ({ranked(table, where)}) AS ranked WHERE {table}.id = ranked.id "
+            f"AND ({table}.rank_all IS DISTINCT FROM ranked.rank_all "
+            f"OR {table}.rank_in_group IS DISTINCT FROM ranked.rank_in_group)",
+            params,
+        )

@@ -1,0 +1,52 @@
+"""How the computation scales, by behaviour: its reads do not grow with quarters or units, and one unit's
+recompute leaves exactly the rows a full run would (ranks of the other units included)."""
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from indicators.choices import RunTrigger
+from indicators.models import IndicatorValue
+from indicators.services import dashboard_run_create, dashboards_compute
+
+QUARTERS = ("2021Q4", "2022Q1", "2022Q2", "2022Q3", "2022Q4", "2023Q4")
+
+
+def snapshot() -> list[tuple]:
+    """Every row's content, without what differs between two runs over the same data (id, run, time)."""
+    fields = [f.attname for f in IndicatorValue._meta.concrete_fields
+              if f.attname not in ("id", "run_id", "computed_at")]
+    return sorted(IndicatorValue.objects.values_list(*fields), key=str)
+
+
+def reads_of_a_full_run(world) -> int:
+    """SELECTs only: SQLite's bulk_create splits the inserts by its limit of query parameters."""
+    with CaptureQueriesContext(connection) as queries:
+        world.compute()
+    return sum(1 for query in queries if query["sql"].lstrip().upper().startswith("SELECT"))
+
+
+def test_the_reads_of_a_full_run_do_not_grow_with_quarters_or_units(world):
+    world.report(world.a, "2021Q4", smes=10, rd=100)
+    few = reads_of_a_full_run(world)
+    for number, code in enumerate(QUARTERS):
+        for unit in (world.a, world.b, world.c, world.zone):
+            world.report(unit, code, smes=10 + number, rd=100 + 10 * number)
+
+    assert reads_of_a_full_run(world) == few
+
+
+def test_one_units_recompute_leaves_the_rows_a_full_run_would(world):
+    for number, code in enumerate(QUARTERS):
+        for size, unit in enumerate((world.a, world.b, world.c, world.zone), start=1):
+            world.report(unit, code, smes=10 * size + number, rd=100 * size + number)
+    world.target(world.smes, "2025Q4", 200)
+    world.target(world.rd, "2025Q4", 500, unit=world.a)
+    world.compute()
+    world.report(world.a, "2022Q2", smes=1000, rd=5)  # from last to first among the units, and back for R&D
+
+    dashboards_compute(run=dashboard_run_create(trigger=RunTrigger.APPROVAL, unit=world.a))
+    after_one_unit = snapshot()
+    world.compute()
+
+    assert after_one_unit == snapshot()
+    moved = world.row(world.smes, "2022Q2", unit=world.zone)
+    assert moved.rank_all == 2, "the other units' ranks moved with the recomputed unit"
