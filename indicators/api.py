@@ -1,4 +1,5 @@
 from django.db.models import Prefetch
+from django.utils.functional import cached_property
 from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
 
@@ -62,13 +63,23 @@ class IndicatorValueViewSet(PortalReadOnlyViewSet):
     indicator_data = True
     last_modified_field = "computed_at"
 
+    def freshness(self) -> tuple[str, object]:
+        """A one-unit run re-ranks other units' rows without recomputing them, and the rows carry unit and
+        plan names: the latest run and the reference version are part of every row's state."""
+        run = self.latest_run
+        return snapshot_cache.snapshot_stamp(run), run.finished_at if run else None
+
+    @cached_property
+    def latest_run(self):
+        return selectors.latest_run()
+
     def page_response(self, queryset) -> Response:
         """A page of an unchanged snapshot comes from the cache (see indicators/snapshot_cache.py), keyed by
         the filtered rows' SQL and the URL (its links name the next page); made-up parameters are not cached."""
         known = {*self.filterset_class.base_filters, "page", "page_size", "format"}
         if set(self.request.query_params) - known:
             return super().page_response(queryset)
-        key = snapshot_cache.snapshot_key("api:indicator-values", values=queryset, run=selectors.latest_run(),
+        key = snapshot_cache.snapshot_key("api:indicator-values", values=queryset, run=self.latest_run,
                                           params={"url": self.request.build_absolute_uri()})
         data, headers = snapshot_cache.cached(key, lambda: self.fresh_page(queryset))
         return Response(data, headers=headers)

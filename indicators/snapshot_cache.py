@@ -38,15 +38,20 @@ def access_fingerprint(values) -> str:
     return hashlib.sha256(f"{sql}|{params}".encode()).hexdigest()[:24]
 
 
+def snapshot_stamp(run) -> str:
+    """What changes whenever anything derived from the snapshot may have: the latest run and the reference."""
+    landed = f"{run.pk}@{run.finished_at.isoformat()}" if run else "no-run"
+    return f"{landed}|{cache.get(REFERENCE_VERSION, 0)}"
+
+
 def snapshot_key(name: str, *, values, run, params: dict) -> str:
     """The key of entry `name` for these visible rows, the latest succeeded `run` and the query `params`.
 
     `params` are only the parameters the entry depends on, so a made-up parameter cannot fill the cache.
     """
-    stamp = f"{run.pk}@{run.finished_at.isoformat()}" if run else "no-run"
     parts = [
-        name, access_fingerprint(values), translation.get_language() or "", stamp,
-        str(cache.get(REFERENCE_VERSION, 0)), *(f"{k}={v}" for k, v in sorted(params.items())),
+        name, access_fingerprint(values), translation.get_language() or "", snapshot_stamp(run),
+        *(f"{k}={v}" for k, v in sorted(params.items())),
     ]
     return "dashboards:" + hashlib.sha256("|".join(parts).encode()).hexdigest()
 

@@ -70,13 +70,20 @@ class PortalReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
         """The serialized rows of the requested page; a hot list may override it with a cheaper read."""
         return self.get_serializer(self.paginate_queryset(queryset), many=True).data
 
+    def freshness(self) -> tuple[str, object]:
+        """What else the rows depend on beyond their own `last_modified_field`, and when it last changed:
+        a list whose rows can change without that field (ranks moved, a joined name) overrides it."""
+        return "", None
+
     def _validators(self, queryset) -> tuple[str, object]:
         stamp = queryset.order_by().aggregate(last=Max(self.last_modified_field), rows=Count("pk"))
+        depends_on, changed_at = self.freshness()
         fingerprint = "|".join([
             str(self.request.user.pk), self.request.get_full_path(), self.request.accepted_renderer.format,
-            str(stamp["last"]), str(stamp["rows"]), getattr(self.request, "LANGUAGE_CODE", ""),
+            str(stamp["last"]), str(stamp["rows"]), getattr(self.request, "LANGUAGE_CODE", ""), depends_on,
         ])
-        return quote_etag(hashlib.sha256(fingerprint.encode()).hexdigest()[:32]), stamp["last"]
+        last = max((at for at in (stamp["last"], changed_at) if at), default=None)
+        return quote_etag(hashlib.sha256(fingerprint.encode()).hexdigest()[:32]), last
 
     @staticmethod
     def _not_modified(request, etag, last_modified) -> bool:

@@ -125,7 +125,7 @@ def test_a_one_unit_run_shows_in_the_list_at_once(reader, reported_world, django
     query = {"unit": "900001", "indicator": "t_smes", "period_after": "2025Q4", "period_before": "2025Q4"}
     before = results(reader, **query)
     # 1.–2. savepoint and release 3. the key 4.–6. groups and permissions (restrict) 7.–8. the unit filter's
-    # codes and old codes 9. the ETag's aggregate 10. the latest run (the cache key): the page is cached
+    # codes and old codes 9. the ETag's aggregate 10. the latest run (ETag and cache key): the page is cached
     with django_assert_max_num_queries(10):
         assert results(reader, **query) == before
     reported_world.report(reported_world.a, "2025Q4", smes=999)
@@ -134,3 +134,30 @@ def test_a_one_unit_run_shows_in_the_list_at_once(reader, reported_world, django
                                                 period=reported_world.period("2025Q4")))
 
     assert float(results(reader, **query)[0]["value"]) == 999 != float(before[0]["value"])
+
+
+def test_a_poll_sees_a_rank_moved_by_another_units_recompute(reader, reported_world):
+    """A one-unit run re-ranks the others without recomputing their rows: their ETag must change all the same."""
+    query = {"unit": reported_world.b.code, "indicator": "t_smes", "period_after": "2025Q4", "period_before": "2025Q4"}
+    first = reader.get(URL, query)
+    rank_before = first.json()["results"][0]["rank_all"]
+    reported_world.report(reported_world.a, "2025Q4", smes=10_000)  # a overtakes b
+    dashboards_compute(run=dashboard_run_create(trigger=RunTrigger.APPROVAL, unit=reported_world.a,
+                                                period=reported_world.period("2025Q4")))
+
+    poll = reader.get(URL, query, HTTP_IF_NONE_MATCH=first["ETag"])
+
+    assert poll.status_code == 200, "a 304 here would hide b's new rank"
+    assert poll.json()["results"][0]["rank_all"] == rank_before + 1
+
+
+def test_a_poll_sees_a_renamed_unit(reader, reported_world):
+    query = {"unit": reported_world.b.code, "indicator": "t_smes"}
+    first = reader.get(URL, query)
+    reported_world.b.name = "改名后的区"
+    reported_world.b.save()
+
+    poll = reader.get(URL, query, HTTP_IF_NONE_MATCH=first["ETag"])
+
+    assert poll.status_code == 200
+    assert {row["unit_name"] for row in poll.json()["results"]} == {"改名后的区"}
