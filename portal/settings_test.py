@@ -15,3 +15,16 @@ STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticF
 CELERY_TASK_ALWAYS_EAGER = True
 # Live-server threads must not keep connections open, or the test database cannot be dropped.
 DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
+
+# Under pytest-xdist each test process has its own database (pytest-django adds _gw0, _gw1 …) and must
+# have its own Redis database too, or one process's worker would run the other's tasks and a cache flush
+# would drop the other's queue. Worker processes started by the tests inherit PYTEST_XDIST_WORKER, so
+# they pick the same database.
+_xdist_worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+if REDIS_URL and _xdist_worker.startswith("gw"):  # noqa: F405
+    from urllib.parse import urlsplit, urlunsplit
+
+    _url = urlsplit(REDIS_URL)  # noqa: F405
+    _db = (int(_url.path.strip("/") or 0) - int(_xdist_worker[2:])) % 16
+    REDIS_URL = urlunsplit(_url._replace(path=f"/{_db}"))
+    CACHES["default"]["LOCATION"] = CELERY_BROKER_URL = CELERY_RESULT_BACKEND = REDIS_URL  # noqa: F405

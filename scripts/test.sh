@@ -4,4 +4,5 @@
 # unless REQUIRE_ALL=1, which CI sets, turns every skip into a failure).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-exec .venv/bin/pytest "$@"
+# One process per core (at most 4), each with its own test database; a module stays in one process.
+exec .venv/bin/pytest --numprocesses=auto --maxprocesses=4 --dist=loadfile "$@"
