@@ -132,19 +132,36 @@ def dashboards_request_recompute(*, unit: Unit, period: Period, trigger: str = R
 
     Data entry must go on when Redis or the worker is down: the dashboards then say newer data waits.
     """
-    from indicators.tasks import compute_dashboards
-
     queued = DashboardRun.objects.filter(status=RunStatus.PENDING, unit=unit, started_at__isnull=True, error="")
     if queued.exists():  # it has not started, so it will read this change too
         return queued.first()
     run = dashboard_run_create(trigger=trigger, unit=unit, period=period)
-
-    def enqueue():
-        try:
-            compute_dashboards.delay(run.pk)
-        except OperationalError as error:  # kombu's wrapper of the broker's connection errors
-            logger.warning("dashboard run %s stays pending: %s", run.pk, error)
-            DashboardRun.objects.filter(pk=run.pk).update(error=f"未能提交计算任务（消息队列不可用）：{error}")
-
-    transaction.on_commit(enqueue)
+    transaction.on_commit(lambda: _enqueue(run))
     return run
+
+
+def dashboard_runs_enqueue_waiting() -> int:
+    """Enqueue again the pending runs whose task could not be sent (the broker was down); how many were sent.
+
+    The beat schedule calls this every few minutes, so an approval made while Redis was down is computed
+    soon after Redis is back, not only by the nightly run.
+    """
+    waiting = DashboardRun.objects.filter(status=RunStatus.PENDING, started_at__isnull=True).exclude(error="")
+    sent = 0
+    for run in waiting:
+        DashboardRun.objects.filter(pk=run.pk).update(error="")
+        sent += _enqueue(run)
+    return sent
+
+
+def _enqueue(run: DashboardRun) -> bool:
+    """Send the run's task; if the broker is down, note it on the run, which stays pending."""
+    from indicators.tasks import compute_dashboards
+
+    try:
+        compute_dashboards.delay(run.pk)
+    except OperationalError as error:  # kombu's wrapper of the broker's connection errors
+        logger.warning("dashboard run %s stays pending: %s", run.pk, error)
+        DashboardRun.objects.filter(pk=run.pk).update(error=f"未能提交计算任务（消息队列不可用）：{error}")
+        return False
+    return True

@@ -4,7 +4,12 @@ import logging
 from celery import shared_task
 
 from indicators.choices import RunTrigger
-from indicators.services import dashboard_run_claim, dashboard_run_create, dashboards_compute
+from indicators.services import (
+    dashboard_run_claim,
+    dashboard_run_create,
+    dashboard_runs_enqueue_waiting,
+    dashboards_compute,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -23,3 +28,9 @@ def compute_dashboards(self, run_id: int) -> int | None:
 def compute_dashboards_nightly() -> int:
     """Rebuild every plan's snapshot from scratch (the beat schedule's nightly entry)."""
     return dashboards_compute(run=dashboard_run_create(trigger=RunTrigger.NIGHTLY)).rows
+
+
+@shared_task
+def enqueue_waiting_dashboard_runs() -> int:
+    """Send again the runs whose task could not be sent while the broker was down (a beat entry)."""
+    return dashboard_runs_enqueue_waiting()

@@ -20,6 +20,12 @@ BEAT_SCHEDULE = {
         "crontab": {"minute": "30", "hour": "2"},
         "expires": 6 * HOUR,
     },
+    # Approvals made while Redis was down left pending runs whose task was never sent: send them again.
+    "补发未提交的看板计算": {
+        "task": "indicators.tasks.enqueue_waiting_dashboard_runs",
+        "crontab": {"minute": "*/5"},
+        "expires": 4 * 60,
+    },
     # Mail each unit its overdue ledger tasks on weekday mornings, before the working day starts.
     "催办逾期台账任务": {
         "task": "ledger.tasks.remind_overdue_tasks",

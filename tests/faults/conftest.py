@@ -13,12 +13,8 @@ import redis
 from tests.faults.processes import free_port
 
 
-@pytest.fixture
-def private_redis():
-    """A redis-server of this test's own on a free port, killed by the test."""
-    if not shutil.which("redis-server"):
-        pytest.skip("redis-server is not installed")
-    port = free_port()
+def start_redis(port: int) -> subprocess.Popen:
+    """A redis-server on `port`, answering pings."""
     server = subprocess.Popen(["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "",
                                "--appendonly", "no"], stdout=subprocess.DEVNULL)
     url = f"redis://127.0.0.1:{port}/0"
@@ -26,13 +22,23 @@ def private_redis():
     while True:
         try:
             redis.Redis.from_url(url).ping()
-            break
+            return server
         except redis.ConnectionError:
             if time.monotonic() > deadline:
                 server.kill()
                 pytest.fail("the private redis-server did not start")
             time.sleep(0.1)
-    yield server, url
+
+
+@pytest.fixture
+def private_redis():
+    """A redis-server of this test's own on a free port, killed by the test (and started again with
+    `start_redis(port)` if it wants Redis back; that one is the test's to stop)."""
+    if not shutil.which("redis-server"):
+        pytest.skip("redis-server is not installed")
+    port = free_port()
+    server = start_redis(port)
+    yield server, f"redis://127.0.0.1:{port}/0"
     if server.poll() is None:
         server.kill()
     server.wait()

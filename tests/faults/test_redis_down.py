@@ -1,9 +1,11 @@
 """Redis killed for real (a private redis-server, never the shared one): entry, approval and API reads go on,
-the approval's dashboard recompute waits as a pending run, and /healthz/ says Redis is down."""
+the approval's dashboard recompute waits as a pending run, and /healthz/ says Redis is down; once Redis is
+back, the beat job sends the run's task and it computes."""
 import datetime
 import signal
 
 import pytest
+import redis
 from django.utils import timezone
 
 from conftest import celery_broker
@@ -13,6 +15,8 @@ from districts.services import figures_save, period_open, submission_approve, su
 from enterprises.models import EnterpriseFigures
 from indicators.choices import RunStatus, RunTrigger
 from indicators.models import DashboardRun
+from indicators.tasks import compute_dashboards, enqueue_waiting_dashboard_runs
+from tests.faults.conftest import start_redis
 
 pytestmark = pytest.mark.faults
 
@@ -46,3 +50,17 @@ def test_with_redis_killed_entry_approval_and_api_reads_go_on_and_healthz_says_s
     assert run.status == RunStatus.PENDING and "消息队列不可用" in run.error
     assert listed.status_code == 200
     assert [row["tech_smes"] for row in listed.json()["results"] if row["period"] == "2026Q3"] == [321]
+
+    restarted = start_redis(int(url.rsplit(":", 1)[1].split("/")[0]))
+    try:
+        with celery_broker(url):
+            sent = enqueue_waiting_dashboard_runs()
+            queued = redis.Redis.from_url(url).llen("celery")
+        compute_dashboards.apply(args=[run.pk])  # what the worker does with the message
+    finally:
+        restarted.kill()
+        restarted.wait()
+
+    assert sent == 1 and queued == 1
+    run.refresh_from_db()
+    assert run.status == RunStatus.SUCCEEDED and run.error == ""
