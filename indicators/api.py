@@ -15,6 +15,7 @@ from indicators.serializers import (
     indicator_values_data,
 )
 from portal.api import PortalReadOnlyViewSet
+from portal.caching import cached
 from portal.pagination import PageNumberPagination
 
 TARGETS = Target.objects.select_related("plan", "indicator", "period", "group", "unit")
@@ -81,8 +82,10 @@ class IndicatorValueViewSet(PortalReadOnlyViewSet):
             return super().page_response(queryset)
         key = snapshot_cache.snapshot_key("api:indicator-values", values=queryset, run=self.latest_run,
                                           params={"url": self.request.build_absolute_uri()})
-        data, headers = snapshot_cache.cached(key, lambda: self.fresh_page(queryset))
-        return Response(data, headers=headers)
+        data, headers = cached(key, lambda: self.fresh_page(queryset))
+        response = Response(data, headers=headers)
+        response.rendered_cache_key = key  # CSV and xlsx of the page are cached alike (portal/renderers.py)
+        return response
 
     def fresh_page(self, queryset) -> tuple[dict, dict]:
         response = super().page_response(queryset)

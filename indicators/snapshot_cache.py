@@ -19,7 +19,6 @@ from django.core.exceptions import EmptyResultSet
 from django.utils import translation
 
 REFERENCE_VERSION = "dashboards:reference-version"
-TIMEOUT = 24 * 3600  # entries of an older snapshot are never read again; let them expire
 
 
 def reference_changed(**kwargs):
@@ -54,12 +53,3 @@ def snapshot_key(name: str, *, values, run, params: dict) -> str:
         *(f"{k}={v}" for k, v in sorted(params.items())),
     ]
     return "dashboards:" + hashlib.sha256("|".join(parts).encode()).hexdigest()
-
-
-def cached(key: str, build):
-    """The entry under `key`, built (and stored) on a miss."""
-    found = cache.get(key)
-    if found is None:
-        found = build()
-        cache.set(key, found, TIMEOUT)
-    return found

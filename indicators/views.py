@@ -12,6 +12,7 @@ from indicators.choices import Scope
 from indicators.dashboards import Selection, to_chart
 from indicators.models import IndicatorValue
 from platforms.models import Platform
+from portal.caching import cached
 
 can_view = permission_required("indicators.view_indicatorvalue", raise_exception=True)
 
@@ -79,7 +80,7 @@ def overview(request):
     values = snapshot(request)
     run = selectors.latest_run()
     key = snapshot_cache.snapshot_key("overview", values=values, run=run, params=selection_params(request))
-    page = snapshot_cache.cached(key, lambda: overview_page(values, request.GET))
+    page = cached(key, lambda: overview_page(values, request.GET))
     return render(request, "indicators/overview.html", {
         "page": {**page, "head": mark_safe(page["head"]), "body": mark_safe(page["body"])},  # noqa: S308 (our render)
         **freshness(run),
@@ -134,7 +135,7 @@ def download(request, dataset, fmt):
     params = selection_params(request, "unit", "milestone")
     key = snapshot_cache.snapshot_key(f"download:{dataset}.{fmt}", values=values, run=selectors.latest_run(),
                                       params=params)
-    return snapshot_cache.cached(key, lambda: download_response(request, values, dataset, fmt))
+    return cached(key, lambda: download_response(request, values, dataset, fmt))
 
 
 def download_response(request, values, dataset, fmt):

@@ -14,6 +14,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from openpyxl import Workbook
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 
+from portal.caching import cached
 from portal.cells import neutralise
 
 DECIMAL = re.compile(r"-?\d+\.\d+")
@@ -51,12 +52,14 @@ class TabularRenderer(BaseRenderer):
             return JSONRenderer().render(data)
         if data is None:
             return b""
-        header, rows = table(data)
         if response is not None:
             view = renderer_context.get("view")
             name = getattr(view, "basename", None) or "export"
             response["Content-Disposition"] = f'attachment; filename="{name}.{self.format}"'
-        return self.write(header, rows)
+        key = getattr(response, "rendered_cache_key", None)  # set by a view whose data is a cached entry
+        if key is None:
+            return self.write(*table(data))
+        return cached(f"{key}:{self.format}", lambda: self.write(*table(data)))
 
 
 class CsvRenderer(TabularRenderer):

@@ -161,3 +161,18 @@ def test_a_poll_sees_a_renamed_unit(reader, reported_world):
 
     assert poll.status_code == 200
     assert {row["unit_name"] for row in poll.json()["results"]} == {"改名后的区"}
+
+
+def test_the_csv_of_a_cached_page_follows_the_snapshot(reader, reported_world):
+    query = {"unit": reported_world.a.code, "indicator": "t_smes", "period_after": "2025Q4",
+             "period_before": "2025Q4", "format": "csv"}
+    first = reader.get(URL, query)
+    again = reader.get(URL, query)
+    reported_world.report(reported_world.a, "2025Q4", smes=4321)
+    dashboards_compute(run=dashboard_run_create(trigger=RunTrigger.APPROVAL, unit=reported_world.a,
+                                                period=reported_world.period("2025Q4")))
+    changed = reader.get(URL, query)
+
+    assert first.status_code == again.status_code == changed.status_code == 200
+    assert again.content == first.content and again["Content-Disposition"] == first["Content-Disposition"]
+    assert "4321" not in first.content.decode() and "4321" in changed.content.decode()
