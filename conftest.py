@@ -214,16 +214,21 @@ def start_celery_worker(**extra_env: str) -> subprocess.Popen:
     return worker
 
 
+def stop(process: subprocess.Popen, timeout: float) -> None:
+    """Terminate a process of the tests; kill it if it has not ended within `timeout` seconds."""
+    process.terminate()
+    try:
+        process.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
 def stop_celery_worker(worker: subprocess.Popen) -> None:
     from portal.celery import app
 
     app.conf.task_always_eager = True
-    worker.terminate()
-    try:
-        worker.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        worker.kill()
-        worker.wait()
+    stop(worker, timeout=20)
 
 
 @pytest.fixture

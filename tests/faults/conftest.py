@@ -10,6 +10,9 @@ import psycopg2
 import pytest
 import redis
 
+from conftest import is_postgres
+from districts.models import Period
+from districts.services import period_open
 from tests.faults.processes import free_port
 
 
@@ -28,6 +31,16 @@ def start_redis(port: int) -> subprocess.Popen:
                 server.kill()
                 pytest.fail("the private redis-server did not start")
             time.sleep(0.1)
+
+
+@pytest.fixture
+def quarter(transactional_db, city_staff):
+    """2026Q3 open for entry, on PostgreSQL: these faults need row locks and a server process of their own."""
+    if not is_postgres():
+        pytest.skip("DATABASE_URL is not PostgreSQL: row locks across connections and a private cluster need it")
+    period = Period.objects.get_by_code("2026Q3")
+    period_open(user=city_staff, period=period, deadline=None)
+    return period
 
 
 @pytest.fixture

@@ -13,6 +13,8 @@ import requests
 from django.conf import settings
 from django.core.management import call_command
 
+from conftest import stop
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -57,12 +59,7 @@ def portal_server(database_url: str, workers: int = 2):
                 pytest.fail(f"gunicorn did not start: {log.read().decode(errors='replace')[-3000:]}")
             yield base
         finally:
-            server.terminate()
-            try:
-                server.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                server.kill()
-                server.wait()
+            stop(server, timeout=30)
 
 
 def serving(server: subprocess.Popen, base: str) -> bool:

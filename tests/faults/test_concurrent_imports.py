@@ -10,10 +10,9 @@ from collections import Counter
 import pytest
 from django.db import connection
 
-from conftest import current_database_url, is_postgres
+from conftest import current_database_url
 from districts.choices import ImportStatus
-from districts.models import ImportJob, Period, Submission, Unit
-from districts.services import period_open
+from districts.models import ImportJob, Submission, Unit
 from districts.spreadsheets.importer import import_apply, import_check, import_claim, import_job_create
 from districts.tests.files import csv_bytes, header_of
 from enterprises.models import EnterpriseFigures
@@ -22,15 +21,6 @@ from tests.faults.locks import RowLock
 pytestmark = pytest.mark.faults
 
 TECH = "enterprises.tech_smes"
-
-
-@pytest.fixture
-def quarter(transactional_db, city_staff):
-    if not is_postgres():
-        pytest.skip("DATABASE_URL is not PostgreSQL: SQLite lets one writer in at a time, so nothing overlaps")
-    period = Period.objects.get_by_code("2026Q3")
-    period_open(user=city_staff, period=period, deadline=None)
-    return period
 
 
 def at_once(lock: RowLock, *calls) -> list:

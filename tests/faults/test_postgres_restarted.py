@@ -12,10 +12,8 @@ import psycopg2
 import pytest
 import requests
 
-from conftest import is_postgres
 from districts.choices import ImportStatus
 from districts.models import ImportJob, Period, Submission, Unit
-from districts.services import period_open
 from districts.tests.files import csv_bytes, header_of
 from enterprises.models import EnterpriseFigures
 from tests.faults.locks import RowLock
@@ -25,15 +23,6 @@ pytestmark = pytest.mark.faults
 
 TECH = "enterprises.tech_smes"
 CSRF_SECRET = "faultstestcsrfsecret0123456789ab"  # a 32-character CSRF secret, sent as cookie and header
-
-
-@pytest.fixture
-def quarter(transactional_db, city_staff):
-    if not is_postgres():
-        pytest.skip("DATABASE_URL is not PostgreSQL: the test database is copied into the private cluster")
-    period = Period.objects.get_by_code("2026Q3")
-    period_open(user=city_staff, period=period, deadline=None)
-    return period
 
 
 def query(database_url: str, sql: str, params=()) -> list[tuple]:
