@@ -65,10 +65,10 @@ def full_compute():
 
 def measure_compute(row, *, units: int, groups: int, quarters: int, seed: int, log) -> None:
     """1, 2 and 5: the full computation vs. one SQL statement per plan, one unit's recompute vs. the full one,
-    and the computation's peak memory at 41 units and at full scale (the data grows in between)."""
+    and the computation's peak resident memory at 41 units and at full scale (the data grows in between)."""
     from bench import baseline
     from bench.generate import LAST_PERIOD, generate
-    from bench.measure import peak_memory_mb, timed
+    from bench.measure import peak_rss_mb, timed
     from districts.models import Period, Unit
     from indicators.choices import RunTrigger
     from indicators.models import Plan
@@ -79,7 +79,7 @@ def measure_compute(row, *, units: int, groups: int, quarters: int, seed: int, l
     generate(units=small, groups=groups, quarters=quarters, seed=seed, log=log)
     small = Unit.objects.count()  # more than 41 on a database kept from a larger run: drop it to compare
     full_compute()  # warm-up: imports, caches, plans
-    memory_small = peak_memory_mb(full_compute)
+    memory_small = peak_rss_mb(full_compute)
     log(f"generating {units} units × {quarters} quarters …")
     seconds_generate, counts = timed(lambda: generate(units=units, groups=groups, quarters=quarters, seed=seed,
                                                       log=log))
@@ -98,8 +98,8 @@ def measure_compute(row, *, units: int, groups: int, quarters: int, seed: int, l
     row("单个单位增量重算", seconds_one, "s", baseline_value=seconds_full, ratio=seconds_one / seconds_full,
         target="< 0.02", met=seconds_one < 0.02 * seconds_full, note=unit.code)
 
-    memory_large = peak_memory_mb(full_compute)
-    row(f"计算峰值内存（{units} 个单位）", memory_large, MB, baseline_value=memory_small,
+    memory_large = peak_rss_mb(full_compute)
+    row(f"计算峰值内存 RSS（{units} 个单位）", memory_large, MB, baseline_value=memory_small,
         ratio=memory_large / memory_small, target="≈ 1 (flat)", met=memory_large <= 1.5 * memory_small,
         note=f"{small} 个单位时 {memory_small:.1f} {MB}")
 
