@@ -87,9 +87,10 @@ def measure_compute(row, *, units: int, groups: int, quarters: int, seed: int, l
 
     seconds_full, run = timed(full_compute)
     plans = list(Plan.objects.select_related("baseline"))
-    seconds_sql, _ = timed(lambda: [baseline.run_sums_and_progress(plan) for plan in plans], repeat=3)
+    seconds_sql, counts = timed(lambda: [baseline.snapshot_counts(plan) for plan in plans], repeat=3)
+    sql_rows = sum(count[0] for count in counts)
     row("全量计算", seconds_full, "s", baseline_value=seconds_sql, ratio=seconds_full / seconds_sql, target="≤ 3",
-        met=seconds_full <= 3 * seconds_sql, note=f"{run.rows} snapshot rows, {len(plans)} plans")
+        met=seconds_full <= 3 * seconds_sql, note=f"{run.rows} snapshot rows (the SQL: {sql_rows}), {len(plans)} plans")
 
     unit = Unit.objects.order_by("pk")[units // 2]
     last = Period.objects.get_by_code(LAST_PERIOD)
