@@ -71,7 +71,9 @@ def dashboards_compute(*, run: DashboardRun, progress=None) -> DashboardRun:
             written = 0
             for plan in plans:
                 written += replace_rows(plan, run, step)
-            run.data_updated_at = IndicatorValue.objects.filter(run=run).aggregate(at=Max("data_updated_at"))["at"]
+            # A city row is stamped with the latest save in any group, so it is the latest of the run's rows.
+            run.data_updated_at = IndicatorValue.objects.filter(run=run, scope=Scope.CITY).aggregate(
+                at=Max("data_updated_at"))["at"]
             run.status, run.rows, run.finished_at = RunStatus.SUCCEEDED, written, timezone.now()
             run.steps_done, run.steps_total = total, total
             run.save()

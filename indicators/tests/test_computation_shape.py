@@ -1,8 +1,10 @@
 """How the computation scales, by behaviour: its reads do not grow with quarters or units, and one unit's
 recompute leaves exactly the rows a full run would (ranks of the other units included)."""
 from django.db import connection
+from django.db.models import Max
 from django.test.utils import CaptureQueriesContext
 
+from funds.models import EconomyFigures
 from indicators.choices import RunTrigger
 from indicators.models import IndicatorValue
 from indicators.services import dashboard_run_create, dashboards_compute
@@ -50,3 +52,15 @@ def test_one_units_recompute_leaves_the_rows_a_full_run_would(world):
     assert after_one_unit == snapshot()
     moved = world.row(world.smes, "2022Q2", unit=world.zone)
     assert moved.rank_all == 2, "the other units' ranks moved with the recomputed unit"
+
+
+def test_a_run_is_stamped_with_the_latest_save_of_the_figures_its_rows_used(world):
+    world.report(world.a, "2021Q4", smes=10, rd=100)
+    world.report(world.zone, "2022Q4", smes=3, rd=30)  # a zone: not in the city total, still in the city's data
+    world.report(world.b, "2022Q4", smes=10, rd=100, approved=False)  # saved last, but not approved: not used
+    full = world.compute()
+    one = dashboards_compute(run=dashboard_run_create(trigger=RunTrigger.APPROVAL, unit=world.a))
+
+    latest = IndicatorValue.objects.aggregate(at=Max("data_updated_at"))["at"]
+    assert full.data_updated_at == one.data_updated_at == latest
+    assert latest == EconomyFigures.objects.get(unit=world.zone).updated_at
