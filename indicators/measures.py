@@ -74,6 +74,11 @@ def unit_values(indicator, periods: list[Period], baseline: Period, joined: dict
     return counts
 
 
+def reads_baseline(indicator) -> bool:
+    """Whether `group_totals` depends on the plan's baseline: platform counts may count only new platforms."""
+    return indicator.method not in (*FIGURE_METHODS, Method.RATIO)
+
+
 def group_totals(indicator, periods: list[Period], baseline: Period) -> dict[tuple[int, bool, int], Totals]:
     """The indicator's sums per (unit group, counted in the city total, period id): one or two queries."""
     if indicator.method in FIGURE_METHODS:
@@ -147,9 +152,9 @@ def platform_counts(indicator, periods: list[Period], baseline: Period, unit_ids
     return counts
 
 
-def latest_update(periods, by: str, unit_ids=None) -> dict[int, object]:
-    """The latest save of any approved figure per `by` ("unit_id" or "unit__group_id"): what a row was
-    computed from."""
+def latest_update(periods, *by: str, unit_ids=None) -> dict:
+    """The latest save of any approved figure per `by` (e.g. "unit_id", or "unit__group_id", "period_id"): what
+    a row was computed from. Keyed by the value of `by`, or by a tuple of them."""
     latest = {}
     for section in sections:
         if not section.figures:  # records such as platform milestones, not quarterly values
@@ -157,7 +162,8 @@ def latest_update(periods, by: str, unit_ids=None) -> dict[int, object]:
         rows = approved_rows(section.model, periods)
         if unit_ids is not None:
             rows = rows.filter(unit_id__in=unit_ids)
-        for key, at in rows.order_by().values(by).annotate(at=Max("updated_at")).values_list(by, "at"):
+        for *keys, at in rows.order_by().values(*by).annotate(at=Max("updated_at")).values_list(*by, "at"):
+            key = tuple(keys) if len(keys) > 1 else keys[0]
             if key not in latest or at > latest[key]:
                 latest[key] = at
     return latest
