@@ -141,12 +141,12 @@ class RunReads:
         last = max([latest or 0] + [plan.baseline.ordinal for plan in plans])
         self.fetch = list(Period.objects.filter(ordinal__gte=first, ordinal__lte=last))
         self.updated = measures.latest_update(self.fetch, "unit__group_id", "period_id")
-        self._totals = {}
+        self._totals, self._figures = {}, {}
 
     def group_totals(self, indicator, baseline: Period) -> dict:
         key = (indicator.pk, baseline.pk if measures.reads_baseline(indicator) else None)
         if key not in self._totals:
-            self._totals[key] = measures.group_totals(indicator, self.fetch, baseline)
+            self._totals[key] = measures.group_totals(indicator, self.fetch, baseline, self._figures)
         return self._totals[key]
 
 

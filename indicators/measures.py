@@ -79,13 +79,22 @@ def reads_baseline(indicator) -> bool:
     return indicator.method not in (*FIGURE_METHODS, Method.RATIO)
 
 
-def group_totals(indicator, periods: list[Period], baseline: Period) -> dict[tuple[int, bool, int], Totals]:
-    """The indicator's sums per (unit group, counted in the city total, period id): one or two queries."""
+def group_totals(indicator, periods: list[Period], baseline: Period, read: dict | None = None
+                 ) -> dict[tuple[int, bool, int], Totals]:
+    """The indicator's sums per (unit group, counted in the city total, period id): one or two queries, none for a
+    figure already in `read` ({figure key: its sums over the same periods}, filled as figures are read)."""
+    read = {} if read is None else read
+
+    def sums(key):
+        if key not in read:
+            read[key] = figure_sums(key, periods, BY_GROUP)
+        return read[key]
+
     if indicator.method in FIGURE_METHODS:
-        return {key: Totals(v, n) for key, (v, n) in figure_sums(indicator.figure, periods, BY_GROUP).items()}
+        return {key: Totals(v, n) for key, (v, n) in sums(indicator.figure).items()}
     if indicator.method == Method.RATIO:
-        tops = figure_sums(indicator.figure, periods, BY_GROUP)
-        bottoms = figure_sums(indicator.denominator, periods, BY_GROUP)
+        tops = sums(indicator.figure)
+        bottoms = sums(indicator.denominator)
         return {key: Totals(*tops.get(key, (None, 0)), *bottoms.get(key, (None, 0))) for key in tops | bottoms}
     totals = Counter()
     for (_, group_id, counted, period_id), n in platform_counts(indicator, periods, baseline).items():
@@ -135,8 +144,10 @@ def platform_counts(indicator, periods: list[Period], baseline: Period, unit_ids
     for platform_id, date, status in milestones.order_by("date", "pk").values_list("platform_id", "date", "status"):
         history[platform_id].append((date, status))
 
+    ends = {period.pk: period.end_date for period in [*periods, baseline]}
+
     def reached(platform_id, current, period):
-        end = period.end_date
+        end = ends[period.pk]
         status = next((s for d, s in reversed(history[platform_id]) if d <= end), current)
         return STATUS_RANK[status] >= wanted
 
