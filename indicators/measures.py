@@ -75,8 +75,8 @@ def unit_values(indicator, periods: list[Period], baseline: Period, joined: dict
 
 
 def reads_baseline(indicator) -> bool:
-    """Whether `group_totals` depends on the plan's baseline: platform counts may count only new platforms."""
-    return indicator.method not in (*FIGURE_METHODS, Method.RATIO)
+    """Whether `group_totals` depends on the plan's baseline: a platform count of new platforms only."""
+    return indicator.method not in (*FIGURE_METHODS, Method.RATIO) and bool(indicator.params.get("since_baseline"))
 
 
 def group_totals(indicator, periods: list[Period], baseline: Period, read: dict | None = None
