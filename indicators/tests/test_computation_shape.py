@@ -6,7 +6,8 @@ from django.test.utils import CaptureQueriesContext
 
 from funds.models import EconomyFigures
 from indicators.choices import RunTrigger
-from indicators.models import IndicatorValue
+from indicators.computation import RunReads, plan_rows
+from indicators.models import IndicatorValue, Plan
 from indicators.services import dashboard_run_create, dashboards_compute
 
 QUARTERS = ("2021Q4", "2022Q1", "2022Q2", "2022Q3", "2022Q4", "2023Q4")
@@ -64,3 +65,23 @@ def test_a_run_is_stamped_with_the_latest_save_of_the_figures_its_rows_used(worl
     latest = IndicatorValue.objects.aggregate(at=Max("data_updated_at"))["at"]
     assert full.data_updated_at == one.data_updated_at == latest
     assert latest == EconomyFigures.objects.get(unit=world.zone).updated_at
+
+
+def test_a_plans_rows_do_not_depend_on_the_plans_read_with_it(world):
+    """A run reads group totals and saves once for all its plans, over all their quarters; each plan still sees
+    only its own quarters (a save in a quarter before a later plan's does not stamp that plan's rows)."""
+    later = Plan.objects.create(code="t-later", name="后期规划", baseline=world.period("2023Q4"))
+    world.target(world.smes, "2025Q4", 200)
+    for number, code in enumerate(("2022Q4", "2023Q4", "2024Q4")):
+        for unit in (world.a, world.b, world.c, world.zone):
+            world.report(unit, code, smes=10 + number, rd=100 + number)
+    world.report(world.a, "2021Q1", smes=5, rd=50)  # saved last, in the first plan's quarters only
+    run = dashboard_run_create(trigger=RunTrigger.MANUAL)
+
+    def rows(plans):
+        return [row._replace(computed_at=None) for row in plan_rows(later, run=run, reads=RunReads(plans))]
+
+    alone = rows([later])
+    assert alone == rows([world.plan, later])
+    assert max(row.data_updated_at for row in alone) < EconomyFigures.objects.get(unit=world.a,
+                                                                                  period__year=2021).updated_at
