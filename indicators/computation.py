@@ -131,17 +131,18 @@ def groups_fed_by(unit: Unit) -> list[int]:
 
 
 class RunReads:
-    """What every plan of a run reads alike, read once per run over the quarters of all of them: each indicator's
-    group totals and the latest save per group and quarter. These reads cover the whole country (the city's
-    total needs every unit), so a one-unit run makes them once, not once per plan."""
+    """What every plan of a run reads alike, read once per run over the quarters of all of them: each figure's
+    group totals and the latest save per group and quarter (one query per section), each indicator's group
+    totals. These reads cover the whole country (the city's total needs every unit), so a one-unit run makes
+    them once, not once per plan or figure."""
 
     def __init__(self, plans):
         latest = Submission.objects.filter(state=SubmissionState.APPROVED).aggregate(o=Max("period__ordinal"))["o"]
         first = min(plan.baseline.ordinal for plan in plans) - 4
         last = max([latest or 0] + [plan.baseline.ordinal for plan in plans])
         self.fetch = list(Period.objects.filter(ordinal__gte=first, ordinal__lte=last))
-        self.updated = measures.latest_update(self.fetch, "unit__group_id", "period_id")
-        self._totals, self._figures = {}, {}
+        self._figures, self.updated = measures.section_totals(self.fetch)
+        self._totals = {}
 
     def group_totals(self, indicator, baseline: Period) -> dict:
         key = (indicator.pk, baseline.pk if measures.reads_baseline(indicator) else None)
@@ -232,7 +233,7 @@ def plan_rows(plan, *, run, reads: RunReads, only_unit: Unit | None = None, prog
             yield from place_rows(indicator, place, series, reporting, expected[place.key], frame, {}, stamp)
         progress()
     for batch in unit_batches(only_unit):
-        updated = measures.latest_update(frame.fetch, "unit_id", unit_ids=list(batch))
+        updated = measures.latest_update(frame.fetch, "unit_id", list(batch))
         quotas = frame.quotas(list(batch))
         places = [Place(Scope.UNIT, unit_id=unit_id, joined=joined) for unit_id, joined in batch.items()]
         unit_expected = {place.unit_id: {p.pk: int(place.joined is None or place.joined <= p.ordinal)

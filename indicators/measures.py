@@ -82,10 +82,12 @@ def reads_baseline(indicator) -> bool:
 def group_totals(indicator, periods: list[Period], baseline: Period, read: dict | None = None
                  ) -> dict[tuple[int, bool, int], Totals]:
     """The indicator's sums per (unit group, counted in the city total, period id): one or two queries, none for a
-    figure already in `read` ({figure key: its sums over the same periods}, filled as figures are read)."""
+    figure already in `read` ({figure key: its sums over the same periods}, filled as figures are read; see
+    `section_totals`)."""
     read = {} if read is None else read
 
     def sums(key):
+        key = sections.figure(key)[1].key
         if key not in read:
             read[key] = figure_sums(key, periods, BY_GROUP)
         return read[key]
@@ -163,9 +165,9 @@ def platform_counts(indicator, periods: list[Period], baseline: Period, unit_ids
     return counts
 
 
-def latest_update(periods, *by: str, unit_ids=None) -> dict:
-    """The latest save of any approved figure per `by` (e.g. "unit_id", or "unit__group_id", "period_id"): what
-    a row was computed from. Keyed by the value of `by`, or by a tuple of them."""
+def latest_update(periods, by: str, unit_ids=None) -> dict[int, object]:
+    """The latest save of any approved figure per `by` ("unit_id" or "unit__group_id"): what a row was
+    computed from."""
     latest = {}
     for section in sections:
         if not section.figures:  # records such as platform milestones, not quarterly values
@@ -173,8 +175,28 @@ def latest_update(periods, *by: str, unit_ids=None) -> dict:
         rows = approved_rows(section.model, periods)
         if unit_ids is not None:
             rows = rows.filter(unit_id__in=unit_ids)
-        for *keys, at in rows.order_by().values(*by).annotate(at=Max("updated_at")).values_list(*by, "at"):
-            key = tuple(keys) if len(keys) > 1 else keys[0]
+        for key, at in rows.order_by().values(by).annotate(at=Max("updated_at")).values_list(by, "at"):
             if key not in latest or at > latest[key]:
                 latest[key] = at
     return latest
+
+
+def section_totals(periods) -> tuple[dict[str, dict], dict[tuple[int, int], object]]:
+    """Every figure's `figure_sums` per BY_GROUP ({figure key: {(group, counted, period id): (Σ, count)}}) and the
+    latest save of any approved figure per (unit group, period id), in one query per section."""
+    sums, latest = {}, {}
+    for section in sections:
+        if not section.figures:  # records such as platform milestones, not quarterly values
+            continue
+        aggregates = {"at": Max("updated_at")}
+        for number, figure in enumerate(section.figures):
+            sums[figure.key] = {}
+            aggregates |= {f"v{number}": Sum(figure.field), f"n{number}": Count(figure.field)}
+        for row in approved_rows(section.model, periods).order_by().values(*BY_GROUP).annotate(**aggregates):
+            group_id, counted, period_id = (row[name] for name in BY_GROUP)
+            for number, figure in enumerate(section.figures):
+                if row[f"n{number}"]:  # as figure_sums, which reads only the rows where the figure is filled in
+                    sums[figure.key][group_id, counted, period_id] = (row[f"v{number}"], row[f"n{number}"])
+            if (group_id, period_id) not in latest or row["at"] > latest[group_id, period_id]:
+                latest[group_id, period_id] = row["at"]
+    return sums, latest

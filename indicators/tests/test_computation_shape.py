@@ -4,7 +4,10 @@ from django.db import connection
 from django.db.models import Max
 from django.test.utils import CaptureQueriesContext
 
+from districts.models import Period
+from districts.registry import sections
 from funds.models import EconomyFigures
+from indicators import measures
 from indicators.choices import RunTrigger
 from indicators.computation import RunReads, plan_rows
 from indicators.models import IndicatorValue, Plan
@@ -85,3 +88,22 @@ def test_a_plans_rows_do_not_depend_on_the_plans_read_with_it(world):
     assert alone == rows([world.plan, later])
     assert max(row.data_updated_at for row in alone) < EconomyFigures.objects.get(unit=world.a,
                                                                                   period__year=2021).updated_at
+
+
+def test_a_sections_totals_read_at_once_are_each_figures_own(world):
+    world.report(world.a, "2021Q4", smes=10, rd=100)
+    world.report(world.b, "2021Q4", smes=7)  # R&D left empty: its group's R&D count is 1
+    world.report(world.zone, "2022Q4", rd=30)  # only R&D: its group has no SME total that quarter
+    world.report(world.c, "2022Q4", smes=1, rd=2, approved=False)
+    periods = list(Period.objects.all())
+
+    sums, latest = measures.section_totals(periods)
+
+    figures = [figure for section in sections for figure in section.figures]
+    assert {figure.key: sums[figure.key] for figure in figures} == {
+        figure.key: measures.figure_sums(figure.key, periods, measures.BY_GROUP) for figure in figures
+    }
+    by_group = {}
+    for (group_id, _), at in latest.items():
+        by_group[group_id] = max(at, by_group.get(group_id, at))
+    assert by_group == measures.latest_update(periods, "unit__group_id")
