@@ -11,6 +11,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
+from bench.generate import analyze
 from bench.load import hammer
 from indicators.api import IndicatorValueViewSet
 from portal import roles
@@ -40,9 +41,7 @@ def warm_query_count(client: Client, path: str) -> int:
 
 
 def measure_serving(*, plan, period: str, base_url: str | None, seconds: float, clients: int, row):
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")  # as autovacuum soon does after a bulk load: plans from real row counts
+    analyze()  # the snapshot was just bulk-loaded
     viewer, _ = get_user_model().objects.get_or_create(username="bench_viewer")
     viewer.groups.add(Group.objects.get(name=roles.MUNICIPAL_VIEWER))
     client = Client()

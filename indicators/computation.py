@@ -61,6 +61,8 @@ class PlanFrame:
     data_until: int  # ordinal of the latest quarter with approved data
     fetch: list[Period]  # the quarters whose figures are read: a year before the baseline .. data_until
     targets: dict = field(default_factory=dict)  # (indicator_id, place key) -> goalposts by period
+    quarters: list[tuple] = field(default_factory=list)  # the rows' quarters as (pk, ordinal, pk a year before)
+    ordinals: list[int] = field(default_factory=list)  # the rows' quarters' ordinals
 
     @classmethod
     def of(cls, plan):
@@ -71,6 +73,9 @@ class PlanFrame:
         data_until = latest or plan.baseline.ordinal
         fetch = list(Period.objects.filter(ordinal__gte=plan.baseline.ordinal - 4, ordinal__lte=data_until))
         frame = cls(plan=plan, periods=periods, data_until=data_until, fetch=fetch)
+        year_before = {p.ordinal + 4: p.pk for p in fetch}
+        frame.quarters = [(p.pk, p.ordinal, year_before.get(p.ordinal)) for p in periods]
+        frame.ordinals = [p.ordinal for p in periods]
         frame.targets = goalposts(plan.targets.exclude(scope=Scope.UNIT))
         return frame
 
@@ -96,11 +101,16 @@ def goalposts(targets) -> dict[tuple, list[Goalpost]]:
     return found
 
 
-def target_at(targets: list[Goalpost], period: Period) -> Goalpost | None:
-    """The next target on or after the period; the last one once all have passed."""
+def targets_at(targets: list[Goalpost], ordinals: list[int]) -> list[Goalpost | None]:
+    """For each quarter (ordinals in order), the next target on or after it; the last one once all have passed."""
     if not targets:
-        return None
-    return next((t for t in targets if t.ordinal >= period.ordinal), targets[-1])
+        return [None] * len(ordinals)
+    found, at, last = [], 0, len(targets) - 1
+    for ordinal in ordinals:
+        while at < last and targets[at].ordinal < ordinal:
+            at += 1
+        found.append(targets[at])
+    return found
 
 
 def group_tree() -> dict[int, set[int]]:
@@ -120,11 +130,32 @@ def groups_fed_by(unit: Unit) -> list[int]:
     return [group_id for group_id, covered in group_tree().items() if unit.group_id in covered]
 
 
+class RunReads:
+    """What every plan of a run reads alike, read once per run over the quarters of all of them: each figure's
+    group totals and the latest save per group and quarter (one query per section), each indicator's group
+    totals. These reads cover the whole country (the city's total needs every unit), so a one-unit run makes
+    them once, not once per plan or figure."""
+
+    def __init__(self, plans):
+        latest = Submission.objects.filter(state=SubmissionState.APPROVED).aggregate(o=Max("period__ordinal"))["o"]
+        first = min(plan.baseline.ordinal for plan in plans) - 4
+        last = max([latest or 0] + [plan.baseline.ordinal for plan in plans])
+        self.fetch = list(Period.objects.filter(ordinal__gte=first, ordinal__lte=last))
+        self._figures, self.updated = measures.section_totals(self.fetch)
+        self._totals = {}
+
+    def group_totals(self, indicator, baseline: Period) -> dict:
+        key = (indicator.pk, baseline.pk if measures.reads_baseline(indicator) else None)
+        if key not in self._totals:
+            self._totals[key] = measures.group_totals(indicator, self.fetch, baseline, self._figures)
+        return self._totals[key]
+
+
 class Aggregates:
     """The city and the groups with units counted in the city total (or only those `only_unit` feeds), with
     how many units each expects per quarter and when their units' figures were last saved."""
 
-    def __init__(self, frame: PlanFrame, only_unit: Unit | None = None):
+    def __init__(self, frame: PlanFrame, reads: RunReads, only_unit: Unit | None = None):
         covered = group_tree()
         joined = Unit.objects.counted().order_by().values_list("group_id", "joined__ordinal").annotate(n=Count("pk"))
         self.joined = list(joined)
@@ -134,7 +165,11 @@ class Aggregates:
             for group_id in UnitGroup.objects.values_list("pk", flat=True)
             if covered[group_id] & counted_groups and (only_unit is None or only_unit.group_id in covered[group_id])
         ]
-        self.updated = measures.latest_update(frame.fetch, "unit__group_id")
+        fetched = {period.pk for period in frame.fetch}
+        self.updated = {}
+        for (group_id, period_id), at in reads.updated.items():
+            if period_id in fetched and (group_id not in self.updated or at > self.updated[group_id]):
+                self.updated[group_id] = at
         self.periods = frame.fetch + [p for p in frame.periods if p.ordinal > frame.data_until]
 
     def expected(self, place: Place) -> dict[int, int]:
@@ -168,7 +203,8 @@ def step_count(only_unit: Unit | None) -> int:
     return Indicator.objects.count() + -(-units // UNIT_BATCH)
 
 
-def plan_rows(plan, *, run, only_unit: Unit | None = None, progress=lambda: None) -> Iterator[Row]:
+def plan_rows(plan, *, run, reads: RunReads, only_unit: Unit | None = None, progress=lambda: None
+              ) -> Iterator[Row]:
     """All snapshot rows of one plan (or of one unit and the aggregates it feeds), as they are computed.
 
     `progress()` after each indicator's aggregates and each batch of units. Ranks are left to the writer,
@@ -177,10 +213,10 @@ def plan_rows(plan, *, run, only_unit: Unit | None = None, progress=lambda: None
     frame = PlanFrame.of(plan)
     computed_at = timezone.now()
     indicators = list(Indicator.objects.all())
-    aggregates = Aggregates(frame, only_unit)
+    aggregates = Aggregates(frame, reads, only_unit)
     expected = {place.key: aggregates.expected(place) for place in aggregates.places}
     for indicator in indicators:
-        totals = measures.group_totals(indicator, frame.fetch, plan.baseline)
+        totals = reads.group_totals(indicator, plan.baseline)
         for place in aggregates.places:
             series, reporting = {}, {}
             for period in frame.fetch:
@@ -228,36 +264,37 @@ def place_rows(indicator, place, series, reporting, expected, frame, quotas, sta
         baseline_value = series.get(baseline.pk) if baseline else None
     money = indicator.method in SUMS and sections.figure(indicator.figure)[1].unit_label == "万元"
     targets = frame.targets_of(indicator, place, quotas)
-    year_before = {p.ordinal + 4: p.pk for p in fetch}
-    for period in frame.periods:
-        value = values.get(period.pk) if period.ordinal <= frame.data_until else None
-        target = target_at(targets, period)
-        goal = None
-        if target and baseline:
-            goal = Goal(
-                value=target.value, comparison=target.comparison, direction=indicator.direction,
-                quarters=target.ordinal - baseline.ordinal, is_rate=indicator.method == Method.GROWTH_RATE,
-            )
-        result = assess(
-            value=value, baseline=baseline_value, goal=goal,
-            elapsed=period.ordinal - baseline.ordinal if baseline else 0, compound=money,
-        )
+    # What does not change from quarter to quarter is worked out once per place: each target's goal, the baseline.
+    goals = {} if baseline is None else {
+        target: Goal(value=target.value, comparison=target.comparison, direction=indicator.direction,
+                     quarters=target.ordinal - baseline.ordinal, is_rate=indicator.method == Method.GROWTH_RATE)
+        for target in targets
+    }
+    start = baseline.ordinal if baseline else None
+    baseline_id, baseline_rounded = (baseline.pk if baseline else None), rounded(baseline_value)
+    yoy_wanted = indicator.method in SUMS
+    head = (*stamp, plan.pk, indicator.pk)
+    schedule = zip(frame.quarters, targets_at(targets, frame.ordinals), strict=True)
+    for (period_id, ordinal, year_before_id), target in schedule:
+        value = values.get(period_id) if ordinal <= frame.data_until else None
+        result = assess(value=value, baseline=baseline_value, goal=goals.get(target),
+                        elapsed=ordinal - start if baseline else 0, compound=money)
         yoy = None
-        if indicator.method in SUMS:
-            rate = annual_growth(series.get(year_before.get(period.ordinal)), series.get(period.pk), 1)
+        if yoy_wanted:
+            rate = annual_growth(series.get(year_before_id), series.get(period_id), 1)
             yoy = None if rate is None else 100 * rate
         yield Row(
-            *stamp, plan.pk, indicator.pk, period.pk, place.scope, place.group_id, place.unit_id,
-            value=rounded(value), units_reporting=reporting.get(period.pk, 0),
-            units_expected=expected.get(period.pk, 0),
-            baseline_period_id=baseline.pk if baseline else None, baseline_value=rounded(baseline_value),
+            *head, period_id, place.scope, place.group_id, place.unit_id,
+            value=rounded(value), units_reporting=reporting.get(period_id, 0),
+            units_expected=expected.get(period_id, 0),
+            baseline_period_id=baseline_id, baseline_value=baseline_rounded,
             target_id=target.pk if target else None, target_period_id=target.period_id if target else None,
             target_value=rounded(target.value) if target else None,
             progress=rounded(result.progress), expected_progress=rounded(result.expected_progress),
             expected_value=rounded(result.expected_value), pace_ratio=rounded(result.pace_ratio),
             gap=rounded(result.gap), projected_linear=rounded(result.projected_linear),
             projected_compound=rounded(result.projected_compound), status=result.status,
-            yoy_growth=rounded(yoy), avg_annual_growth=rounded(avg_growth.get(period.pk)),
+            yoy_growth=rounded(yoy), avg_annual_growth=rounded(avg_growth.get(period_id)),
         )
 
 

@@ -74,13 +74,29 @@ def unit_values(indicator, periods: list[Period], baseline: Period, joined: dict
     return counts
 
 
-def group_totals(indicator, periods: list[Period], baseline: Period) -> dict[tuple[int, bool, int], Totals]:
-    """The indicator's sums per (unit group, counted in the city total, period id): one or two queries."""
+def reads_baseline(indicator) -> bool:
+    """Whether `group_totals` depends on the plan's baseline: a platform count of new platforms only."""
+    return indicator.method not in (*FIGURE_METHODS, Method.RATIO) and bool(indicator.params.get("since_baseline"))
+
+
+def group_totals(indicator, periods: list[Period], baseline: Period, read: dict | None = None
+                 ) -> dict[tuple[int, bool, int], Totals]:
+    """The indicator's sums per (unit group, counted in the city total, period id): one or two queries, none for a
+    figure already in `read` ({figure key: its sums over the same periods}, filled as figures are read; see
+    `section_totals`)."""
+    read = {} if read is None else read
+
+    def sums(key):
+        key = sections.figure(key)[1].key
+        if key not in read:
+            read[key] = figure_sums(key, periods, BY_GROUP)
+        return read[key]
+
     if indicator.method in FIGURE_METHODS:
-        return {key: Totals(v, n) for key, (v, n) in figure_sums(indicator.figure, periods, BY_GROUP).items()}
+        return {key: Totals(v, n) for key, (v, n) in sums(indicator.figure).items()}
     if indicator.method == Method.RATIO:
-        tops = figure_sums(indicator.figure, periods, BY_GROUP)
-        bottoms = figure_sums(indicator.denominator, periods, BY_GROUP)
+        tops = sums(indicator.figure)
+        bottoms = sums(indicator.denominator)
         return {key: Totals(*tops.get(key, (None, 0)), *bottoms.get(key, (None, 0))) for key in tops | bottoms}
     totals = Counter()
     for (_, group_id, counted, period_id), n in platform_counts(indicator, periods, baseline).items():
@@ -130,8 +146,10 @@ def platform_counts(indicator, periods: list[Period], baseline: Period, unit_ids
     for platform_id, date, status in milestones.order_by("date", "pk").values_list("platform_id", "date", "status"):
         history[platform_id].append((date, status))
 
+    ends = {period.pk: period.end_date for period in [*periods, baseline]}
+
     def reached(platform_id, current, period):
-        end = period.end_date
+        end = ends[period.pk]
         status = next((s for d, s in reversed(history[platform_id]) if d <= end), current)
         return STATUS_RANK[status] >= wanted
 
@@ -161,3 +179,24 @@ def latest_update(periods, by: str, unit_ids=None) -> dict[int, object]:
             if key not in latest or at > latest[key]:
                 latest[key] = at
     return latest
+
+
+def section_totals(periods) -> tuple[dict[str, dict], dict[tuple[int, int], object]]:
+    """Every figure's `figure_sums` per BY_GROUP ({figure key: {(group, counted, period id): (Σ, count)}}) and the
+    latest save of any approved figure per (unit group, period id), in one query per section."""
+    sums, latest = {}, {}
+    for section in sections:
+        if not section.figures:  # records such as platform milestones, not quarterly values
+            continue
+        aggregates = {"at": Max("updated_at")}
+        for number, figure in enumerate(section.figures):
+            sums[figure.key] = {}
+            aggregates |= {f"v{number}": Sum(figure.field), f"n{number}": Count(figure.field)}
+        for row in approved_rows(section.model, periods).order_by().values(*BY_GROUP).annotate(**aggregates):
+            group_id, counted, period_id = (row[name] for name in BY_GROUP)
+            for number, figure in enumerate(section.figures):
+                if row[f"n{number}"]:  # as figure_sums, which reads only the rows where the figure is filled in
+                    sums[figure.key][group_id, counted, period_id] = (row[f"v{number}"], row[f"n{number}"])
+            if (group_id, period_id) not in latest or row["at"] > latest[group_id, period_id]:
+                latest[group_id, period_id] = row["at"]
+    return sums, latest

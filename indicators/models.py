@@ -187,6 +187,11 @@ class IndicatorValueQuerySet(RestrictedQuerySet):
 
 
 DECIMAL = {"max_digits": 20, "decimal_places": 4, "null": True, "blank": True}
+# The snapshot is derived data, rebuilt from the figures under a lock (indicators/services.py): the database
+# does not check its foreign keys (PostgreSQL checked each of ~1.1 million rows at commit) and indexes only
+# what readers filter by (Meta.indexes, the unique constraints, `unit`). The ORM still follows the relations
+# and applies on_delete itself.
+DERIVED = {"db_constraint": False, "db_index": False}
 
 
 class IndicatorValue(models.Model):
@@ -198,27 +203,31 @@ class IndicatorValue(models.Model):
 
     unit_field = "unit"
 
-    run = models.ForeignKey(DashboardRun, models.PROTECT, related_name="values", verbose_name=_("计算批次"))
+    run = models.ForeignKey(DashboardRun, models.PROTECT, related_name="values", verbose_name=_("计算批次"), **DERIVED)
     computed_at = models.DateTimeField(_("计算时间"))
     data_updated_at = models.DateTimeField(_("所用数据最后更新时间"), null=True, blank=True)
-    plan = models.ForeignKey(Plan, models.CASCADE, related_name="values", verbose_name=_("规划"))
-    indicator = models.ForeignKey(Indicator, models.CASCADE, related_name="values", verbose_name=_("指标"))
-    period = models.ForeignKey(Period, models.PROTECT, related_name="+", verbose_name=_("季度"))
+    plan = models.ForeignKey(Plan, models.CASCADE, related_name="values", verbose_name=_("规划"), **DERIVED)
+    indicator = models.ForeignKey(Indicator, models.CASCADE, related_name="values", verbose_name=_("指标"), **DERIVED)
+    period = models.ForeignKey(Period, models.PROTECT, related_name="+", verbose_name=_("季度"), **DERIVED)
     scope = models.CharField(_("范围"), max_length=10, choices=Scope.choices)
     group = models.ForeignKey(
-        UnitGroup, models.CASCADE, null=True, blank=True, related_name="+", verbose_name=_("区域分组")
+        UnitGroup, models.CASCADE, null=True, blank=True, related_name="+", verbose_name=_("区域分组"), **DERIVED
     )
-    unit = models.ForeignKey(Unit, models.CASCADE, null=True, blank=True, related_name="+", verbose_name=_("区县单位"))
+    # the unit page, a clerk's rows and a one-unit recompute find a unit's rows by it
+    unit = models.ForeignKey(Unit, models.CASCADE, null=True, blank=True, related_name="+", verbose_name=_("区县单位"),
+                             db_constraint=False)
     value = models.DecimalField(_("数值"), **DECIMAL)
     units_reporting = models.PositiveSmallIntegerField(_("已报单位数"), default=0)
     units_expected = models.PositiveSmallIntegerField(_("应报单位数"), default=0)
     baseline_period = models.ForeignKey(
-        Period, models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("基期")
+        Period, models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("基期"), **DERIVED
     )
     baseline_value = models.DecimalField(_("基期值"), **DECIMAL)
-    target = models.ForeignKey(Target, models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("目标"))
+    target = models.ForeignKey(
+        Target, models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("目标"), **DERIVED
+    )
     target_period = models.ForeignKey(
-        Period, models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("目标期")
+        Period, models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("目标期"), **DERIVED
     )
     target_value = models.DecimalField(_("目标值"), **DECIMAL)
     progress = models.DecimalField(_("完成进度（%）"), **DECIMAL)

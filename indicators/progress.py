@@ -6,6 +6,7 @@ are written here and nowhere else.
 """
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import NamedTuple
 
 from indicators.choices import Comparison, Direction, Status
 
@@ -24,8 +25,7 @@ class Goal:
     is_rate: bool = False  # the target is itself a growth rate (R&D average annual growth ≥ 10%)
 
 
-@dataclass(frozen=True)
-class Assessment:
+class Assessment(NamedTuple):  # a tuple, not a frozen dataclass: one is built per snapshot row
     progress: float | None = None  # % of the way from baseline to target
     expected_progress: float | None = None  # % of the way the straight path has reached by now
     expected_value: float | None = None

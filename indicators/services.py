@@ -16,7 +16,7 @@ from kombu.exceptions import OperationalError
 from districts.models import Period, Unit
 from indicators import snapshot
 from indicators.choices import RunStatus, RunTrigger, Scope
-from indicators.computation import groups_fed_by, plan_rows, step_count
+from indicators.computation import RunReads, groups_fed_by, plan_rows, step_count
 from indicators.models import DashboardRun, IndicatorValue, Plan
 
 logger = logging.getLogger(__name__)
@@ -68,10 +68,12 @@ def dashboards_compute(*, run: DashboardRun, progress=None) -> DashboardRun:
     try:
         with transaction.atomic():
             take_lock()
-            written = 0
+            written, reads = 0, RunReads(plans) if plans else None
             for plan in plans:
-                written += replace_rows(plan, run, step)
-            run.data_updated_at = IndicatorValue.objects.filter(run=run).aggregate(at=Max("data_updated_at"))["at"]
+                written += replace_rows(plan, run, reads, step)
+            # A city row is stamped with the latest save in any group, so it is the latest of the run's rows.
+            run.data_updated_at = IndicatorValue.objects.filter(run=run, scope=Scope.CITY).aggregate(
+                at=Max("data_updated_at"))["at"]
             run.status, run.rows, run.finished_at = RunStatus.SUCCEEDED, written, timezone.now()
             run.steps_done, run.steps_total = total, total
             run.save()
@@ -90,7 +92,7 @@ def take_lock():
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LOCK_KEY])
 
 
-def replace_rows(plan, run: DashboardRun, step) -> int:
+def replace_rows(plan, run: DashboardRun, reads: RunReads, step) -> int:
     """Delete this plan's rows that the run replaces, write the new ones as they are computed, rank them.
 
     A full run ranks every (indicator, quarter) of the plan. A one-unit run keeps the unit's previous ranks
@@ -100,7 +102,7 @@ def replace_rows(plan, run: DashboardRun, step) -> int:
     stale = IndicatorValue.objects.filter(plan=plan)
     if unit is None:
         stale.delete()
-        return snapshot.write_ranked(plan, plan_rows(plan, run=run, progress=step))
+        return snapshot.write_ranked(plan, plan_rows(plan, run=run, reads=reads, progress=step))
     previous = {
         (indicator_id, period_id): (value, ranks)
         for indicator_id, period_id, value, *ranks in stale.filter(unit=unit).values_list(
@@ -121,7 +123,8 @@ def replace_rows(plan, run: DashboardRun, step) -> int:
         changed.add(partition)
         return row
 
-    written = snapshot.write_rows(map(keep_unchanged_ranks, plan_rows(plan, run=run, only_unit=unit, progress=step)))
+    rows = plan_rows(plan, run=run, reads=reads, only_unit=unit, progress=step)
+    written = snapshot.write_rows(map(keep_unchanged_ranks, rows))
     if changed:
         snapshot.rank_rows(plan, partitions=changed)
     return written

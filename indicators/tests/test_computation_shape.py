@@ -1,10 +1,16 @@
 """How the computation scales, by behaviour: its reads do not grow with quarters or units, and one unit's
 recompute leaves exactly the rows a full run would (ranks of the other units included)."""
 from django.db import connection
+from django.db.models import Max
 from django.test.utils import CaptureQueriesContext
 
+from districts.models import Period
+from districts.registry import sections
+from funds.models import EconomyFigures
+from indicators import measures
 from indicators.choices import RunTrigger
-from indicators.models import IndicatorValue
+from indicators.computation import RunReads, plan_rows
+from indicators.models import IndicatorValue, Plan
 from indicators.services import dashboard_run_create, dashboards_compute
 
 QUARTERS = ("2021Q4", "2022Q1", "2022Q2", "2022Q3", "2022Q4", "2023Q4")
@@ -50,3 +56,54 @@ def test_one_units_recompute_leaves_the_rows_a_full_run_would(world):
     assert after_one_unit == snapshot()
     moved = world.row(world.smes, "2022Q2", unit=world.zone)
     assert moved.rank_all == 2, "the other units' ranks moved with the recomputed unit"
+
+
+def test_a_run_is_stamped_with_the_latest_save_of_the_figures_its_rows_used(world):
+    world.report(world.a, "2021Q4", smes=10, rd=100)
+    world.report(world.zone, "2022Q4", smes=3, rd=30)  # a zone: not in the city total, still in the city's data
+    world.report(world.b, "2022Q4", smes=10, rd=100, approved=False)  # saved last, but not approved: not used
+    full = world.compute()
+    one = dashboards_compute(run=dashboard_run_create(trigger=RunTrigger.APPROVAL, unit=world.a))
+
+    latest = IndicatorValue.objects.aggregate(at=Max("data_updated_at"))["at"]
+    assert full.data_updated_at == one.data_updated_at == latest
+    assert latest == EconomyFigures.objects.get(unit=world.zone).updated_at
+
+
+def test_a_plans_rows_do_not_depend_on_the_plans_read_with_it(world):
+    """A run reads group totals and saves once for all its plans, over all their quarters; each plan still sees
+    only its own quarters (a save in a quarter before a later plan's does not stamp that plan's rows)."""
+    later = Plan.objects.create(code="t-later", name="后期规划", baseline=world.period("2023Q4"))
+    world.target(world.smes, "2025Q4", 200)
+    for number, code in enumerate(("2022Q4", "2023Q4", "2024Q4")):
+        for unit in (world.a, world.b, world.c, world.zone):
+            world.report(unit, code, smes=10 + number, rd=100 + number)
+    world.report(world.a, "2021Q1", smes=5, rd=50)  # saved last, in the first plan's quarters only
+    run = dashboard_run_create(trigger=RunTrigger.MANUAL)
+
+    def rows(plans):
+        return [row._replace(computed_at=None) for row in plan_rows(later, run=run, reads=RunReads(plans))]
+
+    alone = rows([later])
+    assert alone == rows([world.plan, later])
+    assert max(row.data_updated_at for row in alone) < EconomyFigures.objects.get(unit=world.a,
+                                                                                  period__year=2021).updated_at
+
+
+def test_a_sections_totals_read_at_once_are_each_figures_own(world):
+    world.report(world.a, "2021Q4", smes=10, rd=100)
+    world.report(world.b, "2021Q4", smes=7)  # R&D left empty: its group's R&D count is 1
+    world.report(world.zone, "2022Q4", rd=30)  # only R&D: its group has no SME total that quarter
+    world.report(world.c, "2022Q4", smes=1, rd=2, approved=False)
+    periods = list(Period.objects.all())
+
+    sums, latest = measures.section_totals(periods)
+
+    figures = [figure for section in sections for figure in section.figures]
+    assert {figure.key: sums[figure.key] for figure in figures} == {
+        figure.key: measures.figure_sums(figure.key, periods, measures.BY_GROUP) for figure in figures
+    }
+    by_group = {}
+    for (group_id, _), at in latest.items():
+        by_group[group_id] = max(at, by_group.get(group_id, at))
+    assert by_group == measures.latest_update(periods, "unit__group_id")
