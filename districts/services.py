@@ -5,6 +5,7 @@ districts/exceptions.py (Chinese message) and writes nothing when it refuses.
 """
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -336,12 +337,16 @@ def _row_column(section) -> str | None:
 
 def _new_row(section, quarter: tuple) -> dict:
     """A new row of the section's model for (unit id, period id, row pk): every column but the id, at its default."""
-    row = {field.attname: field.get_default() for field in section.model._meta.concrete_fields
-           if not field.primary_key}
+    row = dict(_defaults(section.model))
     row["unit_id"], row["period_id"] = quarter[0], quarter[1]
     if row_column := _row_column(section):
         row[row_column] = quarter[2]
     return row
+
+
+@cache
+def _defaults(model) -> dict:
+    return {field.attname: field.get_default() for field in model._meta.concrete_fields if not field.primary_key}
 
 
 def _field_problems(section, row: dict, names) -> list[Problem]:
