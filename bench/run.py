@@ -138,6 +138,7 @@ def measure_imports(row, *, units: int, workbook_units: int, csv_rows: int, seed
     def applied(job):
         with transaction.atomic():
             import_claim(job=job)
+            job.refresh_from_db()
             job = import_apply(job=job)
             if connection.vendor == "postgresql":
                 with connection.cursor() as cursor:
