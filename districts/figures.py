@@ -28,8 +28,9 @@ def section_values(section: Section, *, unit_ids, periods) -> dict[tuple[int, in
         row_code = values.pop() if section.row_code_lookup else None
         if (keys := keys_of_row.get(row_code)) is None:
             keys = keys_of_row[row_code] = [_row_key(section, row_code, name) for name in fields]
-        result[(unit_id, period_id)].update(
-            (key, None if value is None else Decimal(value)) for key, value in zip(keys, values, strict=True))
+        quarter = result[(unit_id, period_id)]
+        for key, value in zip(keys, values, strict=True):
+            quarter[key] = value if value is None or type(value) is Decimal else Decimal(value)
     return result
 
 

@@ -9,6 +9,7 @@ bounded by the chunk and the preview's limit, not by the file.
 """
 import logging
 from array import array
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
@@ -60,10 +61,11 @@ class Outcome:
         if self.counts[level] <= PREVIEW_LIMIT:
             self.problems.append({"row": row, "column": column, "level": level, "message": str(message)})
 
-    def change(self, change: dict):
-        self.counts["changes"] += 1
-        if self.counts["changes"] <= PREVIEW_LIMIT:
-            self.changes.append(change)
+    def change(self, count: int, entries: Iterable[dict]):
+        """Count `count` changes; their preview `entries` are only built while the preview has room (a national
+        file makes millions)."""
+        self.counts["changes"] += count
+        self.changes += islice(entries, max(0, PREVIEW_LIMIT - len(self.changes)))
 
     @property
     def has_errors(self) -> bool:
@@ -305,12 +307,11 @@ def _save_chunk(user, chunk: tuple[Quarter, ...], outcome: Outcome, checked_at: 
             continue
         for problem in result.result.warnings:
             outcome.problem(quarter.row, quarter.cells.get(problem.figure), problem.message, level=WARNING)
-        for key, value in write.values.items():
-            outcome.change({
-                "row": quarter.row, "column": quarter.cells[key], "unit": quarter.unit.name,
-                "unit_code": quarter.unit.code, "period": quarter.period.code, "label": labels.get(key, key),
-                "old": _text(old.get(key)), "new": _text(value),
-            })
+        outcome.change(len(write.values), ({
+            "row": quarter.row, "column": quarter.cells[key], "unit": quarter.unit.name,
+            "unit_code": quarter.unit.code, "period": quarter.period.code, "label": labels.get(key, key),
+            "old": _text(old.get(key)), "new": _text(value),
+        } for key, value in write.values.items()))
 
 
 def _versions_when_checked(checked_at: datetime, unit_ids, periods) -> dict[tuple[int, int], int]:
