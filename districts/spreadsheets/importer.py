@@ -283,7 +283,8 @@ def _save_chunk(user, chunk: tuple[Quarter, ...], outcome: Outcome, checked_at: 
     periods = list({quarter.period.pk: quarter.period for quarter in asked}.values())
     stored = values_by_quarter(unit_ids=unit_ids, periods=periods)
     editable = editable_quarters(user=user, quarters=[(quarter.unit, quarter.period) for quarter in asked])
-    expected = _versions_when_checked(checked_at, unit_ids, periods) if checked_at else {}
+    quarters = {(quarter.unit.pk, quarter.period.pk) for quarter in asked}
+    expected = _versions_when_checked(checked_at, quarters, unit_ids, periods) if checked_at else {}
     pending = []
     for quarter in asked:
         key = (quarter.unit.pk, quarter.period.pk)
@@ -314,11 +315,15 @@ def _save_chunk(user, chunk: tuple[Quarter, ...], outcome: Outcome, checked_at: 
         } for key, value in write.values.items()))
 
 
-def _versions_when_checked(checked_at: datetime, unit_ids, periods) -> dict[tuple[int, int], int]:
-    """Each quarter's version when the check ran: its version now, or, if saved since, the one its history had."""
+def _versions_when_checked(checked_at: datetime, quarters: set[tuple[int, int]], unit_ids,
+                           periods) -> dict[tuple[int, int], int]:
+    """Each of `quarters`' version when the check ran: its version now, or, if saved since, the one its history had.
+    (`unit_ids` × `periods` also holds quarters of earlier chunks, saved by this import since the check.)"""
     versions = {}
     for submission in Submission.objects.filter(unit_id__in=unit_ids, period__in=periods):
         key = (submission.unit_id, submission.period_id)
+        if key not in quarters:
+            continue
         if submission.updated_at <= checked_at:
             versions[key] = submission.version
             continue
