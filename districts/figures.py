@@ -20,17 +20,17 @@ def _row_key(section: Section, row_code: str | None, field_name: str) -> str:
 def section_values(section: Section, *, unit_ids, periods) -> dict[tuple[int, int], Values]:
     """(unit id, period id) -> value key -> value, for one section (quarters without a row are absent)."""
     fields = [figure.field for figure in section.figures]
-    columns = ["unit_id", "period_id", *fields]
-    if section.row_code_lookup:
-        columns.append(section.row_code_lookup)
-    rows = section.model._default_manager.filter(unit_id__in=unit_ids, period__in=periods).values(*columns)
+    columns = ["unit_id", "period_id", *fields, *([section.row_code_lookup] if section.row_code_lookup else [])]
+    rows = section.model._default_manager.filter(unit_id__in=unit_ids, period__in=periods).order_by()
+    keys_of_row: dict[str | None, list[str]] = {}  # a row's code -> the value keys of its fields
     result: dict[tuple[int, int], Values] = defaultdict(dict)
-    for row in rows:
-        row_code = row.get(section.row_code_lookup) if section.row_code_lookup else None
-        quarter = result[(row["unit_id"], row["period_id"])]
-        for name in fields:
-            value = row[name]
-            quarter[_row_key(section, row_code, name)] = None if value is None else Decimal(value)
+    for unit_id, period_id, *values in rows.values_list(*columns):
+        row_code = values.pop() if section.row_code_lookup else None
+        if (keys := keys_of_row.get(row_code)) is None:
+            keys = keys_of_row[row_code] = [_row_key(section, row_code, name) for name in fields]
+        quarter = result[(unit_id, period_id)]
+        for key, value in zip(keys, values, strict=True):
+            quarter[key] = value if value is None or type(value) is Decimal else Decimal(value)
     return result
 
 

@@ -5,6 +5,7 @@ districts/exceptions.py (Chinese message) and writes nothing when it refuses.
 """
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -12,7 +13,7 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+from simple_history.utils import bulk_create_with_history
 
 from districts import signals
 from districts.choices import EDITABLE_STATES, EntryAccess, NoteKind, PeriodStatus, SubmissionAction, SubmissionState
@@ -21,6 +22,7 @@ from districts.figures import quarter_values
 from districts.models import FigureNote, Period, Submission, SubmissionEvent, Unit
 from districts.querysets import unit_id_of
 from districts.registry import sections
+from districts.rows_with_history import HISTORY_CHANGED, add_history, insert_with_history, update_with_history
 from districts.validation import ERROR, Problem, check_quarter, errors, history_of, parse_values, warnings
 from portal import roles
 
@@ -182,11 +184,13 @@ def _save_run(user, writes: list[QuarterWrite]) -> list[QuarterSaved]:
     }
     stored = history_of(unit_ids=unit_ids, periods=periods)
     rows = _SectionRows(unit_ids, periods)
+    changeable = {section.model for section in sections if section.figures and user.has_perm(
+        f"{section.model._meta.app_label}.change_{section.model._meta.model_name}")}
     outcomes = []
     for write in writes:
         quarter = (write.unit.pk, write.period.pk)
         submission = submissions.get(quarter) or Submission(unit=write.unit, period=write.period)
-        problems, refusal = _check(user, write, quarter in editable, submission, stored)
+        problems, refusal = _check(write, quarter in editable, changeable, submission, stored)
         if refusal is None:
             try:
                 changes = rows.stage(user, write, parse_values(write.values)[0])
@@ -201,15 +205,17 @@ def _save_run(user, writes: list[QuarterWrite]) -> list[QuarterSaved]:
     return outcomes
 
 
-def _check(user, write: QuarterWrite, editable: bool, submission, stored) -> tuple[list[Problem], Exception | None]:
-    """The quarter's problems, and the refusal figures_save raises for it (None to save)."""
+def _check(write: QuarterWrite, editable: bool, changeable: set, submission,
+           stored) -> tuple[list[Problem], Exception | None]:
+    """The quarter's problems, and the refusal figures_save raises for it (None to save); `changeable`: the models
+    the user has the change permission of."""
     unit, period = write.unit, write.period
     if not editable:
         return [], AccessDenied(_("您不能修改%(unit)s %(period)s的数据：只能填报本单位、处于开放填报中的季度。")
                                 % {"unit": unit.name, "period": period.code})
     known = sections.slots_by_key()
     touched = {known[key].section.model for key in write.values if key in known}
-    if any(not user.has_perm(f"{m._meta.app_label}.change_{m._meta.model_name}") for m in touched):
+    if not touched <= changeable:
         return [], AccessDenied(_("您没有修改这些数据的权限。"))
     if write.expected_version is not None and write.expected_version != submission.version:
         return [], QuarterConflict(expected_version=write.expected_version, current_version=submission.version)
@@ -228,11 +234,17 @@ def _write_submissions(user, saved: list[QuarterSaved]) -> None:
     for s in changed:
         s.submission.version += 1
         s.submission.updated_at = now
-    bulk_create_with_history([s.submission for s in saved if s.submission.pk is None], Submission,
-                             default_user=user, default_date=now)
+    created = [s.submission for s in saved if s.submission.pk is None]
+    columns = [field.attname for field in Submission._meta.concrete_fields if not field.primary_key]
+    for submission in created:
+        submission.updated_at = now
+    ids = insert_with_history(Submission, [{name: getattr(s, name) for name in columns} for s in created],
+                              user=user, date=now)
+    for submission, pk in zip(created, ids, strict=True):
+        submission.pk, submission._state.adding = pk, False
     # One UPDATE for all (the rows are locked, so each becomes the version computed above), then their history.
     Submission.objects.filter(pk__in=[s.pk for s in bumped]).update(version=F("version") + 1, updated_at=now)
-    Submission.history.bulk_history_create(bumped, update=True, default_user=user, default_date=now)
+    add_history(Submission, [s.pk for s in bumped], kind=HISTORY_CHANGED, user=user, date=now)
     for s in saved:
         s.result.version = s.submission.version
     for s in changed:
@@ -244,33 +256,31 @@ def _write_submissions(user, saved: list[QuarterSaved]) -> None:
             )
 
 
-def _relations(model) -> list[str]:
-    return [field.name for field in model._meta.concrete_fields if field.is_relation]
-
-
 class _SectionRows:
-    """The sections' model rows of some quarters, locked, with the changes staged for a bulk write."""
+    """The sections' model rows of some quarters, locked, as dicts of column -> value, with the changes staged for
+    a bulk write (`districts/rows_with_history.py`)."""
 
     def __init__(self, unit_ids, periods):
         self._unit_ids, self._periods = unit_ids, periods
-        self._rows: dict[str, dict[tuple, object]] = {}  # section key -> (unit id, period id, row pk) -> row
-        self._created: dict[str, list] = defaultdict(list)
-        self._updated: dict[str, list] = defaultdict(list)
+        self._rows: dict[str, dict[tuple, dict]] = {}  # section key -> (unit id, period id, row pk) -> row
+        self._created: dict[str, list[dict]] = defaultdict(list)
+        self._updated: dict[str, list[dict]] = defaultdict(list)
         self._fields: dict[str, set[str]] = defaultdict(set)
 
-    def _existing(self, section) -> dict[tuple, object]:
+    def _existing(self, section) -> dict[tuple, dict]:
         if section.key not in self._rows:
+            columns = [field.attname for field in section.model._meta.concrete_fields]
             found = section.model._default_manager.select_for_update().filter(
-                unit_id__in=self._unit_ids, period__in=self._periods)
-            self._rows[section.key] = {(row.unit_id, row.period_id, self._row_pk(section, row)): row for row in found}
+                unit_id__in=self._unit_ids, period__in=self._periods).values(*columns)
+            row_column = _row_column(section)
+            self._rows[section.key] = {
+                (row["unit_id"], row["period_id"], row[row_column] if row_column else None): row for row in found
+            }
         return self._rows[section.key]
 
-    @staticmethod
-    def _row_pk(section, row):
-        return getattr(row, section.model._meta.get_field(section.row_field).attname) if section.row_field else None
-
     def stage(self, user, write: QuarterWrite, parsed: dict[str, Any]) -> dict[str, str]:
-        """Stage the parsed values of one quarter; returns each key's outcome (FiguresRejected if a row is invalid)."""
+        """Stage the parsed values of one quarter; returns each key's outcome (FiguresRejected if a value does not
+        pass its model field's own validators)."""
         groups = defaultdict(dict)
         for key, value in parsed.items():
             slot = sections.slot(key)
@@ -278,51 +288,79 @@ class _SectionRows:
         changes, staged = {}, []
         for (section_key, row), fields in groups.items():
             section = sections[section_key]
-            existing = self._existing(section)
-            lookup = {"unit": write.unit, "period": write.period} | ({section.row_field: row.value} if row else {})
-            obj = existing.get((write.unit.pk, write.period.pk, row.value.pk if row else None))
-            if obj is None and all(value is None for _key, value in fields.values()):
+            quarter = (write.unit.pk, write.period.pk, row.value.pk if row else None)
+            found = self._existing(section).get(quarter)
+            if found is None and all(value is None for _key, value in fields.values()):
                 changes.update({key: UNCHANGED for key, _value in fields.values()})
                 continue
-            outcome = CREATED if obj is None else UPDATED
-            obj = obj or section.model(**lookup)
+            outcome = CREATED if found is None else UPDATED
+            new = dict(found) if found else _new_row(section, quarter)
             dirty = set()
             for name, (key, value) in fields.items():
                 value = int(value) if value is not None and section.figure(name).integer else value
-                if getattr(obj, name) == value:
+                if new[name] == value:
                     changes[key] = UNCHANGED
                     continue
-                setattr(obj, name, value)
+                new[name] = value
                 changes[key] = outcome
                 dirty.add(name)
             if dirty:
-                staged.append((section, obj, outcome, dirty))
-        for section, obj, outcome, _dirty in staged:
-            obj.updated_by = user
+                staged.append((section, quarter, new, outcome, dirty))
+        problems = [problem for section, _quarter, new, _outcome, dirty in staged
+                    for problem in _field_problems(section, new, dirty)]
+        if problems:
+            raise FiguresRejected(problems)
+        now = timezone.now()
+        for section, quarter, new, outcome, dirty in staged:
+            new["updated_by_id"], new["updated_at"] = user.pk, now
             if outcome == UPDATED:
-                obj.version += 1
-                obj.updated_at = timezone.now()
-            try:  # foreign keys, uniqueness and constraints are the database's: a query each would cost more
-                obj.full_clean(exclude=_relations(section.model), validate_unique=False, validate_constraints=False)
-            except ValidationError as exc:
-                problems = [Problem(section.key, ERROR, "invalid", message) for message in exc.messages]
-                raise FiguresRejected(problems) from exc
-        for section, obj, outcome, dirty in staged:
-            if outcome == CREATED:
-                self._created[section.key].append(obj)
-                self._existing(section)[(write.unit.pk, write.period.pk, self._row_pk(section, obj))] = obj
-            else:
-                self._updated[section.key].append(obj)
+                new["version"] += 1
+                self._updated[section.key].append(new)
                 self._fields[section.key] |= dirty
+            else:
+                self._created[section.key].append(new)
+            self._existing(section)[quarter] = new
         return changes
 
     def write(self, user) -> None:
         now = timezone.now()
         for key, created in self._created.items():
-            bulk_create_with_history(created, sections[key].model, default_user=user, default_date=now)
+            insert_with_history(sections[key].model, created, user=user, date=now)
         for key, updated in self._updated.items():
-            fields = [*sorted(self._fields[key]), "version", "updated_at", "updated_by"]
-            bulk_update_with_history(updated, sections[key].model, fields, default_user=user, default_date=now)
+            fields = [*sorted(self._fields[key]), "version", "updated_at", "updated_by_id"]
+            update_with_history(sections[key].model, updated, fields, user=user, date=now)
+
+
+def _row_column(section) -> str | None:
+    return section.model._meta.get_field(section.row_field).attname if section.row_field else None
+
+
+def _new_row(section, quarter: tuple) -> dict:
+    """A new row of the section's model for (unit id, period id, row pk): every column but the id, at its default."""
+    row = dict(_defaults(section.model))
+    row["unit_id"], row["period_id"] = quarter[0], quarter[1]
+    if row_column := _row_column(section):
+        row[row_column] = quarter[2]
+    return row
+
+
+@cache
+def _defaults(model) -> dict:
+    return {field.attname: field.get_default() for field in model._meta.concrete_fields if not field.primary_key}
+
+
+def _field_problems(section, row: dict, names) -> list[Problem]:
+    """The model fields' own validators (what `full_clean` would run) on the values about to be written; the
+    rest of the row is what the database holds or the portal sets."""
+    problems = []
+    for name in sorted(names):
+        if row[name] is None:
+            continue
+        try:
+            section.model._meta.get_field(name).clean(row[name], None)
+        except ValidationError as exc:
+            problems += [Problem(section.key, ERROR, "invalid", message) for message in exc.messages]
+    return problems
 
 
 # --- periods -------------------------------------------------------------------------------------------

@@ -109,7 +109,8 @@ def comparable(slot: Slot, period, by_ordinal: dict[int, dict]) -> Decimal | Non
     return None if before is None else value - before
 
 
-def _history_problems(slot: Slot, period, periods: list, by_ordinal: dict[int, dict]) -> list[Problem]:
+def _history_problems(slot: Slot, period, last, window: list, by_ordinal: dict[int, dict]) -> list[Problem]:
+    """`last`: the quarter before `period` if stored; `window`: the stored quarters of the last HISTORY_QUARTERS."""
     value = by_ordinal[period.ordinal].get(slot.key)
     if value is None:
         return []
@@ -120,9 +121,7 @@ def _history_problems(slot: Slot, period, periods: list, by_ordinal: dict[int, d
             "“%(label)s”是年初至季末的累计数，不应低于上季度的 %(previous)s（填写的是 %(value)s）。"
             "请填写本年累计数，不小于 %(previous)s。"
         ) % {"label": slot.label, "previous": fmt(previous), "value": fmt(value)})]
-    by_period = {p.ordinal: p for p in periods}
     current = comparable(slot, period, by_ordinal)
-    last = by_period.get(period.ordinal - 1)
     before = comparable(slot, last, by_ordinal) if last else None
     if current is not None and before and abs(current - before) > JUMP_RATIO * abs(before):
         change = (current - before) / abs(before) * 100
@@ -131,10 +130,7 @@ def _history_problems(slot: Slot, period, periods: list, by_ordinal: dict[int, d
             "请核实；数据无误请填写说明。"
         ) % {"label": slot.label, "direction": _("增长") if change > 0 else _("下降"), "percent": f"{abs(change):.0f}",
              "before": fmt(before), "current": fmt(current)}))
-    history = [
-        v for p in periods if period.ordinal - HISTORY_QUARTERS <= p.ordinal < period.ordinal
-        if (v := comparable(slot, p, by_ordinal)) is not None
-    ]
+    history = [v for p in window if (v := comparable(slot, p, by_ordinal)) is not None]
     if current is not None and not problems and len(history) >= MIN_HISTORY:
         low, high = min(history), max(history)
         if current > high * OUTLIER_FACTOR or (low > 0 and current < low / OUTLIER_FACTOR):
@@ -169,8 +165,10 @@ def check_quarter(*, unit, period, values: dict[str, Any], stored: StoredQuarter
     periods = [p for p in stored.periods if first <= p.ordinal < period.ordinal]
     by_ordinal = {p.ordinal: stored.of(unit.pk, p.pk) for p in periods if stored.has(unit.pk, p.pk)}
     by_ordinal[period.ordinal] = merged
+    last = next((p for p in periods if p.ordinal == period.ordinal - 1), None)
+    window = [p for p in periods if p.ordinal >= period.ordinal - HISTORY_QUARTERS]
     for slot in slots:
-        problems += _history_problems(slot, period, [*periods, period], by_ordinal)
+        problems += _history_problems(slot, period, last, window, by_ordinal)
     return problems
 
 

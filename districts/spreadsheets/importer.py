@@ -9,6 +9,7 @@ bounded by the chunk and the preview's limit, not by the file.
 """
 import logging
 from array import array
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
@@ -60,10 +61,11 @@ class Outcome:
         if self.counts[level] <= PREVIEW_LIMIT:
             self.problems.append({"row": row, "column": column, "level": level, "message": str(message)})
 
-    def change(self, change: dict):
-        self.counts["changes"] += 1
-        if self.counts["changes"] <= PREVIEW_LIMIT:
-            self.changes.append(change)
+    def change(self, count: int, entries: Iterable[dict]):
+        """Count `count` changes; their preview `entries` are only built while the preview has room (a national
+        file makes millions)."""
+        self.counts["changes"] += count
+        self.changes += islice(entries, max(0, PREVIEW_LIMIT - len(self.changes)))
 
     @property
     def has_errors(self) -> bool:
@@ -281,7 +283,8 @@ def _save_chunk(user, chunk: tuple[Quarter, ...], outcome: Outcome, checked_at: 
     periods = list({quarter.period.pk: quarter.period for quarter in asked}.values())
     stored = values_by_quarter(unit_ids=unit_ids, periods=periods)
     editable = editable_quarters(user=user, quarters=[(quarter.unit, quarter.period) for quarter in asked])
-    expected = _versions_when_checked(checked_at, unit_ids, periods) if checked_at else {}
+    quarters = {(quarter.unit.pk, quarter.period.pk) for quarter in asked}
+    expected = _versions_when_checked(checked_at, quarters, unit_ids, periods) if checked_at else {}
     pending = []
     for quarter in asked:
         key = (quarter.unit.pk, quarter.period.pk)
@@ -305,19 +308,22 @@ def _save_chunk(user, chunk: tuple[Quarter, ...], outcome: Outcome, checked_at: 
             continue
         for problem in result.result.warnings:
             outcome.problem(quarter.row, quarter.cells.get(problem.figure), problem.message, level=WARNING)
-        for key, value in write.values.items():
-            outcome.change({
-                "row": quarter.row, "column": quarter.cells[key], "unit": quarter.unit.name,
-                "unit_code": quarter.unit.code, "period": quarter.period.code, "label": labels.get(key, key),
-                "old": _text(old.get(key)), "new": _text(value),
-            })
+        outcome.change(len(write.values), ({
+            "row": quarter.row, "column": quarter.cells[key], "unit": quarter.unit.name,
+            "unit_code": quarter.unit.code, "period": quarter.period.code, "label": labels.get(key, key),
+            "old": _text(old.get(key)), "new": _text(value),
+        } for key, value in write.values.items()))
 
 
-def _versions_when_checked(checked_at: datetime, unit_ids, periods) -> dict[tuple[int, int], int]:
-    """Each quarter's version when the check ran: its version now, or, if saved since, the one its history had."""
+def _versions_when_checked(checked_at: datetime, quarters: set[tuple[int, int]], unit_ids,
+                           periods) -> dict[tuple[int, int], int]:
+    """Each of `quarters`' version when the check ran: its version now, or, if saved since, the one its history had.
+    (`unit_ids` × `periods` also holds quarters of earlier chunks, saved by this import since the check.)"""
     versions = {}
     for submission in Submission.objects.filter(unit_id__in=unit_ids, period__in=periods):
         key = (submission.unit_id, submission.period_id)
+        if key not in quarters:
+            continue
         if submission.updated_at <= checked_at:
             versions[key] = submission.version
             continue

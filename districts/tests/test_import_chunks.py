@@ -3,11 +3,13 @@ import gc
 import weakref
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from districts.choices import ImportStatus
 from districts.figures import quarter_values
-from districts.models import Unit
+from districts.models import Submission, Unit
 from districts.services import figures_save
 from districts.spreadsheets import importer
 from districts.spreadsheets.columns import figure_columns
@@ -73,6 +75,24 @@ def test_a_conflict_found_in_the_last_chunk_on_confirming_writes_no_chunk(staff_
     assert [problem["row"] for problem in job.preview["problems"]] == [len(rows)]
     assert "已被他人修改" in job.preview["problems"][0]["message"]
     assert figures_snapshot() == before
+
+
+def test_confirming_two_quarters_reads_no_history_of_what_the_import_itself_wrote(staff_client, quarter):
+    """A chunk that spans the two quarters asks for its units in both, which includes quarters earlier chunks
+    saved after the check: their version at the check is not needed (one history query each, before)."""
+    units, periods = list(Unit.objects.order_by("order")), (quarter, quarter.shifted(1))
+    rows = [["单位代码", "季度", header_of(TECH)],
+            *([unit.code, period.code, 10 * unit.order + 1] for period in periods for unit in units)]
+    upload(staff_client, csv_bytes(rows), "two-quarters.csv", quarter)
+    job = last_job()
+    assert job.status == ImportStatus.READY, job.preview["problems"]
+    with CaptureQueriesContext(connection) as queries:
+        confirm(staff_client, job)
+    job.refresh_from_db()
+    assert job.status == ImportStatus.DONE and job.changed == 2 * len(units)
+    history_reads = [q["sql"] for q in queries.captured_queries
+                     if q["sql"].startswith("SELECT") and Submission.history.model._meta.db_table in q["sql"]]
+    assert history_reads == []
 
 
 def test_a_quarter_repeated_chunks_later_names_its_first_row(staff_client, quarter):

@@ -1,0 +1,51 @@
+"""The figure rows and submissions a save writes in bulk, each with a history row that holds what was stored."""
+import pytest
+
+from districts.exceptions import FiguresRejected
+from districts.models import Period, Submission
+from districts.services import figures_save
+from enterprises.models import EnterpriseFigures
+from funds.models import Fund, FundFlow
+
+TECH = "enterprises.tech_smes"
+
+
+@pytest.fixture
+def quarter(chongqing):
+    """A past quarter with no submission yet: municipal staff's first correction creates it."""
+    return Period.objects.get_by_code("2026Q2")
+
+
+def tracked(history_row) -> dict:
+    """The history row's copy of the model's fields."""
+    return {field.attname: getattr(history_row, field.attname) for field in type(history_row).tracked_fields}
+
+
+def as_stored(row) -> dict:
+    return {field.attname: getattr(row, field.attname) for field in type(row)._meta.concrete_fields}
+
+
+def test_each_save_adds_one_history_row_per_written_row_equal_to_the_row_as_stored(city_staff, yubei, quarter):
+    fund = Fund.objects.first()
+    money = f"fundflow.{fund.code}.received"
+    figures_save(user=city_staff, unit=yubei, period=quarter, values={TECH: 100, money: "12.5"})
+    figures_save(user=city_staff, unit=yubei, period=quarter, values={TECH: 120})
+    for model, kinds in ((EnterpriseFigures, ["+", "~"]), (FundFlow, ["+"]), (Submission, ["+", "~"])):
+        row = model.objects.get(unit=yubei, period=quarter)
+        history = list(model.history.filter(id=row.pk).order_by("history_id"))
+        assert [h.history_type for h in history] == kinds, model
+        assert {h.history_user for h in history} == {city_staff}
+        assert tracked(history[-1]) == as_stored(row)
+    first, latest = EnterpriseFigures.history.filter(unit=yubei, period=quarter).order_by("history_id")
+    assert (first.tech_smes, first.version, latest.tech_smes, latest.version) == (100, 1, 120, 2)
+    assert Submission.history.filter(unit=yubei, period=quarter).latest("history_id").version == \
+        Submission.objects.get(unit=yubei, period=quarter).version
+
+
+def test_a_count_beyond_its_column_is_refused_by_the_model_field_and_nothing_is_written(city_staff, yubei, quarter):
+    with pytest.raises(FiguresRejected) as refused:  # 2**63 is beyond the integer column of every backend
+        figures_save(user=city_staff, unit=yubei, period=quarter, values={TECH: 2**63})
+    assert [problem.code for problem in refused.value.problems] == ["invalid"]
+    assert not EnterpriseFigures.objects.filter(unit=yubei, period=quarter).exists()
+    assert not EnterpriseFigures.history.filter(unit=yubei, period=quarter).exists()
+    assert not Submission.objects.filter(unit=yubei, period=quarter).exists()
