@@ -132,7 +132,7 @@ def _run(job: ImportJob, table: Table | None, *, dry_run: bool) -> ImportJob:
         status=ImportStatus.CHECKING if dry_run else ImportStatus.APPLYING, started_at=started
     )
     cache.set(_progress_key(job.pk), 0, timeout=3600)
-    outcome = Outcome()
+    outcome, finished = Outcome(), False
     checked_at = None if dry_run else job.preview.get("checked_at")
     try:
         table = table or read_table(bytes(job.content), job.file_name, figure_columns())
@@ -143,6 +143,11 @@ def _run(job: ImportJob, table: Table | None, *, dry_run: bool) -> ImportJob:
                 cache.set(_progress_key(job.pk), min(99, done * 100 // max(job.rows, 1)), timeout=3600)
             if dry_run or outcome.has_errors:
                 transaction.set_rollback(True)
+            else:
+                # Done in the transaction that writes the figures: a worker that dies after the commit leaves
+                # a finished job, which a redelivered task does not import a second time.
+                _finish(job, outcome, started, dry_run=False)
+                finished = True
     except FileRefused as refused:
         outcome.problem(None, None, refused)
     except Exception:
@@ -152,6 +157,14 @@ def _run(job: ImportJob, table: Table | None, *, dry_run: bool) -> ImportJob:
             error_summary=_("导入时发生意外错误，未写入任何数据；请联系管理员。"),
         )
         raise
+    if not finished:
+        _finish(job, outcome, started, dry_run=dry_run)
+    cache.set(_progress_key(job.pk), 100, timeout=3600)
+    return job
+
+
+def _finish(job: ImportJob, outcome: Outcome, started: datetime, *, dry_run: bool) -> None:
+    """Record the outcome on the job: checked (ready), imported (done) or rejected, with its preview."""
     job.preview = outcome.as_preview() | ({"checked_at": started.isoformat()} if dry_run else {})
     job.changed = outcome.counts["changes"]
     job.started_at = started
@@ -163,8 +176,6 @@ def _run(job: ImportJob, table: Table | None, *, dry_run: bool) -> ImportJob:
         job.error_summary = ""
     job.finished_at = None if job.status == ImportStatus.READY else timezone.now()
     job.save(update_fields=["preview", "changed", "started_at", "status", "error_summary", "finished_at"])
-    cache.set(_progress_key(job.pk), 100, timeout=3600)
-    return job
 
 
 def _chunks(quarters):

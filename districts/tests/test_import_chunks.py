@@ -9,11 +9,12 @@ from django.urls import reverse
 
 from districts.choices import ImportStatus
 from districts.figures import quarter_values
-from districts.models import Submission, Unit
+from districts.models import ImportJob, Submission, Unit
 from districts.services import figures_save
 from districts.spreadsheets import importer
 from districts.spreadsheets.columns import figure_columns
 from districts.spreadsheets.reader import FileRefused, read_table
+from districts.tasks import import_apply_task
 from districts.tests.files import csv_bytes, header_of
 from districts.tests.test_import import confirm, figures_snapshot, last_job, upload
 
@@ -93,6 +94,39 @@ def test_confirming_two_quarters_reads_no_history_of_what_the_import_itself_wrot
     history_reads = [q["sql"] for q in queries.captured_queries
                      if q["sql"].startswith("SELECT") and Submission.history.model._meta.db_table in q["sql"]]
     assert history_reads == []
+
+
+class WorkerDied(BaseException):
+    """What a worker killed at that point looks like to the code: nothing after it runs, no handler sees it."""
+
+
+def test_a_worker_that_dies_as_the_import_finishes_leaves_it_redone_or_done_never_half_recorded(
+    staff_client, quarter, monkeypatch
+):
+    """The worker dies while the job's outcome is being recorded: the task is redelivered (acks_late) and must
+    import the figures once and record what changed, not find its own committed writes (it recorded 0 changes,
+    or a conflict when the quarter moved on)."""
+    rows = every_unit_rows()
+    upload(staff_client, csv_bytes(rows), "all.csv", quarter)
+    job = last_job()
+    versions = {s.unit_id: s.history.count() for s in Submission.objects.filter(period=quarter)}
+    assert importer.import_claim(job=job)
+    record_outcome = importer.Outcome.as_preview
+
+    def dies_once(outcome):
+        monkeypatch.setattr(importer.Outcome, "as_preview", record_outcome)
+        raise WorkerDied
+
+    monkeypatch.setattr(importer.Outcome, "as_preview", dies_once)
+    with pytest.raises(WorkerDied):
+        importer.import_apply(job=ImportJob.objects.get(pk=job.pk))
+    import_apply_task(job.pk)  # redelivered
+    job.refresh_from_db()
+    assert job.status == ImportStatus.DONE, job.preview["problems"]
+    assert job.changed == len(rows) - 1
+    for unit in Unit.objects.all():
+        assert quarter_values(unit=unit, period=quarter)[TECH] == 10 * unit.order + 1
+        assert Submission.objects.get(unit=unit, period=quarter).history.count() == versions.get(unit.pk, 0) + 1
 
 
 def test_a_quarter_repeated_chunks_later_names_its_first_row(staff_client, quarter):
