@@ -6,8 +6,10 @@ Two computations never interleave: the whole replacement happens in one transact
 set or the new one, never half of each.
 """
 import logging
+from datetime import timedelta
 from decimal import Decimal
 
+from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Max, Q
 from django.utils import timezone
@@ -144,17 +146,30 @@ def dashboards_request_recompute(*, unit: Unit, period: Period, trigger: str = R
 
 
 def dashboard_runs_enqueue_waiting() -> int:
-    """Enqueue again the pending runs whose task could not be sent (the broker was down); how many were sent.
+    """Enqueue again the pending runs whose task could not be sent (the broker was down) and the runs a dead
+    worker left running with no task to redo them; how many were sent.
 
     The beat schedule calls this every few minutes, so an approval made while Redis was down is computed
-    soon after Redis is back, not only by the nightly run.
+    soon after Redis is back, not only by the nightly run. A dead worker's task is normally redelivered
+    after the broker's visibility timeout; once that and a whole attempt's time limit have passed, its task
+    was lost (Redis restarted, keeping nothing) or was a nightly run, which a redelivered task redoes as a
+    new run, and the run would stay "running" for ever.
     """
+    DashboardRun.objects.filter(status=RunStatus.RUNNING, started_at__lt=timezone.now() - abandoned_after()).update(
+        status=RunStatus.PENDING, started_at=None, error="计算进程中断，重新提交"
+    )
     waiting = DashboardRun.objects.filter(status=RunStatus.PENDING, started_at__isnull=True).exclude(error="")
     sent = 0
     for run in waiting:
         DashboardRun.objects.filter(pk=run.pk).update(error="")
         sent += _enqueue(run)
     return sent
+
+
+def abandoned_after() -> timedelta:
+    """How long a run can stay running with a live attempt: until redelivery, then one attempt's time limit."""
+    return timedelta(seconds=settings.CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"]
+                     + settings.CELERY_TASK_TIME_LIMIT)
 
 
 def _enqueue(run: DashboardRun) -> bool:

@@ -1,11 +1,13 @@
 """How runs behave around the rest of the system: at the same time as another run, in a real Celery
 worker after an approval, and with the broker down (data entry goes on, the run waits)."""
 import threading
+from datetime import timedelta
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.db import connections
 from django.db.models import Count
+from django.utils import timezone
 
 from conftest import celery_broker, is_postgres
 from districts.models import Submission
@@ -14,7 +16,8 @@ from districts.signals import quarter_approved
 from indicators.choices import RunStatus, RunTrigger, Scope
 from indicators.models import DashboardRun, IndicatorValue
 from indicators.selectors import latest_run, newer_data_waiting
-from indicators.services import dashboard_run_claim, dashboard_run_create, dashboards_compute
+from indicators.services import abandoned_after, dashboard_run_claim, dashboard_run_create, dashboards_compute
+from indicators.tasks import enqueue_waiting_dashboard_runs
 
 
 def snapshot_shape():
@@ -129,3 +132,19 @@ def test_a_run_whose_worker_died_is_taken_again_by_its_redelivered_task_but_a_fi
     assert dashboard_run_claim(run_id=run.pk, redelivered=True) == run
     dashboards_compute(run=run)
     assert dashboard_run_claim(run_id=run.pk, redelivered=True) is None
+
+
+def test_a_run_left_running_past_any_redelivery_is_sent_again_and_computed(world):
+    """Its worker died and its task was lost (Redis keeps nothing across a restart) or it was a nightly run,
+    whose redelivered task starts a new run: the beat's sweep sends it again; a run still in time is left."""
+    world.report(world.a, "2021Q4", smes=10)
+    lost, live = (dashboard_run_create(trigger=RunTrigger.APPROVAL, unit=unit) for unit in (world.a, world.b))
+    for run, started in ((lost, timezone.now() - abandoned_after() - timedelta(minutes=1)), (live, timezone.now())):
+        DashboardRun.objects.filter(pk=run.pk).update(status=RunStatus.RUNNING, started_at=started)
+
+    assert enqueue_waiting_dashboard_runs() == 1  # computed at once: tasks run eagerly here
+
+    lost.refresh_from_db(), live.refresh_from_db()
+    assert (lost.status, lost.error) == (RunStatus.SUCCEEDED, "")
+    assert IndicatorValue.objects.filter(run=lost, unit=world.a).exists()
+    assert live.status == RunStatus.RUNNING
