@@ -27,26 +27,15 @@ def backend_cpu_seconds() -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def one_unit():
-    from bench.generate import LAST_PERIOD
-    from districts.models import Period, Unit
-    from indicators.choices import RunTrigger
-    from indicators.services import dashboard_run_create, dashboards_compute
-
-    unit = Unit.objects.order_by("pk")[Unit.objects.count() // 2]  # as bench.run's measure 2
-    return dashboards_compute(run=dashboard_run_create(trigger=RunTrigger.APPROVAL, unit=unit,
-                                                       period=Period.objects.get_by_code(LAST_PERIOD)))
-
-
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("runs", nargs="*", choices=["full", "one"], default=["full", "one"])
     parser.add_argument("--profile", action="store_true")
     args = parser.parse_args()
     django.setup()
-    from bench.run import full_compute
+    from bench.run import full_compute, one_unit_compute
 
-    calls = {"full": full_compute, "one": one_unit}
+    calls = {"full": full_compute, "one": one_unit_compute}
     for name in args.runs:
         profiler = None
         if args.profile:

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from django.db import connection
 
-from bench.measure import peak_rss_mb
+from bench.measure import peak_rss_mb, rss_mb
 
 
 def check_memory_mb(job) -> tuple[float, float]:
@@ -32,10 +32,7 @@ def check_memory_mb(job) -> tuple[float, float]:
 def _measured(job) -> tuple[float, float]:
     from districts.spreadsheets.importer import import_check
 
-    status = Path("/proc/self/status")
-    before = next((int(line.split()[1]) / 1024 for line in status.read_text().splitlines()
-                   if line.startswith("VmRSS:")), 0.0) if status.exists() else 0.0
-    return before, peak_rss_mb(lambda: import_check(job=job))
+    return rss_mb(), peak_rss_mb(lambda: import_check(job=job))
 
 
 if __name__ == "__main__":

@@ -1,11 +1,9 @@
-"""Timing and memory of one call: wall time; the peak of Python allocations (tracemalloc) or of the process's
-resident memory (RSS) in a second run."""
+"""Timing and memory of one call: wall time, and the peak of the process's resident memory (RSS) in a second run."""
 import contextlib
 import ctypes
 import gc
 import resource
 import time
-import tracemalloc
 from pathlib import Path
 
 PROC_SELF = Path("/proc/self")
@@ -22,16 +20,6 @@ def timed(call, *, repeat: int = 1) -> tuple[float, object]:
     return best, result
 
 
-def peak_memory_mb(call) -> float:
-    """Peak Python memory of a call in MiB (tracemalloc slows the call down, so it is never timed with it)."""
-    tracemalloc.start()
-    try:
-        call()
-        return tracemalloc.get_traced_memory()[1] / 2**20
-    finally:
-        tracemalloc.stop()
-
-
 def peak_rss_mb(call) -> float:
     """Peak resident memory of this process during a call, in MiB, as a worker's memory is watched.
 
@@ -45,8 +33,17 @@ def peak_rss_mb(call) -> float:
         call()
         return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20  # bytes on macOS (kB on Linux)
     call()
+    return _status_mb("VmHWM")
+
+
+def rss_mb() -> float:
+    """This process's resident memory now, in MiB (0 where /proc is missing)."""
+    return _status_mb("VmRSS") if (PROC_SELF / "status").exists() else 0.0
+
+
+def _status_mb(name: str) -> float:
     status = (PROC_SELF / "status").read_text()
-    return int(next(line.split()[1] for line in status.splitlines() if line.startswith("VmHWM:"))) / 1024
+    return int(next(line.split()[1] for line in status.splitlines() if line.startswith(f"{name}:"))) / 1024
 
 
 def release_free_memory() -> None:

@@ -337,7 +337,7 @@ def _row_column(section) -> str | None:
 
 def _new_row(section, quarter: tuple) -> dict:
     """A new row of the section's model for (unit id, period id, row pk): every column but the id, at its default."""
-    row = dict(_defaults(section.model))
+    row = {field.attname: field.get_default() for field in _columns(section.model)}
     row["unit_id"], row["period_id"] = quarter[0], quarter[1]
     if row_column := _row_column(section):
         row[row_column] = quarter[2]
@@ -345,8 +345,8 @@ def _new_row(section, quarter: tuple) -> dict:
 
 
 @cache
-def _defaults(model) -> dict:
-    return {field.attname: field.get_default() for field in model._meta.concrete_fields if not field.primary_key}
+def _columns(model) -> list:
+    return [field for field in model._meta.concrete_fields if not field.primary_key]
 
 
 def _field_problems(section, row: dict, names) -> list[Problem]:

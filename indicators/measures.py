@@ -79,18 +79,13 @@ def reads_baseline(indicator) -> bool:
     return indicator.method not in (*FIGURE_METHODS, Method.RATIO) and bool(indicator.params.get("since_baseline"))
 
 
-def group_totals(indicator, periods: list[Period], baseline: Period, read: dict | None = None
+def group_totals(indicator, periods: list[Period], baseline: Period, figures: dict[str, dict]
                  ) -> dict[tuple[int, bool, int], Totals]:
-    """The indicator's sums per (unit group, counted in the city total, period id): one or two queries, none for a
-    figure already in `read` ({figure key: its sums over the same periods}, filled as figures are read; see
-    `section_totals`)."""
-    read = {} if read is None else read
+    """The indicator's sums per (unit group, counted in the city total, period id), from `figures` (every figure's
+    sums over the same periods, `section_totals`); a platform count reads its platforms (one or two queries)."""
 
     def sums(key):
-        key = sections.figure(key)[1].key
-        if key not in read:
-            read[key] = figure_sums(key, periods, BY_GROUP)
-        return read[key]
+        return figures[sections.figure(key)[1].key]
 
     if indicator.method in FIGURE_METHODS:
         return {key: Totals(v, n) for key, (v, n) in sums(indicator.figure).items()}
