@@ -1,4 +1,4 @@
-# The two commands of README: `make run` serves the portal with demo data, `make test` runs the tests.
+# The two commands of the README: `make run` serves the portal with demo data, `make test` runs the tests.
 # Unset DATABASE_URL/REDIS_URL: SQLite and eager Celery. Set: PostgreSQL, Redis and real workers.
 SHELL := /bin/bash
 PYTHON ?= python3
@@ -34,7 +34,7 @@ messages: $(STAMP)
 		--ignore=test-artifacts --ignore=templates/admin --no-obsolete
 	DEBUG=1 $(PY) manage.py compilemessages --ignore=$(VENV)
 
-# Performance benchmarks on PostgreSQL + Redis (see README, "Performance"). BENCH_ARGS="--units 200" for a quick run.
+# Performance benchmarks on PostgreSQL + Redis (see docs/performance.md). BENCH_ARGS="--units 200" for a quick run.
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/portal_bench
 BENCH_REDIS_URL ?= redis://127.0.0.1:6379/6
 bench: $(STAMP)

@@ -2,8 +2,8 @@
 
     DJANGO_SETTINGS_MODULE=bench.settings python -m bench.run [--units 2850 --quarters 20 ...]
 
-Each figure is put beside its baseline measured in the same run on the same database (see README,
-"Performance"). `run()` is also what the smoke test calls at a tiny scale.
+Each figure is put beside its baseline measured in the same run on the same database (see
+docs/performance.md). `run()` is also what the smoke test calls at a tiny scale.
 """
 import argparse
 import json
@@ -22,7 +22,7 @@ import django
 
 RESULTS = Path(__file__).parent / "results"
 MB = "MiB"
-MEASURES = ("compute", "serve", "import")  # 1, 2 and 5; 3; 4 of the issue
+MEASURES = ("compute", "serve", "import")  # measures 1, 2 and 5; 3; 4 of the table
 MEMORY_SAMPLE_ROWS = 10_000  # the import's peak memory is also taken at this many rows, to show it stays flat
 
 
