@@ -312,10 +312,6 @@ class FigureNote(models.Model):
     def __str__(self):
         return f"{self.submission} {self.figure} {self.get_kind_display()}"
 
-    @property
-    def is_open_query(self) -> bool:
-        return self.kind == NoteKind.QUERY and self.answered_at is None
-
 
 class PolicyArticle(models.Model):
     """An article of the 2022 guidance, which tasks can cite (the second (十) has key 10b)."""

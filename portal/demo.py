@@ -50,10 +50,6 @@ class DemoContext:
     def divisions(self):
         return [u for u in self.units if u.counts_toward_city_total]
 
-    @property
-    def zones(self):
-        return [u for u in self.units if not u.counts_toward_city_total]
-
     @staticmethod
     def city_stock(series: dict, period) -> float:
         """A city stock at quarter end, interpolated geometrically between year ends."""
