@@ -20,11 +20,11 @@ from districts.choices import EDITABLE_STATES, EntryAccess, NoteKind, PeriodStat
 from districts.exceptions import AccessDenied, FiguresRejected, QuarterConflict, TransitionRefused
 from districts.figures import quarter_values
 from districts.models import FigureNote, Period, Submission, SubmissionEvent, Unit
-from districts.querysets import unit_id_of
 from districts.registry import sections
 from districts.rows_with_history import HISTORY_CHANGED, add_history, insert_with_history, update_with_history
 from districts.validation import ERROR, Problem, check_quarter, errors, history_of, parse_values, warnings
 from portal import roles
+from portal.querysets import unit_id_of
 
 CREATED, UPDATED, UNCHANGED = "created", "updated", "unchanged"
 
