@@ -2,8 +2,8 @@
 
     DJANGO_SETTINGS_MODULE=bench.settings python -m bench.run [--units 2850 --quarters 20 ...]
 
-Each figure is put beside its baseline measured in the same run on the same database (see README,
-"Performance"). `run()` is also what the smoke test calls at a tiny scale.
+Each figure is put beside its baseline measured in the same run on the same database (see
+docs/performance.md). `run()` is also what the smoke test calls at a tiny scale.
 """
 import argparse
 import json
@@ -22,7 +22,7 @@ import django
 
 RESULTS = Path(__file__).parent / "results"
 MB = "MiB"
-MEASURES = ("compute", "serve", "import")  # 1, 2 and 5; 3; 4 of the issue
+MEASURES = ("compute", "serve", "import")  # measures 1, 2 and 5; 3; 4 of the table
 MEMORY_SAMPLE_ROWS = 10_000  # the import's peak memory is also taken at this many rows, to show it stays flat
 
 
@@ -226,28 +226,6 @@ def start_gunicorn(port: int) -> subprocess.Popen:
     raise RuntimeError("gunicorn did not start")
 
 
-def ensure_database() -> None:
-    """Create the PostgreSQL database on first use: a fresh machine has the server, not the bench's database."""
-    from django.db import connection
-
-    if connection.vendor != "postgresql":
-        return
-    import psycopg2
-    from psycopg2 import sql
-
-    settings = connection.settings_dict
-    server = psycopg2.connect(dbname="postgres", user=settings["USER"], password=settings["PASSWORD"],
-                              host=settings["HOST"], port=settings["PORT"])
-    server.autocommit = True  # CREATE DATABASE cannot run in a transaction
-    try:
-        with server.cursor() as cursor:
-            cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [settings["NAME"]])
-            if cursor.fetchone() is None:
-                cursor.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(settings["NAME"])))
-    finally:
-        server.close()
-
-
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--units", type=int, default=2850)
@@ -268,7 +246,9 @@ def main(argv=None):
     django.setup()
     from django.core.management import call_command
 
-    ensure_database()
+    from portal.databases import ensure_database
+
+    ensure_database()  # a fresh machine has the server, not the bench's database
     call_command("migrate", verbosity=0)
     server = start_gunicorn(args.port) if "serve" in args.only else None
     try:

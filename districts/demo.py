@@ -7,8 +7,9 @@ from django.contrib.auth.models import Group
 from django.utils import timezone
 
 from districts.choices import PeriodStatus, SubmissionAction, SubmissionState
-from districts.models import Membership, Submission, SubmissionEvent, Unit
+from districts.models import Membership, Period, Submission, SubmissionEvent, Unit
 from portal import roles
+from portal.demo import FIRST, LAST, DemoContext, build_context
 
 DEMO_USERS = (
     # username, full name, role, unit code
@@ -21,6 +22,14 @@ DEMO_USERS = (
 )
 # Units whose current quarter is still a draft in the demo, so their clerks can try data entry.
 DRAFT_UNITS = {"500112", "500101"}
+
+
+def demo_context(log) -> DemoContext:
+    """The context every app's demo seeds from: the demo's quarters and every unit."""
+    first = Period.objects.get(year=FIRST[0], quarter=FIRST[1])
+    last = Period.objects.get(year=LAST[0], quarter=LAST[1])
+    units = Unit.objects.select_related("group").order_by("order")
+    return build_context(log, periods=list(Period.objects.between(first, last)), units=list(units))
 
 
 def create_users():

@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -18,7 +18,7 @@ from districts.choices import (
     SubmissionState,
     UnitKind,
 )
-from districts.querysets import RestrictedQuerySet
+from portal.querysets import RestrictedQuerySet
 
 
 class UnitGroup(models.Model):
@@ -312,10 +312,6 @@ class FigureNote(models.Model):
     def __str__(self):
         return f"{self.submission} {self.figure} {self.get_kind_display()}"
 
-    @property
-    def is_open_query(self) -> bool:
-        return self.kind == NoteKind.QUERY and self.answered_at is None
-
 
 class PolicyArticle(models.Model):
     """An article of the 2022 guidance, which tasks can cite (the second (十) has key 10b)."""
@@ -333,6 +329,17 @@ class PolicyArticle(models.Model):
 
     def __str__(self):
         return f"{self.label}{self.title}"
+
+
+class QuarterQuerySet(RestrictedQuerySet):
+    """Rows entered for a unit's quarter (the model names the lookups `unit_field` and `period_field`): a district
+    clerk changes them only while that quarter is open for entry, never once it is submitted, approved or closed."""
+
+    def changeable_in_unit(self):
+        open_quarters = Submission.objects.open_for_entry().filter(
+            unit=OuterRef(self.model.unit_field), period=OuterRef(self.model.period_field)
+        )
+        return self.filter(Exists(open_quarters))
 
 
 class QuarterFigures(models.Model):
@@ -353,7 +360,7 @@ class QuarterFigures(models.Model):
         settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("更新人")
     )
 
-    objects = RestrictedQuerySet.as_manager()
+    objects = QuarterQuerySet.as_manager()
 
     class Meta:
         abstract = True

@@ -3,7 +3,7 @@
 
 `figures_save_many` writes thousands of figure rows per chunk of an import; model instances, `bulk_create`
 and simple_history's bulk helpers spent more on preparing them than the database spent writing them
-(README, "Performance", measure 4). Here a row is a dict of column (attname) -> value. The history row of
+(docs/performance.md, measure 4). Here a row is a dict of column (attname) -> value. The history row of
 each written row is copied from the table by one INSERT … SELECT, so it records exactly what was stored.
 PostgreSQL takes the rows through COPY (new rows draw their ids from the table's sequence first; an update
 goes through a temporary staging table); other databases take the same rows through the ORM's `bulk_create`

@@ -20,11 +20,11 @@ from districts.choices import EDITABLE_STATES, EntryAccess, NoteKind, PeriodStat
 from districts.exceptions import AccessDenied, FiguresRejected, QuarterConflict, TransitionRefused
 from districts.figures import quarter_values
 from districts.models import FigureNote, Period, Submission, SubmissionEvent, Unit
-from districts.querysets import unit_id_of
 from districts.registry import sections
 from districts.rows_with_history import HISTORY_CHANGED, add_history, insert_with_history, update_with_history
 from districts.validation import ERROR, Problem, check_quarter, errors, history_of, parse_values, warnings
 from portal import roles
+from portal.querysets import unit_id_of
 
 CREATED, UPDATED, UNCHANGED = "created", "updated", "unchanged"
 
@@ -543,11 +543,14 @@ def figure_query_answer(*, user, note, answer: str) -> FigureNote:
 
 
 @transaction.atomic
-def periods_close_overdue(*, today=None) -> list[str]:
-    """Close every open period whose deadline has passed; returns the codes closed."""
+def periods_close_overdue(*, actor=None, today=None) -> list[str]:
+    """Close every open period whose deadline has passed, recorded as `period_close` records it (the actor is None
+    when the schedule closes them: no person did); returns the codes closed."""
     today = today or timezone.localdate()
     overdue = list(Period.objects.select_for_update().filter(status=PeriodStatus.OPEN, deadline__lt=today))
     for period in overdue:
         period.status = PeriodStatus.CLOSED
-        period.save(update_fields=["status"])
+        _save_tracked(period, actor)
+        _record_for_period(period, SubmissionAction.CLOSE, actor,
+                           _("截止日期 %(deadline)s 已过，自动关闭填报期") % {"deadline": period.deadline.isoformat()})
     return [period.code for period in overdue]

@@ -16,11 +16,11 @@ from districts.exceptions import FiguresRejected, QuarterConflict, TransitionRef
 from districts.figures import quarter_values
 from districts.forms import AccessForm, AnswerForm, CommentForm, DeadlineForm, QueryForm
 from districts.models import FigureNote, Period, Submission, Unit
-from districts.querysets import unit_id_of
 from districts.registry import sections
 from districts.selectors import figure_history, period_completeness, quarter_blocks
 from districts.validation import check_quarter, parse_value
 from portal import roles
+from portal.querysets import unit_id_of
 
 RECENT_PERIODS = 12
 

@@ -1,10 +1,13 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from portal import roles
+
 
 class EnterprisesConfig(AppConfig):
     name = "enterprises"
     verbose_name = _("科技企业")
+    role_permissions = roles.domain_permissions("enterprises", district_staff=roles.WRITE)
 
     def ready(self):
         from districts.registry import sections

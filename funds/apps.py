@@ -1,10 +1,13 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from portal import roles
+
 
 class FundsConfig(AppConfig):
     name = "funds"
     verbose_name = _("研发投入与科技金融")
+    role_permissions = roles.domain_permissions("funds", fundflow=roles.WRITE, economyfigures=roles.WRITE)
 
     def ready(self):
         from districts.registry import sections

@@ -4,8 +4,8 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from districts.models import QuarterFigures, Unit
-from districts.querysets import RestrictedQuerySet
 from funds.choices import FundKind
+from portal.querysets import RestrictedQuerySet
 
 MONEY = {"max_digits": 16, "decimal_places": 2}
 

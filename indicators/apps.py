@@ -1,10 +1,13 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from portal import roles
+
 
 class IndicatorsConfig(AppConfig):
     name = "indicators"
     verbose_name = _("指标与目标")
+    role_permissions = roles.domain_permissions("indicators")
 
     def ready(self):
         from django.db.models.signals import post_delete, post_save

@@ -6,9 +6,9 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from districts.models import Period, Unit, UnitGroup
-from districts.querysets import RestrictedQuerySet, unit_id_of
 from indicators.choices import Comparison, Direction, Method, RunStatus, RunTrigger, Scope, Status
 from portal import roles
+from portal.querysets import RestrictedQuerySet, unit_id_of
 
 
 class Indicator(models.Model):

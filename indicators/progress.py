@@ -5,7 +5,6 @@ since the baseline divided by the growth rate needed to reach the target by its 
 are written here and nowhere else.
 """
 from dataclasses import dataclass
-from decimal import Decimal
 from typing import NamedTuple
 
 from indicators.choices import Comparison, Direction, Status
@@ -112,6 +111,3 @@ def assess(*, value: float | None, baseline: float | None, goal: Goal | None, el
         gap=gap, projected_linear=linear, projected_compound=compound_value, status=status,
     )
 
-
-def to_decimal(number: float | None, places: int = 4) -> Decimal | None:
-    return None if number is None else Decimal(str(round(number, places)))

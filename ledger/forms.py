@@ -3,8 +3,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from districts.models import Period, Unit
-from districts.querysets import unit_id_of
 from ledger.models import Attachment, ProgressNote, Round, RoundItem, Task
+from portal.querysets import unit_id_of
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 

@@ -9,9 +9,9 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from districts.models import Period, PolicyArticle, Unit
-from districts.querysets import RestrictedQuerySet
 from ledger.choices import OPEN_STATUSES, TaskKind, TaskStatus
 from ledger.validators import ATTACHMENT_EXTENSIONS, validate_attachment_size
+from portal.querysets import RestrictedQuerySet
 
 # A task is at risk when its progress trails the share of its time already spent by this many points.
 AT_RISK_LAG = 20

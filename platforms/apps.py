@@ -1,10 +1,13 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from portal import roles
+
 
 class PlatformsConfig(AppConfig):
     name = "platforms"
     verbose_name = _("创新平台")
+    role_permissions = roles.domain_permissions("platforms", platformmilestone=roles.WRITE)
 
     def ready(self):
         from districts.registry import sections

@@ -3,9 +3,9 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from districts.models import Period, Unit
-from districts.querysets import RestrictedQuerySet
+from districts.models import Period, QuarterQuerySet, Unit
 from platforms.choices import PlatformKind, PlatformLevel, PlatformStatus
+from portal.querysets import RestrictedQuerySet
 
 
 class Platform(models.Model):
@@ -61,7 +61,7 @@ class PlatformMilestone(models.Model):
         settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("填报人")
     )
 
-    objects = RestrictedQuerySet.as_manager()
+    objects = QuarterQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:

@@ -3,7 +3,7 @@ from django.contrib import admin
 from import_export.admin import ExportActionMixin
 from simple_history.admin import SimpleHistoryAdmin
 
-from districts.querysets import RestrictedQuerySet
+from portal.querysets import RestrictedQuerySet
 from portal.resources import EXPORT_FORMATS
 
 

@@ -12,9 +12,8 @@ from rest_framework import status, viewsets
 from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
 from rest_framework.response import Response
 
-from districts.authentication import ApiAccess, ApiKeyRateThrottle
-from districts.querysets import RestrictedQuerySet
 from portal.pagination import PageNumberPagination
+from portal.querysets import RestrictedQuerySet
 from portal.renderers import CsvRenderer, XlsxRenderer
 
 
@@ -34,8 +33,6 @@ class PortalReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
     with one aggregate query before any row is read, so an unchanged poll costs that one query.
     """
 
-    permission_classes = [ApiAccess]
-    throttle_classes = [ApiKeyRateThrottle]
     renderer_classes = [JSONRenderer, BrowsableAPIRenderer, CsvRenderer, XlsxRenderer]
     filter_backends = [DjangoFilterBackend]
     pagination_class = PageNumberPagination

@@ -1,20 +1,15 @@
-"""/api/v1/ gathers each app's router; /api/schema/ and /api/docs/ describe it."""
+"""/api/v1/ gathers the router of every app's `api` module; /api/schema/ and /api/docs/ describe it."""
 from csp.decorators import csp_exempt
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
-from districts.api import router as districts_router
-from enterprises.api import router as enterprises_router
-from evaluation.api import router as evaluation_router
-from funds.api import router as funds_router
-from indicators.api import router as indicators_router
-from platforms.api import router as platforms_router
+from portal.app_modules import app_modules
 
 router = DefaultRouter()
-for app_router in (districts_router, enterprises_router, funds_router, platforms_router, indicators_router,
-                   evaluation_router):
-    router.registry.extend(app_router.registry)
+for _label, module in app_modules("api"):
+    if (app_router := getattr(module, "router", None)) is not None:
+        router.registry.extend(app_router.registry)
 
 urlpatterns = [
     path("v1/", include(router.urls)),

@@ -8,9 +8,8 @@ import math
 import random
 from dataclasses import dataclass, field
 from decimal import Decimal
-from importlib import import_module
 
-from django.apps import apps
+from portal.app_modules import app_modules
 
 SEED = 20221104  # the date the guidance was issued
 
@@ -50,10 +49,6 @@ class DemoContext:
     def divisions(self):
         return [u for u in self.units if u.counts_toward_city_total]
 
-    @property
-    def zones(self):
-        return [u for u in self.units if not u.counts_toward_city_total]
-
     @staticmethod
     def city_stock(series: dict, period) -> float:
         """A city stock at quarter end, interpolated geometrically between year ends."""
@@ -90,14 +85,9 @@ def money(value: float) -> Decimal:
     return Decimal(round(value, 2)).quantize(Decimal("0.01"))
 
 
-def build_context(log) -> DemoContext:
-    from districts.models import Period, Unit
-
+def build_context(log, *, periods: list, units: list) -> DemoContext:
+    """The context of one demo: the quarters FIRST..LAST and every unit (with its group), in their order."""
     rng = random.Random(SEED)
-    first = Period.objects.get(year=FIRST[0], quarter=FIRST[1])
-    last = Period.objects.get(year=LAST[0], quarter=LAST[1])
-    periods = list(Period.objects.between(first, last))
-    units = list(Unit.objects.select_related("group").order_by("order"))
     ctx = DemoContext(rng=rng, periods=periods, units=units, log=log)
     for unit in units:
         ctx.weight[unit.code] = GROUP_WEIGHT.get(unit.group.code, 1.0) * rng.lognormvariate(0, 0.45)
@@ -106,12 +96,4 @@ def build_context(log) -> DemoContext:
 
 
 def demo_seeders():
-    for config in apps.get_app_configs():
-        try:
-            module = import_module(f"{config.name}.demo")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"{config.name}.demo":
-                raise
-            continue
-        if hasattr(module, "seed"):
-            yield config.label, module.seed
+    return ((label, module.seed) for label, module in app_modules("demo") if hasattr(module, "seed"))

@@ -5,10 +5,9 @@ Every app that ships reference data has `<app>/reference/__init__.py` with `load
 never change an existing row, so running them twice changes nothing and staff edits are kept.
 """
 import json
-from importlib import import_module
 from pathlib import Path
 
-from django.apps import apps
+from portal.app_modules import app_modules
 
 
 def read_json(package_file: str, name: str):
@@ -16,12 +15,4 @@ def read_json(package_file: str, name: str):
 
 
 def reference_loaders():
-    for config in apps.get_app_configs():
-        try:
-            module = import_module(f"{config.name}.reference")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"{config.name}.reference":
-                raise
-            continue
-        if hasattr(module, "load"):
-            yield config.label, module.load
+    return ((label, module.load) for label, module in app_modules("reference") if hasattr(module, "load"))

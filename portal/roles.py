@@ -1,9 +1,10 @@
 """The four roles of the portal, kept as auth groups, and what each may do.
 
-A role is a Django group; its model permissions come from ROLE_PERMISSIONS. Which rows a person
-may see or change is decided separately, by `RestrictedQuerySet.restrict()` in districts.
+A role is a Django group. Each app declares the model permissions each role gets on its own models in its
+`AppConfig.role_permissions` (most with `domain_permissions`); `sync_role_groups` writes them to the groups.
+Which rows a person may see or change is decided separately, by `RestrictedQuerySet.restrict()`.
 """
-from django.contrib.auth.models import Group, Permission
+from django.apps import apps
 
 DISTRICT_STAFF = "区县填报人员"
 MUNICIPAL_STAFF = "市级管理人员"
@@ -13,36 +14,38 @@ API_CONSUMER = "API调用方"
 ALL_ROLES = (DISTRICT_STAFF, MUNICIPAL_STAFF, MUNICIPAL_VIEWER, API_CONSUMER)
 MUNICIPAL_ROLES = (MUNICIPAL_STAFF, MUNICIPAL_VIEWER)
 
-DOMAIN_APPS = ("districts", "enterprises", "funds", "platforms", "indicators", "ledger", "evaluation")
 READ = ("view",)
 WRITE = ("view", "add", "change")
 ALL = ("view", "add", "change", "delete")
 
-# role -> app label -> actions on every model of that app; a "model" key narrows one model.
-ROLE_PERMISSIONS = {
-    MUNICIPAL_STAFF: dict.fromkeys(DOMAIN_APPS, ALL) | {"django_celery_beat": ALL},
-    MUNICIPAL_VIEWER: dict.fromkeys(DOMAIN_APPS, READ),
-    API_CONSUMER: dict.fromkeys(DOMAIN_APPS, READ),
-    DISTRICT_STAFF: {
-        "districts": READ,
-        "enterprises": WRITE,
-        "funds": READ,
-        "funds.fundflow": WRITE,
-        "funds.economyfigures": WRITE,
-        "platforms": READ,
-        "platforms.platformmilestone": WRITE,
-        "indicators": READ,
-        "ledger": READ,
-        "ledger.task": WRITE,
-        "ledger.progressnote": WRITE,
-        "ledger.attachment": WRITE,
-        "ledger.rounditem": ("view", "change"),
-        "evaluation": READ,
-    },
-}
+Grants = dict[str, tuple[str, ...]]  # "app_label" (every model) or "app_label.model" -> actions
 
 
-def _permissions_for(grants: dict[str, tuple[str, ...]]) -> list[Permission]:
+def domain_permissions(app_label: str, district_staff: tuple[str, ...] = READ, **models: tuple[str, ...]
+                       ) -> dict[str, Grants]:
+    """A domain app's usual `role_permissions`: municipal staff do everything, municipal viewers and API consumers
+    read, district staff get `district_staff` on every model and, per model name, the actions given
+    (`fundflow=WRITE`)."""
+    return {
+        MUNICIPAL_STAFF: {app_label: ALL},
+        MUNICIPAL_VIEWER: {app_label: READ},
+        API_CONSUMER: {app_label: READ},
+        DISTRICT_STAFF: {app_label: district_staff} | {f"{app_label}.{model}": acts for model, acts in models.items()},
+    }
+
+
+def role_permissions() -> dict[str, Grants]:
+    """Every role's grants, gathered from the `role_permissions` of every installed app."""
+    merged: dict[str, Grants] = {role: {} for role in ALL_ROLES}
+    for config in apps.get_app_configs():
+        for role, grants in getattr(config, "role_permissions", {}).items():
+            merged[role] |= grants
+    return merged
+
+
+def _permissions_for(grants: Grants) -> list:
+    from django.contrib.auth.models import Permission
+
     chosen: dict[tuple[str, str], tuple[str, ...]] = {}
     for target, actions in grants.items():
         app_label, _, model = target.partition(".")
@@ -58,8 +61,10 @@ def _permissions_for(grants: dict[str, tuple[str, ...]]) -> list[Permission]:
 
 
 def sync_role_groups() -> None:
-    """Create the role groups and set their permissions to ROLE_PERMISSIONS (idempotent)."""
-    for role, grants in ROLE_PERMISSIONS.items():
+    """Create the role groups and set their permissions to what the apps declare (idempotent)."""
+    from django.contrib.auth.models import Group
+
+    for role, grants in role_permissions().items():
         group, _ = Group.objects.get_or_create(name=role)
         group.permissions.set(_permissions_for(grants))
 

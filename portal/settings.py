@@ -189,7 +189,9 @@ REST_FRAMEWORK = {
         "districts.authentication.ApiKeyAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
+    # Who may call an endpoint at all, and each API key's own rate (districts owns the keys).
     "DEFAULT_PERMISSION_CLASSES": ["districts.authentication.ApiAccess"],
+    "DEFAULT_THROTTLE_CLASSES": ["districts.authentication.ApiKeyRateThrottle"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "portal.pagination.PageNumberPagination",
     "PAGE_SIZE": 100,

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Prepare the database (migrate, reference data, demo data, dashboards) and serve the portal.
+# Prepare the database (create it if needed, migrate, reference data, demo data, dashboards) and serve the portal.
 # With REDIS_URL set, a Celery worker and beat run beside the web server; Ctrl-C stops them all.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -7,6 +7,7 @@ host=${1:-127.0.0.1}
 port=${2:-8000}
 py=.venv/bin/python
 
+$py manage.py create_database
 $py manage.py migrate --no-input -v0
 $py manage.py load_reference
 $py manage.py seed_demo

@@ -1,8 +1,8 @@
 """Reads the import and the template share: which units a user may fill, and their current figures."""
 from districts.figures import quarter_values
 from districts.models import Unit
-from districts.querysets import unit_id_of
 from portal import roles
+from portal.querysets import unit_id_of
 
 
 def units_for_entry(user):

@@ -15,6 +15,7 @@ from districts.services import (
     figures_save,
     period_close,
     period_open,
+    periods_close_overdue,
     submission_approve,
     submission_reopen,
     submission_return,
@@ -186,6 +187,27 @@ def test_closing_the_period_locks_the_clerks_out(quarter, city_staff, yubei_cler
         figures_save(user=yubei_clerk, unit=yubei_submission.unit, period=quarter, values=FINE)
     with pytest.raises(TransitionRefused):
         period_close(user=city_staff, period=quarter)
+
+
+def test_a_period_past_its_deadline_is_closed_by_the_schedule_and_every_unit_sees_why(
+    quarter, yubei_clerk, yubei_submission
+):
+    today = timezone.localdate()
+    quarter.deadline = today
+    quarter.save()
+    assert periods_close_overdue(today=today) == []  # the deadline day itself is still open
+    assert not SubmissionEvent.objects.filter(submission__period=quarter, action="close").exists()
+
+    assert periods_close_overdue(today=today + datetime.timedelta(days=1)) == ["2026Q3"]
+    closed = SubmissionEvent.objects.filter(submission__period=quarter, action="close")
+    assert closed.count() == Submission.objects.filter(period=quarter).count() > 0
+    assert {(event.actor, today.isoformat() in event.comment) for event in closed} == {(None, True)}
+    latest = Period.objects.get(pk=quarter.pk).history.first()
+    assert (latest.status, latest.history_user) == (PeriodStatus.CLOSED, None)
+    assert not reload(yubei_submission).is_open_for_entry
+    with pytest.raises(AccessDenied):
+        figures_save(user=yubei_clerk, unit=yubei_submission.unit, period=quarter, values=FINE)
+    assert periods_close_overdue(today=today + datetime.timedelta(days=1)) == []  # closed once
 
 
 def test_city_staff_open_and_close_one_unit_regardless_of_the_period(

@@ -3,8 +3,8 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from districts.demo import DEMO_USERS
-from portal.demo import build_context, demo_seeders
+from districts.demo import DEMO_USERS, demo_context
+from portal.demo import demo_seeders
 
 
 class Command(BaseCommand):
@@ -17,7 +17,7 @@ class Command(BaseCommand):
             self.stdout.write("演示数据已存在，跳过。")
         else:
             with transaction.atomic():
-                ctx = build_context(self.stdout.write)
+                ctx = demo_context(self.stdout.write)
                 for _label, seed in demo_seeders():
                     seed(ctx)
         self.print_logins()

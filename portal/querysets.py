@@ -2,12 +2,11 @@
 
 Views, the admin, the API and every form's choices call it, so a district clerk can only ever see
 or change rows of their own unit, and a municipal viewer changes nothing. Models say how they reach
-their unit with `unit_field` (a lookup such as "unit" or "platform__unit"); models with quarterly
-figures also name `period_field`, and then district staff may change a row only while that unit's
-quarter is open for entry.
+their unit with `unit_field` (a lookup such as "unit" or "platform__unit"). A model whose rows a clerk
+may change only under a further condition (rows of a quarter still open for entry) says so with a
+queryset that narrows `changeable_in_unit()`.
 """
 from django.db import models
-from django.db.models import Exists, OuterRef
 
 from portal import roles
 
@@ -31,15 +30,12 @@ class RestrictedQuerySet(models.QuerySet):
         if unit_id is None:
             return self.none()
         restricted = self.filter(**{self.model.unit_field: unit_id})
-        period_field = getattr(self.model, "period_field", None)
-        if action in WRITE_ACTIONS and period_field:
-            from districts.models import Submission
+        return restricted.changeable_in_unit() if action in WRITE_ACTIONS else restricted
 
-            open_quarters = Submission.objects.open_for_entry().filter(
-                unit=OuterRef(self.model.unit_field), period=OuterRef(period_field)
-            )
-            restricted = restricted.filter(Exists(open_quarters))
-        return restricted
+    def changeable_in_unit(self):
+        """Of rows in a district clerk's own unit, those the clerk may change: all of them, unless the model's
+        queryset narrows it."""
+        return self
 
 
 def unit_id_of(user) -> int | None:
