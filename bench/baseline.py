@@ -67,14 +67,23 @@ def figure_rows(indicator, params: list) -> list[str]:
 
 
 def platform_rows(indicator, baseline_end, params: list) -> str:
-    """(unit, period, indicator, count) of the platforms whose status at the quarter's end (their latest status
-    milestone by then, else their current status) is at least the one asked."""
+    """(unit, period, indicator, count) of the platforms whose status at the quarter's end is at least the one
+    asked: none before the earlier of their founding date and first milestone, then their latest status milestone
+    by then, before their first status milestone the status below its, with no status milestone their current
+    status."""
     platform, milestone = Platform._meta.db_table, PlatformMilestone._meta.db_table
     ranks = " ".join(f"WHEN '{status}' THEN {rank}" for status, rank in STATUS_RANK.items())
 
-    def rank_at(date: str) -> str:
-        return (f"(CASE COALESCE((SELECT m.status FROM {milestone} m WHERE m.platform_id = p.id AND m.status <> '' "
-                f"AND m.date <= {date} ORDER BY m.date DESC, m.id DESC LIMIT 1), p.status) {ranks} END)")
+    def rank(status: str) -> str:
+        return f"(CASE {status} {ranks} END)"
+
+    def rank_at(date: str) -> str:  # -1 before the platform exists; `date` appears twice
+        latest = (f"(SELECT m.status FROM {milestone} m WHERE m.platform_id = p.id AND m.status <> '' "
+                  f"AND m.date <= {date} ORDER BY m.date DESC, m.id DESC LIMIT 1)")
+        below_first = f"(CASE WHEN {rank('f.status')} > 0 THEN {rank('f.status')} - 1 ELSE {rank('f.status')} END)"
+        start = "COALESCE(CASE WHEN d.first_day < p.founded THEN d.first_day ELSE p.founded END, d.first_day)"
+        return (f"(CASE WHEN {start} > {date} THEN -1 "
+                f"ELSE COALESCE({rank(latest)}, {below_first}, {rank('p.status')}) END)")
 
     wanted = STATUS_RANK[indicator.params.get("status_at_least", "planned")]
     where = [f"{rank_at('q.end_date')} >= {wanted}"]
@@ -84,11 +93,16 @@ def platform_rows(indicator, baseline_end, params: list) -> str:
             params.append(indicator.params[key])
     if indicator.params.get("since_baseline"):
         where.append(f"NOT {rank_at('%s')} >= {wanted}")
-        params.append(baseline_end)
+        params += [baseline_end, baseline_end]
     count = "1" if indicator.method == Method.UNITS_REACHED else "COUNT(*)"
+    first_status = (f"SELECT m.platform_id, m.status FROM {milestone} m WHERE m.status <> '' AND NOT EXISTS ("
+                    f"SELECT 1 FROM {milestone} e WHERE e.platform_id = m.platform_id AND e.status <> '' "
+                    f"AND (e.date < m.date OR (e.date = m.date AND e.id < m.id)))")
     return (f"SELECT p.unit_id, q.id AS period_id, {int(indicator.pk)} AS indicator_id, "
             f"CAST({count} AS DOUBLE PRECISION) AS top, CAST(NULL AS DOUBLE PRECISION) AS bottom "
             f"FROM {platform} p JOIN places_unit pu ON pu.unit_id = p.unit_id JOIN fetched q ON q.ord >= pu.joined "
+            f"LEFT JOIN (SELECT platform_id, MIN(date) AS first_day FROM {milestone} GROUP BY platform_id) d "
+            f"ON d.platform_id = p.id LEFT JOIN ({first_status}) f ON f.platform_id = p.id "
             f"WHERE {' AND '.join(where)} GROUP BY p.unit_id, q.id")
 
 
