@@ -285,7 +285,7 @@ assessed AS (
     CASE WHEN quarters IS NOT NULL THEN value - g_value END AS gap,
     CASE WHEN quarters IS NULL OR value IS NULL OR elapsed <= 0 OR quarters <= 0 THEN NULL
          WHEN is_rate = 1 THEN (CASE WHEN g_value <> 0 THEN value / g_value END)
-         WHEN baseline_value IS NULL THEN NULL
+         WHEN baseline_value IS NULL OR baseline_reached THEN NULL
          WHEN observed IS NOT NULL AND needed IS NOT NULL AND needed <> 0 THEN observed / needed
          WHEN g_value <> baseline_value
            THEN ((value - baseline_value) / elapsed) / ((g_value - baseline_value) / quarters)
@@ -307,7 +307,9 @@ stated AS (
     CASE WHEN quarters IS NULL OR value IS NULL THEN '{Status.NO_DATA}'
          WHEN value_reached AND (is_rate = 0 OR remaining <= 0) THEN '{Status.ACHIEVED}'
          WHEN remaining <= 0 THEN '{Status.OFF_TRACK}'
-         WHEN pace_ratio IS NULL THEN '{Status.NO_DATA}'
+         WHEN pace_ratio IS NULL THEN (CASE WHEN value_reached OR (expected_value IS NOT NULL
+           AND expected_value <> g_value AND (CASE WHEN direction = '{Direction.DOWN}' THEN value <= expected_value
+           ELSE value >= expected_value END)) THEN '{Status.ON_TRACK}' ELSE '{Status.OFF_TRACK}' END)
          WHEN pace_ratio >= {ON_TRACK_AT} THEN '{Status.ON_TRACK}'
          WHEN pace_ratio >= {AT_RISK_AT} THEN '{Status.AT_RISK}'
          ELSE '{Status.OFF_TRACK}' END AS status,
