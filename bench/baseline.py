@@ -16,10 +16,10 @@ import io
 from django.db import connection
 from django.db.models import Max
 
-from districts.choices import SubmissionState
+from districts.choices import SubmissionState, UnitKind
 from districts.models import Period, Submission, Unit, UnitGroup
 from districts.registry import sections
-from indicators.choices import Comparison, Direction, Method, Scope, Status
+from indicators.choices import AppliesTo, Comparison, Direction, Method, Scope, Status
 from indicators.models import Indicator, Target
 from indicators.progress import AT_RISK_AT, ON_TRACK_AT
 from platforms.choices import STATUS_RANK
@@ -139,7 +139,8 @@ quarter(id, ord, end_date) AS (VALUES {calendar}),
 fetched AS (SELECT * FROM quarter WHERE ord <= {int(data_until)}),
 kind(id, method, direction, zone_only, money) AS (VALUES {kinds}),
 places_unit AS (
-  SELECT u.id AS unit_id, u.group_id, u.counts_toward_city_total AS counted, COALESCE(j.ordinal, 0) AS joined
+  SELECT u.id AS unit_id, u.group_id, u.counts_toward_city_total AS counted, COALESCE(j.ordinal, 0) AS joined,
+         u.kind
   FROM {unit} u LEFT JOIN {period} j ON j.id = u.joined_id
 ),
 raw AS ({" UNION ALL ".join(raw)}),
@@ -208,14 +209,15 @@ baseline AS (
 ),
 goal AS (
   SELECT t.id, t.indicator_id, t.scope, COALESCE(t.unit_id, t.group_id, 0) AS place, p.ordinal AS ord,
-         CAST(t.value AS DOUBLE PRECISION) AS value, t.comparison
+         CAST(t.value AS DOUBLE PRECISION) AS value, t.comparison, t.applies_to
   FROM {target} t JOIN {period} p ON p.id = t.period_id WHERE t.plan_id = %s
 ),
 place_goal AS (
-  SELECT * FROM goal WHERE scope <> '{Scope.EACH_UNIT}'
+  SELECT id, indicator_id, scope, place, ord, value, comparison FROM goal WHERE scope <> '{Scope.EACH_UNIT}'
   UNION ALL
   SELECT g.id, g.indicator_id, '{Scope.UNIT}', pu.unit_id, g.ord, g.value, g.comparison
-  FROM goal g CROSS JOIN places_unit pu WHERE g.scope = '{Scope.EACH_UNIT}' AND NOT EXISTS (
+  FROM goal g CROSS JOIN places_unit pu WHERE g.scope = '{Scope.EACH_UNIT}'
+    AND (g.applies_to = '{AppliesTo.ALL_UNITS}' OR pu.kind <> '{UnitKind.FUNCTIONAL_ZONE}') AND NOT EXISTS (
     SELECT 1 FROM goal q WHERE q.scope = '{Scope.UNIT}' AND q.place = pu.unit_id AND q.indicator_id = g.indicator_id)
 ),
 place AS (
