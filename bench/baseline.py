@@ -122,7 +122,8 @@ def snapshot_sql(plan) -> tuple[str, list]:
     for i in indicators:
         figure = sections.figure(i.figure)[1] if i.figure else None
         money = i.method in SUMS and figure.unit_label == "万元"
-        params += [i.pk, i.method, i.direction, int(bool(figure and figure.zone_only)), int(money)]
+        zone_ratio = i.method == Method.RATIO and figure.zone_only  # adds the zones' own reports
+        params += [i.pk, i.method, i.direction, int(zone_ratio), int(money)]
     raw = [sql for i in indicators if i.method in (*FIGURES, Method.RATIO) for sql in figure_rows(i, params)]
     raw += [platform_rows(i, plan.baseline.end_date, params) for i in indicators if i.method in PLATFORMS]
     unit, group, period, target = (m._meta.db_table for m in (Unit, UnitGroup, Period, Target))
@@ -137,10 +138,10 @@ WITH RECURSIVE covers(group_id, leaf_id) AS (
 ),
 quarter(id, ord, end_date) AS (VALUES {calendar}),
 fetched AS (SELECT * FROM quarter WHERE ord <= {int(data_until)}),
-kind(id, method, direction, zone_only, money) AS (VALUES {kinds}),
+kind(id, method, direction, zone_ratio, money) AS (VALUES {kinds}),
 places_unit AS (
   SELECT u.id AS unit_id, u.group_id, u.counts_toward_city_total AS counted, COALESCE(j.ordinal, 0) AS joined,
-         u.kind
+         u.kind, u.has_high_tech_zone AS zoned
   FROM {unit} u LEFT JOIN {period} j ON j.id = u.joined_id
 ),
 raw AS ({" UNION ALL ".join(raw)}),
@@ -158,14 +159,16 @@ aggregate_place AS (
 ),
 expected AS (
   SELECT a.scope, a.place, q.id AS period_id,
-         SUM(CASE WHEN pu.counted AND pu.joined <= q.ord THEN 1 ELSE 0 END) AS n
+         SUM(CASE WHEN pu.counted AND pu.joined <= q.ord THEN 1 ELSE 0 END) AS n,
+         SUM(CASE WHEN NOT pu.counted AND pu.zoned AND pu.joined <= q.ord THEN 1 ELSE 0 END) AS zones
   FROM aggregate_place a JOIN covering c ON c.scope = a.scope AND c.place = a.place
   JOIN places_unit pu ON pu.group_id = c.leaf_id CROSS JOIN quarter q GROUP BY a.scope, a.place, q.id
 ),
 summed AS (
   SELECT c.scope, c.place, r.period_id, r.indicator_id,
          SUM(CASE WHEN pu.counted THEN r.top END) AS top, SUM(CASE WHEN pu.counted THEN r.top_n ELSE 0 END) AS top_n,
-         SUM(CASE WHEN pu.counted OR k.zone_only = 1 THEN r.top END) AS zone_top,
+         SUM(CASE WHEN pu.counted OR k.zone_ratio = 1 THEN r.top END) AS zone_top,
+         SUM(CASE WHEN NOT pu.counted THEN r.top_n ELSE 0 END) AS outside_top_n,
          SUM(CASE WHEN pu.counted THEN r.bottom END) AS bottom,
          SUM(CASE WHEN pu.counted THEN r.bottom_n ELSE 0 END) AS bottom_n
   FROM per_unit r JOIN places_unit pu ON pu.unit_id = r.unit_id JOIN covering c ON c.leaf_id = pu.group_id
@@ -173,9 +176,12 @@ summed AS (
   GROUP BY c.scope, c.place, r.period_id, r.indicator_id
 ),
 aggregate_series AS (
-  SELECT a.scope, a.place, 0 AS joined, k.id AS indicator_id, q.id AS period_id, q.ord, e.n AS expected,
+  SELECT a.scope, a.place, 0 AS joined, k.id AS indicator_id, q.id AS period_id, q.ord,
+         e.n + k.zone_ratio * e.zones AS expected,
          CASE WHEN k.method IN ({platform_methods}) THEN e.n
-              WHEN k.method = '{Method.RATIO}' THEN COALESCE(s.bottom_n, 0) ELSE COALESCE(s.top_n, 0) END AS reporting,
+              WHEN k.method = '{Method.RATIO}' THEN (CASE WHEN s.bottom_n > 0
+                THEN s.bottom_n + k.zone_ratio * s.outside_top_n ELSE 0 END)
+              ELSE COALESCE(s.top_n, 0) END AS reporting,
          CASE WHEN k.method IN ({platform_methods}) THEN COALESCE(s.top, 0)
               WHEN k.method = '{Method.RATIO}' THEN
                 CASE WHEN s.bottom_n > 0 AND s.zone_top IS NOT NULL AND s.bottom <> 0
@@ -226,8 +232,8 @@ place AS (
 ),
 grid AS (
   SELECT p.scope, p.place, p.joined, p.group_id, k.id AS indicator_id, q.id AS period_id, q.ord,
-         CASE WHEN p.scope = '{Scope.UNIT}' THEN (CASE WHEN p.joined <= q.ord THEN 1 ELSE 0 END) ELSE e.n END
-           AS expected
+         CASE WHEN p.scope = '{Scope.UNIT}' THEN (CASE WHEN p.joined <= q.ord THEN 1 ELSE 0 END)
+              ELSE e.n + k.zone_ratio * e.zones END AS expected
   FROM place p CROSS JOIN kind k JOIN quarter q ON q.ord >= {base}
   LEFT JOIN expected e ON e.scope = p.scope AND e.place = p.place AND e.period_id = q.id
 ),

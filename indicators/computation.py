@@ -166,6 +166,8 @@ class Aggregates:
         covered = group_tree()
         joined = Unit.objects.counted().order_by().values_list("group_id", "joined__ordinal").annotate(n=Count("pk"))
         self.joined = list(joined)
+        uncounted = Unit.objects.filter(counts_toward_city_total=False, has_high_tech_zone=True).order_by()
+        self.zone_holders = list(uncounted.values_list("group_id", "joined__ordinal").annotate(n=Count("pk")))
         counted_groups = {group_id for group_id, _, _ in self.joined}
         self.places = [Place(Scope.CITY, groups=frozenset(covered))] + [
             Place(Scope.GROUP, group_id=group_id, groups=frozenset(covered[group_id]))
@@ -179,10 +181,12 @@ class Aggregates:
                 self.updated[group_id] = at
         self.periods = frame.fetch + [p for p in frame.periods if p.ordinal > frame.data_until]
 
-    def expected(self, place: Place) -> dict[int, int]:
-        """Per period, how many counted units should have reported: those that had joined by then."""
+    def expected(self, place: Place, *, zone_holders: bool = False) -> dict[int, int]:
+        """Per period, how many counted units should have reported: those that had joined by then; with
+        `zone_holders`, also the uncounted units with a high-tech zone (重庆高新区), whose zone a zones' share adds."""
+        units = self.joined + self.zone_holders if zone_holders else self.joined
         return {
-            period.pk: sum(n for group_id, since, n in self.joined
+            period.pk: sum(n for group_id, since, n in units
                            if group_id in place.groups and (since is None or since <= period.ordinal))
             for period in self.periods
         }
@@ -221,9 +225,11 @@ def plan_rows(plan, *, run, reads: RunReads, only_unit: Unit | None = None, prog
     computed_at = timezone.now()
     indicators = list(Indicator.objects.all())
     aggregates = Aggregates(frame, reads, only_unit)
-    expected = {place.key: aggregates.expected(place) for place in aggregates.places}
+    counted_only = {place.key: aggregates.expected(place) for place in aggregates.places}
+    with_zones = {place.key: aggregates.expected(place, zone_holders=True) for place in aggregates.places}
     for indicator in indicators:
         totals = reads.group_totals(indicator, plan.baseline)
+        expected = with_zones if measures.adds_uncounted(indicator) else counted_only
         for place in aggregates.places:
             series, reporting = {}, {}
             for period in frame.fetch:

@@ -101,12 +101,19 @@ def group_totals(indicator, periods: list[Period], baseline: Period, figures: di
     return {key: Totals(Decimal(n)) for key, n in totals.items()}
 
 
+def adds_uncounted(indicator) -> bool:
+    """Whether a scope's value adds units not counted in the city total: a ratio of a zone-only numerator (high-tech
+    zones' output), where every unit that reports it counts, functional zones included, as 重庆高新区's zone is
+    not in its hosts' reports."""
+    return indicator.method == Method.RATIO and sections.figure(indicator.figure)[1].zone_only
+
+
 def scope_value(indicator, parts: list[tuple[bool, Totals]], expected: int) -> tuple[Decimal | None, int] | None:
     """The indicator for some units taken together from their groups' totals ((counted, totals) pairs), with the
     number of units reporting (platform counts need no report: every unit `expected` then); None if none did.
 
-    Only units counted in the city total add up, except for a zone-only numerator (high-tech-zone output):
-    every unit that reports it counts, functional zones included, as a zone's output is not in its host's.
+    Only units counted in the city total add up, except where `adds_uncounted`: there the numerator adds the
+    uncounted units' reports too, and they are among the units reporting.
     """
     counted = [totals for is_counted, totals in parts if is_counted]
     if indicator.method in FIGURE_METHODS:
@@ -116,10 +123,10 @@ def scope_value(indicator, parts: list[tuple[bool, Totals]], expected: int) -> t
         n = sum(t.bottom_n for t in counted)
         if not n:
             return None
-        zone_only = sections.figure(indicator.figure)[1].zone_only
-        tops = [t.top for t in (t for c, t in parts if c or zone_only) if t.top_n]
+        uncounted = [t for is_counted, t in parts if not is_counted] if adds_uncounted(indicator) else []
+        tops = [t.top for t in counted + uncounted if t.top_n]
         bottom = sum(t.bottom for t in counted if t.bottom_n)
-        return (sum(tops) * 100 / bottom if tops and bottom else None), n
+        return (sum(tops) * 100 / bottom if tops and bottom else None), n + sum(t.top_n for t in uncounted)
     return sum((t.top for t in counted), Decimal(0)), expected
 
 
