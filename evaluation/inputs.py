@@ -2,8 +2,8 @@
 
 Figures are read through the districts section registry, so this module knows indicator methods
 but not the figures apps' models. Growth is year on year (the same quarter a year earlier); platform
-counts are of the platforms as they stood at the quarter's end (platforms/history.py), all of them for a count
-of new platforms, as an evaluation has no baseline.
+counts are of the platforms as they stood at the quarter's end (platforms/history.py); an evaluation has no
+baseline, so a count of new platforms counts every platform at the status by then.
 """
 from django.db.models import F, FloatField, OuterRef, Subquery
 from django.db.models.functions import Cast, NullIf
