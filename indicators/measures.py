@@ -149,8 +149,8 @@ def platform_counts(indicator, periods: list[Period], baseline: Period | None, u
     for platform_id, unit_id, group_id, counted, joined in platforms.order_by().values_list(
         "pk", "unit_id", "unit__group_id", "unit__counts_toward_city_total", "unit__joined__ordinal"
     ):
-        timeline = history[platform_id]
-        if new_only and timeline.at_least(wanted, baseline.end_date):
+        timeline = history.get(platform_id)  # None: created since its history was read; the next run counts it
+        if timeline is None or new_only and timeline.at_least(wanted, baseline.end_date):
             continue
         for period in periods:
             if (joined is None or joined <= period.ordinal) and timeline.at_least(wanted, period.end_date):
