@@ -61,7 +61,7 @@ class Method:
     def dependence(self) -> str:
         if self.minmax:
             return _("极差标准化使每个单位的得分都取决于该指标最好和最差的单位：这两个单位的数值一变，"
-                     "所有单位的得分随之改变。权重敏感性页列出最好、最差单位的数值须变动多少才会改变激励名单。")
+                     "所有单位的得分随之改变。")
         return _("Z 分数标准化使每个单位的得分都取决于全部参评单位的平均值和标准差。")
 
     def aggregation(self) -> str:

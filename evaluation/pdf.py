@@ -58,7 +58,8 @@ def _methods(report: Report) -> list:
     touched = "、".join(f"{row.unit.name}（{'、'.join(row.missing)}）" for row in report.touched) or "无"
     return [
         _paragraph("1. 指标体系与权重", BODY), tree, Spacer(1, 2 * mm),
-        _paragraph(f"2. 标准化（{method.normalisation_label}）：{method.formula()}{method.dependence()}", BODY),
+        _paragraph(f"2. 标准化（{method.normalisation_label}）：{method.formula()}{method.dependence()}"
+                   "权重敏感性页列出各指标最好、最差单位的数值须变动多少才会改变激励名单。", BODY),
         _paragraph(f"3. 汇总：{method.aggregation()}", BODY),
         _paragraph(f"4. 缺失数据（{method.missing_rule_label}）：{method.missing()}本次涉及的单位：{touched}。", BODY),
         _paragraph(f"5. 并列：{method.ties()}", BODY),
