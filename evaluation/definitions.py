@@ -42,7 +42,7 @@ def input_definition(indicator: Indicator, period: Period) -> str:
     method = indicator.method
     if method == Method.GROWTH_RATE:
         before = _year_before(period)
-        return (f"同比增长：（{period}年累计 ÷ {before}年累计 − 1）× 100%，基期为上年同季度 {before}；"
+        return (f"同比增长：（{period}年累计 ÷ {before}年累计 - 1）× 100%，基期为上年同季度 {before}；"
                 f"不是看板上自规划基期以来的年均增长率。")
     if method == Method.STOCK_SUM:
         return f"{period} 季末存量：{_figure_name(indicator.figure)}。"

@@ -1,4 +1,5 @@
 """The method of one evaluation, frozen with it: what a report says about how its scores were made.
+Formulas use the ASCII minus: the PDF's built-in Chinese font has no U+2212.
 
 `scheme_method` copies a scheme's settings when a version is created and again when it is computed;
 `Method.of` reads that copy back. Page, PDF, workbook, API and sensitivity all read the copy, never the
@@ -53,9 +54,9 @@ class Method:
 
     def formula(self) -> str:
         if self.minmax:
-            return _("标准化得分 = (x − 最小值) ÷ (最大值 − 最小值) × 100，越低越好的指标取 100 减该值；"
+            return _("标准化得分 = (x - 最小值) ÷ (最大值 - 最小值) × 100，越低越好的指标取 100 减该值；"
                      "最小值和最大值取参评单位中有值者，各单位取值相同时均记 100。")
-        return _("标准化得分 = (x − 平均值) ÷ 标准差（总体标准差），越低越好的指标取其相反数；"
+        return _("标准化得分 = (x - 平均值) ÷ 标准差（总体标准差），越低越好的指标取其相反数；"
                  "平均值和标准差取参评单位中有值者，标准差为 0 时均记 0。")
 
     def dependence(self) -> str:

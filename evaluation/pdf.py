@@ -70,9 +70,9 @@ def _methods(report: Report) -> list:
 def _appendix(report: Report) -> list:
     leaves = report.leaves
     header = ["单位", *[_paragraph(f"{leaf['name']}（{leaf['unit_label']}）", BODY) for leaf in leaves]]
-    rows = [[name, *values] for name, values in report.appendix]
-    width = (182 * mm - 24 * mm) / max(len(leaves), 1)
-    return [_table(header, rows, widths=[24 * mm, *[width] * len(leaves)])]
+    rows = [[_paragraph(name, BODY), *values] for name, values in report.appendix]
+    width = (182 * mm - 26 * mm) / max(len(leaves), 1)
+    return [_table(header, rows, widths=[26 * mm, *[width] * len(leaves)])]
 
 
 def report_pdf(report: Report) -> bytes:

@@ -81,7 +81,7 @@ def test_the_report_states_its_method_with_the_units_the_missing_rule_touched(cl
     shown = everything_shown(client_for(city_viewer), published)
     for channel in ("page", "pdf", "xlsx"):
         text = flat(shown[channel])
-        assert flat("标准化得分 = (x − 最小值) ÷ (最大值 − 最小值) × 100") in text, channel
+        assert flat("标准化得分 = (x - 最小值) ÷ (最大值 - 最小值) × 100") in text, channel
         assert "极差标准化使每个单位的得分都取决于该指标最好和最差的单位" in text, channel
         assert "江北区（小巨人（测试：越少越好））" in text, channel  # the one unit with a missing input
         assert flat("名次相同，其后名次顺延（如 1、2、2、4）") in text, channel
