@@ -3,24 +3,59 @@
 from django.db import migrations, models
 
 
+class Quarter:
+    """What evaluation.definitions reads of a period (the historical model has no `code`)."""
+
+    def __init__(self, period):
+        self.year, self.quarter = period.year, period.quarter
+
+    def __str__(self):
+        return f"{self.year}Q{self.quarter}"
+
+
 def copy_scheme_settings(apps, schema_editor):
     """Evaluations made before the snapshot take their scheme's settings as they are at this migration,
-    the best record left of what they were computed with."""
+    the best record left of what they were computed with. Their inputs get the names and definitions of
+    what was computed: a growth input was always year on year, whatever its indicator was called."""
+    from evaluation.definitions import input_definition, input_is_count, input_name
+
     Evaluation = apps.get_model("evaluation", "Evaluation")
+    UnitResult = apps.get_model("evaluation", "UnitResult")
+    Indicator = apps.get_model("indicators", "Indicator")
+    indicators = Indicator.objects.in_bulk()
     for evaluation in Evaluation.objects.select_related("scheme__period"):
-        scheme, period = evaluation.scheme, evaluation.scheme.period
+        scheme, quarter = evaluation.scheme, Quarter(evaluation.scheme.period)
         evaluation.method = {
-            "scheme": scheme.name, "year": scheme.year, "period": f"{period.year}Q{period.quarter}",
+            "scheme": scheme.name, "year": scheme.year, "period": str(quarter),
             "normalisation": scheme.normalisation, "missing_rule": scheme.missing_rule,
             "recognition_count": scheme.recognition_count, "rise": 3,
         }
-        evaluation.save(update_fields=["method"])
+        renamed = {}
+        for dimension in evaluation.tree.get("dimensions", []):
+            for leaf in dimension["indicators"]:
+                indicator = indicators.get(leaf["indicator_id"])
+                if indicator is None:
+                    continue
+                if leaf["name"] != input_name(indicator):
+                    renamed[f"其中{leaf['name']} "] = f"其中{input_name(indicator)} "
+                leaf.update(code=indicator.code, name=input_name(indicator), count=input_is_count(indicator),
+                            definition=input_definition(indicator, quarter))
+        evaluation.save(update_fields=["method", "tree"])
+        for result in UnitResult.objects.filter(evaluation=evaluation, recommended=True) if renamed else []:
+            reasons = []
+            for reason in result.reasons:
+                for old, new in renamed.items():
+                    reason = reason.replace(old, new)
+                reasons.append(reason)
+            result.reasons = reasons
+            result.save(update_fields=["reasons"])
 
 
 class Migration(migrations.Migration):
 
     dependencies = [
         ('evaluation', '0001_initial'),
+        ('indicators', '0003_snapshot_derived_keys'),
     ]
 
     operations = [
