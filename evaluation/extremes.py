@@ -11,6 +11,8 @@ import math
 from collections import namedtuple
 from dataclasses import dataclass
 
+from django.core.cache import cache
+
 from evaluation import index
 from evaluation.method import Method
 from evaluation.recognition import choose
@@ -19,6 +21,7 @@ from evaluation.services import tree_branches
 
 STEPS = (0.01, 0.02, 0.05, 0.1, 0.2, 0.3, 0.5, 0.75, 1.0)  # fractions of the input's range
 BISECTIONS = 10
+CACHED_FOR = 24 * 3600
 WHOLE_TRIES = 5  # a count's threshold rounded away from its value, then a few whole steps further at most
 
 Standing = namedtuple("Standing", "unit rank rank_change")
@@ -105,7 +108,17 @@ def _whole_change(recommender, baseline, unit_id, leaf_id, value, moved):
 
 
 def extreme_moves(evaluation) -> list[Move]:
-    """For each input, its best and worst unit and the smallest move of their value that changes the list."""
+    """For each input, its best and worst unit and the smallest move of their value that changes the list.
+
+    A published evaluation never changes, so its answer (a few hundred recomputations) is cached, keyed by
+    its publication time as well, in case a deleted evaluation's id is handed out again."""
+    if evaluation.is_published:
+        key = f"evaluation:{evaluation.pk}:{evaluation.published_at.timestamp()}:extremes"
+        return cache.get_or_set(key, lambda: _extreme_moves(evaluation), CACHED_FOR)
+    return _extreme_moves(evaluation)
+
+
+def _extreme_moves(evaluation) -> list[Move]:
     recommender = Recommender(evaluation)
     baseline = recommender.recommended(recommender.raw)
     moves = []

@@ -32,27 +32,23 @@ class EvaluationSerializer(serializers.ModelSerializer):
         fields = ["id", "scheme", "year", "period", "version", "normalisation", "missing_rule", "published_at",
                   "method", "weights", "inputs", "results"]
 
-    def to_representation(self, instance):
-        self._method = Method.of(instance)
-        return super().to_representation(instance)
-
     def get_scheme(self, obj) -> str:
-        return self._method.scheme
+        return Method.of(obj).scheme
 
     def get_year(self, obj) -> int:
-        return self._method.year
+        return Method.of(obj).year
 
     def get_period(self, obj) -> str:
-        return self._method.period
+        return Method.of(obj).period
 
     def get_normalisation(self, obj) -> str:
-        return self._method.normalisation
+        return Method.of(obj).normalisation
 
     def get_missing_rule(self, obj) -> str:
-        return self._method.missing_rule
+        return Method.of(obj).missing_rule
 
     def get_method(self, obj) -> dict:
-        method = self._method
+        method = Method.of(obj)
         return {
             "normalisation": method.normalisation_label, "formula": method.formula(),
             "dependence": method.dependence(), "aggregation": method.aggregation(),
@@ -62,6 +58,6 @@ class EvaluationSerializer(serializers.ModelSerializer):
 
     def get_inputs(self, obj) -> list[dict]:
         """Every unit's raw value and normalised score of each input; `input` is the id of a leaf of `weights`."""
-        codes = {leaf["id"]: leaf.get("code", "") for d in self._method.dimensions for leaf in d["indicators"]}
+        codes = {leaf["id"]: leaf.get("code", "") for d in Method.of(obj).dimensions for leaf in d["indicators"]}
         return [{"unit": i.unit.code, "input": i.scheme_indicator_id, "indicator": codes.get(i.scheme_indicator_id, ""),
                  "value": i.value, "score": i.score} for i in obj.inputs.all()]
