@@ -151,6 +151,9 @@ class Evaluation(models.Model):
         ]
 
     def __str__(self):
+        # named as frozen with it, so editing the scheme does not rename a published evaluation
+        if self.method:
+            return f"{self.method['scheme']}（{self.method['year']}） 第{self.version}版"
         return f"{self.scheme} 第{self.version}版"
 
     @property

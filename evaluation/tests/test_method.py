@@ -54,6 +54,8 @@ def test_editing_the_scheme_after_publication_changes_nothing_the_report_shows(
     assert (after["api"]["scheme"], after["api"]["normalisation"], after["api"]["missing_rule"]) == (
         "测试方案", "minmax", "reweight")
     assert [d["weight"] for d in after["api"]["weights"]["dimensions"]] == [0.6, 0.4]
+    listed = client.get("/evaluation/").content.decode()
+    assert "测试方案（2025） 第1版" in listed and "改名后的方案" not in listed
 
 
 def test_sensitivity_keeps_the_missing_rule_the_evaluation_was_computed_with(published, scheme):
