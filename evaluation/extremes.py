@@ -53,7 +53,7 @@ class Recommender:
         method = Method.of(evaluation)
         self.method = method
         self.branches = tree_branches(evaluation.tree)
-        results = list(evaluation.results.select_related("unit").order_by("unit__order"))
+        results = list(evaluation.results.select_related("unit").order_by("unit__order", "unit__code"))
         self.units = {r.unit_id: r.unit for r in results}
         self.before = {r.unit_id: r.rank + r.rank_change for r in results if r.rank and r.rank_change is not None}
         stored = input_values(evaluation)
