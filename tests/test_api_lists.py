@@ -38,7 +38,8 @@ ENDPOINTS = {
     "/api/v1/targets/": KEY + PAGE,
     # + the latest run (the cache key of the page; each page size here is a miss) + the quarters, by id
     "/api/v1/indicator-values/": RESTRICTED + ETAG + PAGE + 2,
-    "/api/v1/evaluations/": KEY + PAGE + 1,  # + the results of the page's evaluations, with units and groups
+    # + the results of the page's evaluations, with units and groups + their inputs, with units
+    "/api/v1/evaluations/": KEY + PAGE + 2,
 }
 
 
