@@ -9,11 +9,12 @@ from enterprises.api import router as enterprises_router
 from evaluation.api import router as evaluation_router
 from funds.api import router as funds_router
 from indicators.api import router as indicators_router
+from ledger.api import router as ledger_router
 from platforms.api import router as platforms_router
 
 router = DefaultRouter()
 for app_router in (districts_router, enterprises_router, funds_router, platforms_router, indicators_router,
-                   evaluation_router):
+                   evaluation_router, ledger_router):
     router.registry.extend(app_router.registry)
 
 urlpatterns = [

@@ -21,7 +21,7 @@ from districts.services import figures_save, period_open
 from enterprises.models import EnterpriseFigures
 from evaluation.tests.conftest import draft, period, scheme  # noqa: F401
 from funds.models import EconomyFigures, Fund, FundAllocation, FundFlow
-from ledger.models import Attachment, Round, RoundItem, Task
+from ledger.models import Attachment, ProgressNote, Round, RoundItem, Task
 from ledger.tests.conftest import make_task
 from platforms.models import Platform, PlatformMilestone
 
@@ -58,6 +58,10 @@ YUBEI_OBJECT_URLS = {
     "fundflow-detail": lambda o: {"pk": o["fund_flow"].pk},
     "platform-detail": lambda o: {"pk": o["platform"].pk},
     "platformmilestone-detail": lambda o: {"pk": o["milestone"].pk},
+    "task-detail": lambda o: {"pk": o["task"].pk},
+    "progressnote-detail": lambda o: {"pk": o["progress_note"].pk},
+    "rounditem-detail": lambda o: {"pk": o["round_item"].pk},
+    "round-detail": lambda o: {"pk": o["round_item"].round_id},  # a round asking 渝北 only
 }
 NOT_A_DISTRICT_OBJECT = {
     "password_reset_confirm": "a signed token, not an id",
@@ -154,6 +158,8 @@ def yubei_objects(yubei_clerk, city_staff, draft):  # noqa: F811
         "attachment": Attachment.objects.create(task=task, file=SimpleUploadedFile("渝北.pdf", b"%PDF-1.4"),
                                                 name="渝北.pdf", uploaded_by=yubei_clerk),
         "round_item": RoundItem.objects.create(round=round_, task=task),
+        "progress_note": ProgressNote.objects.create(task=task, period=quarter, progress=30, text="渝北未公开进展",
+                                                     author=yubei_clerk),
         "draft": draft,
     }
 
