@@ -13,7 +13,7 @@ API_CONSUMER = "API调用方"
 ALL_ROLES = (DISTRICT_STAFF, MUNICIPAL_STAFF, MUNICIPAL_VIEWER, API_CONSUMER)
 MUNICIPAL_ROLES = (MUNICIPAL_STAFF, MUNICIPAL_VIEWER)
 
-DOMAIN_APPS = ("districts", "enterprises", "funds", "platforms", "indicators", "ledger", "evaluation")
+DOMAIN_APPS = ("districts", "enterprises", "funds", "platforms", "indicators", "ledger", "evaluation", "briefs")
 READ = ("view",)
 WRITE = ("view", "add", "change")
 ALL = ("view", "add", "change", "delete")
