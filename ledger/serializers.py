@@ -3,6 +3,7 @@
 The serializers validate the shape of a write; the rules (who may write which unit's rows, progress
 and status agreeing, one note a quarter) are the services' (ledger/services.py).
 """
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from districts.models import Period, PolicyArticle, Unit
@@ -12,6 +13,7 @@ from ledger.models import ProgressNote, Round, RoundItem, Task
 USERNAME = {"slug_field": "username", "read_only": True, "allow_null": True}
 
 
+@extend_schema_field({"type": "string", "pattern": r"^\d{4}[Qq][1-4]$", "example": "2025Q4"})
 class QuarterCodeField(serializers.Field):
     """A quarter written as its code (2025Q4), read back as the code."""
 

@@ -25,7 +25,7 @@ from ledger.models import Attachment, ProgressNote, Round, RoundItem, Task
 from ledger.tests.conftest import make_task
 from platforms.models import Platform, PlatformMilestone
 
-OUR_APPS = ("districts", "enterprises", "funds", "platforms", "indicators", "ledger", "evaluation")
+OUR_APPS = ("districts", "enterprises", "funds", "platforms", "indicators", "ledger", "evaluation", "briefs")
 
 # URL name -> the kwargs naming 渝北's object (or, for evaluation, a draft no district may see).
 YUBEI_OBJECT_URLS = {
@@ -80,6 +80,7 @@ NOT_A_DISTRICT_OBJECT = {
     "indicatorvalue-detail": "computed from approved figures only",
     "fundallocation-detail": "the bureau's allocations to a unit, read-only in the API",
     "evaluation-detail": "the API lists published evaluations only",
+    "briefs:download": "a city-wide brief; district staff read none (briefs/tests)",
 }
 # Admin models whose rows are no district's unapproved figures: no permission for district staff (auth, axes,
 # beat, API keys), shared reference data, published targets and computed values, who belongs where, the
@@ -91,7 +92,7 @@ ADMIN_NOT_DISTRICT = {
     "districts.unitgroup", "districts.period", "districts.policyarticle", "funds.fund", "indicators.indicator",
     "indicators.plan", "indicators.target", "indicators.indicatorvalue", "districts.membership",
     "ledger.leaderassignment", "ledger.round", "evaluation.scheme", "evaluation.dimension", "evaluation.evaluation",
-    "indicators.dashboardrun", "evaluation.evaluationrun",
+    "indicators.dashboardrun", "evaluation.evaluationrun", "briefs.quarterlybrief", "briefs.briefsubscription",
 }
 REFUSED = {403, 404, 405}
 
@@ -239,6 +240,7 @@ SHARED_URL_ARGUMENTS = {
     "plan-detail": {"code": "double-doubling-2027"},
     "target-detail": {"pk": 1},
     "indicatorvalue-detail": {"pk": 1},
+    "briefs:download": {"pk": 1},
 }
 PERIOD_ACTIONS = ("open", "close", "reopen", "lock", "remind")
 
