@@ -44,6 +44,12 @@ class QuarterlyBrief(models.Model):
         ordering = ["-period__ordinal", "plan__order", "-generated_at"]
         verbose_name = _("季度简报")
         verbose_name_plural = _("季度简报")
+        constraints = [
+            # two runs finishing together must not brief (and mail) a completed quarter twice
+            models.UniqueConstraint(fields=["plan", "period"], condition=models.Q(trigger=BriefTrigger.COMPLETED),
+                                    name="brief_once_on_completion",
+                                    violation_error_message=_("该规划该季度已有审核完成时生成的简报")),
+        ]
         indexes = [
             # the briefs page and the overview's link: the newest brief of a plan and quarter
             models.Index(fields=["plan", "period", "-generated_at"], name="brief_plan_period_newest"),

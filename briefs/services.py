@@ -5,7 +5,7 @@ import logging
 from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.core.mail import EmailMessage
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -49,7 +49,10 @@ def briefs_for_completed_quarters(*, run: DashboardRun) -> list[QuarterlyBrief]:
     for plan in Plan.objects.filter(active=True):
         if QuarterlyBrief.objects.filter(plan=plan, period=latest, trigger=BriefTrigger.COMPLETED).exists():
             continue
-        made.append(brief_generate(plan=plan, period=latest, trigger=BriefTrigger.COMPLETED, run=run))
+        try:
+            made.append(brief_generate(plan=plan, period=latest, trigger=BriefTrigger.COMPLETED, run=run))
+        except IntegrityError:  # another run's task briefed it meanwhile (brief_once_on_completion)
+            logger.info("%s %s was briefed by another run", plan, latest)
     return made
 
 

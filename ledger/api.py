@@ -53,9 +53,12 @@ class TaskViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, LedgerViewSe
             kwargs["unit_choices"] = Unit.objects.restrict(self.request.user, "view")
         return super().get_serializer(*args, **kwargs)
 
-    def perform_create(self, serializer):
-        if not self.request.user.has_perm("ledger.add_task"):
+    def create(self, request, *args, **kwargs):
+        if not request.user.has_perm("ledger.add_task"):  # before the data is read: a reader gets 403, not 400
             raise PermissionDenied
+        return super().create(request, *args, **kwargs)
+
+    def perform_create(self, serializer):
         data = dict(serializer.validated_data)
         unit = data.pop("unit", None)
         own = unit_id_of(self.request.user)
