@@ -55,8 +55,8 @@ class BriefContent:
         return self.approved == self.expected
 
     @property
-    def map_by_status(self) -> bool:
-        """The map shows status where units have targets on the indicator, as the overview's map."""
+    def unit_targets(self) -> bool:
+        """Whether units have targets on the indicator: the map then shows status, the ranking targets."""
         return any(row["status_code"] != Status.NO_DATA for row in self.ranking.rows)
 
     @property

@@ -56,7 +56,7 @@ def _p(text: str, style=BODY) -> Paragraph:
 
 
 def _table(header, rows, widths, numeric_from: int = 1) -> Table:
-    table = Table([header, *rows], colWidths=widths, repeatRows=1)
+    table = Table([header, *rows], colWidths=widths, repeatRows=1, hAlign="LEFT")
     table.setStyle(GRID)
     table.setStyle(TableStyle([("ALIGN", (numeric_from, 1), (-1, -1), "RIGHT")]))
     return table
@@ -102,7 +102,7 @@ def trend_chart(table, width: float, height: float = 62 * mm) -> Drawing:
     """The city's value by quarter, the straight path to the target and the target, one line each."""
     drawing = Drawing(width, height)
     drawing.add(String(0, height - 10, table.title, fontName=FONT, fontSize=8.5))
-    series = [("value", "数值", "#1f5f9f"), ("expected_value", "按计划路径应达", "#999999"),
+    series = [("value", "数值", "#1f5f9f"), ("expected_value", "计划路径应达", "#999999"),
               ("target_value", "目标值", "#9b1c1c")]
     shown = [(key, name, colour) for key, name, colour in series
              if any(row[key] is not None for row in table.rows)]
@@ -133,7 +133,7 @@ def trend_chart(table, width: float, height: float = 62 * mm) -> Drawing:
     legend = Legend()
     legend.x, legend.y = 34, height - 18
     legend.fontName, legend.fontSize, legend.alignment = FONT, 6.5, "right"
-    legend.columnMaximum, legend.dx, legend.dy, legend.deltax = 1, 8, 4, 70
+    legend.columnMaximum, legend.dx, legend.dy, legend.deltax = 1, 8, 4, 80
     legend.colorNamePairs = [(colors.HexColor(colour), name) for _, name, colour in shown]
     drawing.add(legend)
     return drawing
@@ -165,7 +165,7 @@ def map_fills(content: BriefContent) -> dict[str, str]:
     names = feature_names_by_unit()
     by_code = {row["code"]: row for row in content.ranking.rows}
     rows = {names[unit.pk]: by_code[unit.code] for unit in Unit.objects.filter(code__in=by_code, pk__in=names)}
-    if content.map_by_status:
+    if content.unit_targets:
         return {name: STATUS_COLOURS[row["status_code"]] for name, row in rows.items()}
     low, high = content.value_range
     return {name: by_value(row["value"], low, high) for name, row in rows.items() if row["value"] is not None}
@@ -191,7 +191,7 @@ def map_drawing(content: BriefContent, width: float = WIDTH * 0.62, height: floa
 
 
 def map_legend(content: BriefContent) -> list:
-    if content.map_by_status:
+    if content.unit_targets:
         keys = [(colour, status.label) for status, colour in STATUS_COLOURS.items()]
     else:
         low, high = content.value_range
@@ -217,13 +217,19 @@ def map_section(content: BriefContent) -> Table:
 
 
 def ranking_table(content: BriefContent) -> Table:
+    """Target, progress and status columns only when units have targets on the indicator."""
+    targets = content.unit_targets
     rows = [[row["rank_all"] or "—", row["unit"] + ("（功能区）" if not row["counted"] else ""), row["group"],
-             amount(row["value"]), amount(row["target_value"]), amount(row["progress"], 1), row["status"],
+             amount(row["value"]),
+             *([amount(row["target_value"]), amount(row["progress"], 1), row["status"]] if targets else []),
              amount(row["yoy_growth"], 1)] for row in content.ranking.rows]
-    header = ["排名", "单位", "区域分组", "数值", "目标/配额", "完成进度（%）", "状态", "同比增长（%）"]
-    table = _table(header, rows, [10 * mm, 38 * mm, 31 * mm, 22 * mm, 21 * mm, 21 * mm, 16 * mm, 23 * mm],
-                   numeric_from=3)
-    table.setStyle(TableStyle([("ALIGN", (0, 1), (0, -1), "RIGHT"), ("ALIGN", (6, 1), (6, -1), "CENTER")]))
+    header = ["排名", "单位", "区域分组", "数值", *(["目标/配额", "完成进度（%）", "状态"] if targets else []),
+              "同比增长（%）"]
+    widths = [10 * mm, 38 * mm, 31 * mm, 22 * mm, *([21 * mm, 21 * mm, 16 * mm] if targets else []), 23 * mm]
+    table = _table(header, rows, widths, numeric_from=3)
+    table.setStyle(TableStyle([("ALIGN", (0, 1), (0, -1), "RIGHT")]))
+    if targets:
+        table.setStyle(TableStyle([("ALIGN", (6, 1), (6, -1), "CENTER")]))
     return table
 
 
