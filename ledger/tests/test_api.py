@@ -177,3 +177,20 @@ def test_an_unchanged_task_list_answers_304_to_its_etag(yubei_clerk, yubei_task)
     assert client.get("/api/v1/tasks/", HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 304
     client.patch(f"/api/v1/tasks/{yubei_task.pk}/", {"progress": 93}, format="json")
     assert client.get("/api/v1/tasks/", HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 200
+
+
+def test_the_task_list_page_and_the_api_answer_a_filter_with_the_same_tasks(city_viewer, client_for, yubei_task,
+                                                                             wanzhou_task):
+    from ledger.tests.conftest import make_task
+
+    late = make_task("500101", "逾期的科技特派员任务", start=datetime.date(2025, 1, 1), due=datetime.date(2025, 6, 30),
+                     status="in_progress", progress=30)
+    make_task("500112", "逾期但已完成的任务", start=datetime.date(2025, 1, 1), due=datetime.date(2025, 6, 30),
+              status="done", progress=100)
+    page = client_for(city_viewer).get("/ledger/", {"overdue": "on", "kind": "task"}).content.decode()
+    api = APIClient()
+    api.force_login(city_viewer)
+    rows = api.get("/api/v1/tasks/", {"overdue": "true", "kind": "task"}).json()["results"]
+    # overdue: still open (not started or in progress) and past its due date
+    assert [row["title"] for row in rows] == [late.title]
+    assert late.title in page and yubei_task.title not in page and "逾期但已完成的任务" not in page
