@@ -40,6 +40,11 @@ ENDPOINTS = {
     "/api/v1/indicator-values/": RESTRICTED + ETAG + PAGE + 2,
     # + the results of the page's evaluations, with units and groups + their inputs, with units
     "/api/v1/evaluations/": KEY + PAGE + 2,
+    "/api/v1/tasks/": RESTRICTED + ETAG + PAGE,
+    "/api/v1/progress-notes/": RESTRICTED + ETAG + PAGE,
+    # rounds are found through their items' restrict(), + the visible items of the page's rounds
+    "/api/v1/rounds/": RESTRICTED + PAGE + 1,
+    "/api/v1/round-items/": RESTRICTED + ETAG + PAGE,
 }
 
 
