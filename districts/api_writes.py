@@ -4,9 +4,11 @@ Every write calls the districts services, the same code path as the quarter page
 Excel import, so validation and access are the same; their refusals become the API's error shape.
 """
 from django.http import Http404
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
 from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
@@ -18,6 +20,7 @@ from districts.figures import quarter_values
 from districts.models import Period, Submission, Unit
 from districts.registry import sections
 from districts.serializers import (
+    BulkQuerySerializer,
     BulkRejectedSerializer,
     BulkRequestSerializer,
     BulkResultSerializer,
@@ -80,6 +83,25 @@ def quarter_of(user, key: str) -> tuple[Unit, Period]:
     return unit, period
 
 
+def bulk_arguments(request) -> dict:
+    """The bulk write's arguments from its body and query string: `dry_run` and `period` may be in either,
+    and a value given in both must agree, so `?dry_run=true` with `"dry_run": false` never writes."""
+    body = BulkRequestSerializer(data=request.data if isinstance(request.data, dict) else {})
+    query = BulkQuerySerializer(data={name: request.query_params[name] for name in BulkQuerySerializer().fields
+                                      if name in request.query_params})
+    body.is_valid(raise_exception=True)
+    query.is_valid(raise_exception=True)
+    arguments, asked = body.validated_data, query.validated_data
+    disagree = {
+        name: [_("查询参数 %(name)s=%(query)s 与请求体中的 %(body)s 不一致；只写一处，或两处写同一个值")
+               % {"name": name, "query": request.query_params[name], "body": arguments[name]}]
+        for name in asked if name in arguments and str(asked[name]).upper() != str(arguments[name]).upper()
+    }
+    if disagree:
+        raise ValidationError(disagree)
+    return arguments | asked
+
+
 class QuarterFiguresViewSet(viewsets.ViewSet):
     """A unit's quarter as value keys (`enterprises.tech_smes`…): read it, write part of it, or write many."""
 
@@ -128,13 +150,7 @@ class QuarterFiguresViewSet(viewsets.ViewSet):
     def bulk(self, request):
         """Many units' quarter figures in one request (JSON `rows`, or CSV with a header of `unit`,
         `period` and value keys); all or nothing, answered with created/updated/unchanged and conflicts."""
-        body = dict(request.data) if isinstance(request.data, dict) else {}
-        for name in ("dry_run", "period"):
-            if name in request.query_params:
-                body.setdefault(name, request.query_params[name])
-        data = BulkRequestSerializer(data=body)
-        data.is_valid(raise_exception=True)
-        result = figures_bulk_save(user=request.user, **data.validated_data)
+        result = figures_bulk_save(user=request.user, **bulk_arguments(request))
         answer = BulkResultSerializer(result).data
         if result.conflicts:
             zh = f"有 {len(result.conflicts)} 处冲突，未写入任何数据"

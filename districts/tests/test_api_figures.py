@@ -115,3 +115,38 @@ def test_a_quarter_goes_submitted_returned_with_a_comment_then_resubmitted(clerk
     approve_now = clerk_api.post("/api/v1/submissions/500112/2026Q3/approve/", format="json")
     assert approve_now.status_code == 409 and approve_now.json()["code"] == "transition_refused"
     assert Submission.objects.get(pk=yubei_submission.pk).state == "returned"
+
+
+@pytest.mark.parametrize("query, body", [("true", False), ("false", True), ("1", False)])
+def test_a_dry_run_asked_one_way_in_the_query_and_another_in_the_body_is_refused_and_writes_nothing(
+    staff_api, query, body
+):
+    response = staff_api.post(f"/api/v1/figures/bulk/?dry_run={query}",
+                              {"period": "2026Q3", "rows": ROWS, "dry_run": body}, format="json")
+    assert response.status_code == 400
+    assert list(response.json()["errors"]) == ["dry_run"]
+    assert stored() == []
+
+
+def test_a_dry_run_asked_only_in_the_query_is_a_dry_run_even_with_a_body_that_does_not_mention_it(staff_api):
+    response = staff_api.post("/api/v1/figures/bulk/?dry_run=true", {"period": "2026Q3", "rows": ROWS},
+                              format="json")
+    assert (response.status_code, response.json()["written"]) == (200, False)
+    assert stored() == []
+    agreeing = staff_api.post("/api/v1/figures/bulk/?dry_run=true", {"period": "2026Q3", "rows": ROWS,
+                                                                     "dry_run": True}, format="json")
+    assert (agreeing.status_code, agreeing.json()["dry_run"]) == (200, True)
+    assert stored() == []
+
+
+def test_a_dry_run_of_a_csv_file_in_the_query_writes_nothing(staff_api):
+    text = "unit,period,enterprises.tech_smes\n500112,2026Q3,88\n"
+    response = staff_api.generic("POST", "/api/v1/figures/bulk/?dry_run=true", text.encode(), content_type="text/csv")
+    assert (response.status_code, response.json()["created"]) == (200, 1)
+    assert stored() == []
+
+
+def test_the_schema_gives_the_bodys_dry_run_no_default_for_a_generated_client_to_send(client, chongqing):
+    schema = client.get("/api/schema/", {"format": "json"}).json()
+    body = schema["components"]["schemas"]["BulkRequestRequest"]["properties"]["dry_run"]
+    assert "default" not in body
