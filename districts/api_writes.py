@@ -29,15 +29,19 @@ from districts.serializers import (
     QuarterFiguresSerializer,
 )
 from districts.services import ExplanationsMissing, figures_save, quarter_editable
+from portal.api import ApiViewMixin
 from portal.api_errors import ApiError
 from portal.parsers import CsvParser
 
-# "500112/2025Q4". One segment alone also reaches the view, so a malformed key is a JSON 404; the second
-# segment must look like a quarter, so "…/submit/" and the other actions are not taken for a key.
-QUARTER_KEY_REGEX = r"[^/]+(?:/\d{4}[Qq][1-4])?"
-QUARTER_KEY = OpenApiParameter(
-    "key", str, OpenApiParameter.PATH, description="区县代码/季度，如 500112/2025Q4（旧代码可用）"
-)
+# A unit's quarter is `/{unit}/{period}/` (`/figures/500112/2025Q4/`; the old single `{key}` 500112/2025Q4 is
+# the same path). Any segment reaches the view, so a malformed code is the API's JSON 404.
+QUARTER_LOOKUP = {"unit": "[^/]+", "period": "[^/]+"}
+QUARTER_PARAMETERS = [
+    OpenApiParameter("unit", {"type": "string", "pattern": r"^[0-9A-Za-z]+$"}, OpenApiParameter.PATH,
+                     description="区县代码，如 500112（旧代码可用）"),
+    OpenApiParameter("period", {"type": "string", "pattern": r"^\d{4}[Qq][1-4]$"}, OpenApiParameter.PATH,
+                     description="季度，如 2025Q4"),
+]
 
 
 def refusal(exc: Exception) -> ApiError:
@@ -70,9 +74,8 @@ def _problems_error(exc: FiguresRejected, code: str, zh: str, en: str) -> ApiErr
 REFUSALS = (AccessDenied, FiguresRejected, QuarterConflict, TransitionRefused)
 
 
-def quarter_of(user, key: str) -> tuple[Unit, Period]:
-    """The unit (through restrict) and period named by `500112/2025Q4`, or 404."""
-    unit_code, _, period_code = key.partition("/")
+def quarter_of(user, unit_code: str, period_code: str) -> tuple[Unit, Period]:
+    """The unit (through restrict) and period named by `500112` and `2025Q4`, or 404."""
     unit = Unit.objects.restrict(user, "view").by_code(unit_code).first()
     try:
         period = Period.objects.get_by_code(period_code)
@@ -102,12 +105,11 @@ def bulk_arguments(request) -> dict:
     return arguments | asked
 
 
-class QuarterFiguresViewSet(viewsets.ViewSet):
+class QuarterFiguresViewSet(ApiViewMixin, viewsets.ViewSet):
     """A unit's quarter as value keys (`enterprises.tech_smes`…): read it, write part of it, or write many."""
 
-    lookup_field = "key"
-    lookup_value_regex = QUARTER_KEY_REGEX
-    parser_classes = [JSONParser, CsvParser]
+    lookup_fields = QUARTER_LOOKUP
+    parser_classes = [JSONParser]
     throttle_classes = [ApiKeyRateThrottle]
 
     def _quarter(self, unit, period) -> dict:
@@ -121,15 +123,16 @@ class QuarterFiguresViewSet(viewsets.ViewSet):
             "values": dict.fromkeys(slot.key for slot in sections.slots()) | quarter_values(unit=unit, period=period),
         }
 
-    @extend_schema(parameters=[QUARTER_KEY], responses=QuarterFiguresSerializer)
-    def retrieve(self, request, key=None):
-        unit, period = quarter_of(request.user, key)
+    @extend_schema(parameters=QUARTER_PARAMETERS, responses=QuarterFiguresSerializer)
+    def retrieve(self, request, unit=None, period=None):
+        unit, period = quarter_of(request.user, unit, period)
         return Response(QuarterFiguresSerializer(self._quarter(unit, period)).data)
 
-    @extend_schema(parameters=[QUARTER_KEY], request=FiguresWriteSerializer, responses=FiguresSaveResultSerializer)
-    def partial_update(self, request, key=None):
-        """Create or update some of the quarter's values; `expected_version` refuses a stale write (409)."""
-        unit, period = quarter_of(request.user, key)
+    @extend_schema(parameters=QUARTER_PARAMETERS, request=FiguresWriteSerializer,
+                   responses=FiguresSaveResultSerializer)
+    def partial_update(self, request, unit=None, period=None):
+        """Create or update some of the quarter's values (JSON); `expected_version` refuses a stale write (409)."""
+        unit, period = quarter_of(request.user, unit, period)
         data = FiguresWriteSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         try:
@@ -146,16 +149,16 @@ class QuarterFiguresViewSet(viewsets.ViewSet):
             OpenApiParameter("period", str, description="各行未写季度时使用的季度，如 2025Q4"),
         ],
     )
-    @action(detail=False, methods=["post"])
+    @action(detail=False, methods=["post"], parser_classes=[JSONParser, CsvParser])
     def bulk(self, request):
         """Many units' quarter figures in one request (JSON `rows`, or CSV with a header of `unit`,
         `period` and value keys); all or nothing, answered with created/updated/unchanged and conflicts."""
         result = figures_bulk_save(user=request.user, **bulk_arguments(request))
         answer = BulkResultSerializer(result).data
         if result.conflicts:
-            zh = f"有 {len(result.conflicts)} 处冲突，未写入任何数据"
-            answer |= {"code": "figures_rejected", "errors": {},
-                       "message": {"zh": zh, "en": "Conflicts found; nothing was written"}}
+            count = len(result.conflicts)
+            answer |= {"code": "figures_rejected", "errors": {}, "message": {
+                "zh": f"有 {count} 处冲突，未写入任何数据", "en": f"{count} conflicts found; nothing was written"}}
             for conflict in result.conflicts:
                 answer["errors"].setdefault(f"rows[{conflict.row}].{conflict.field}", []).append(conflict.message)
         return Response(answer, status=status.HTTP_400_BAD_REQUEST if result.conflicts else status.HTTP_200_OK)

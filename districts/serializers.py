@@ -54,7 +54,7 @@ class QuarterRowSerializer(UnitScopedSerializer):
     period = PeriodCodeField()
     updated_by = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
 
-    QUARTER_FIELDS = ["unit", "unit_name", "period", "version", "updated_at", "updated_by"]
+    QUARTER_FIELDS = ["id", "unit", "unit_name", "period", "version", "updated_at", "updated_by"]
 
 
 class SubmissionEventSerializer(serializers.ModelSerializer):
