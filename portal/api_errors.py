@@ -17,7 +17,7 @@ MESSAGES = {
     ),
     "not_authenticated": (
         "需要登录，或在请求头中提供 API 密钥：Authorization: Api-Key <密钥>",
-        "Authentication required: log in or send Authorization: Api-Key <key>",
+        "Authentication required: log in, or send the API key in the header Authorization: Api-Key <key>",
     ),
     "authentication_failed": ("API 密钥无效或已撤销", "The API key is invalid or revoked"),
     "permission_denied": ("无权执行此操作", "You do not have permission to perform this action"),
