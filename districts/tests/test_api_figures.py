@@ -150,3 +150,41 @@ def test_the_schema_gives_the_bodys_dry_run_no_default_for_a_generated_client_to
     schema = client.get("/api/schema/", {"format": "json"}).json()
     body = schema["components"]["schemas"]["BulkRequestRequest"]["properties"]["dry_run"]
     assert "default" not in body
+
+
+def test_the_write_routes_take_unit_and_period_as_two_path_parameters(client, chongqing):
+    paths = client.get("/api/schema/", {"format": "json"}).json()["paths"]
+    quarter_paths = [path for path in paths if "{unit}/{period}" in path]
+    assert set(quarter_paths) == {
+        "/api/v1/figures/{unit}/{period}/", "/api/v1/submissions/{unit}/{period}/",
+        *(f"/api/v1/submissions/{{unit}}/{{period}}/{name}/" for name in ("submit", "approve", "return", "reopen")),
+    }
+    assert not [path for path in paths if "{key}" in path]
+    for path in quarter_paths:
+        for operation in paths[path].values():
+            names = {p["name"] for p in operation["parameters"] if p["in"] == "path"}
+            assert names == {"unit", "period"}, path
+
+
+def test_the_old_single_key_with_an_encoded_slash_still_reaches_the_quarter(clerk_api, yubei_submission):
+    saved = clerk_api.patch("/api/v1/figures/500112%2F2026Q3/", {"values": {"enterprises.tech_smes": 7}},
+                            format="json")
+    assert saved.status_code == 200, saved.json()
+    assert clerk_api.get("/api/v1/figures/500112%2F2026Q3/").json()["values"]["enterprises.tech_smes"] == "7.00"
+    submitted = clerk_api.post("/api/v1/submissions/500112%2F2026Q3/submit/", {}, format="json")
+    assert (submitted.status_code, submitted.json()["state"]) == (200, "submitted")
+
+
+def test_a_write_key_submits_its_quarter_but_cannot_approve_it_and_city_staff_approve_it(
+    api_client, api_key, city_staff, yubei_submission
+):
+    api_client.credentials(HTTP_AUTHORIZATION=f"Api-Key {api_key('write', '500112')}")
+    api_client.patch("/api/v1/figures/500112/2026Q3/", {"values": {"enterprises.tech_smes": 9}}, format="json")
+    assert api_client.post("/api/v1/submissions/500112/2026Q3/submit/", {}, format="json").status_code == 200
+    refused = api_client.post("/api/v1/submissions/500112/2026Q3/approve/", format="json")
+    assert refused.status_code == 403
+    assert Submission.objects.get(pk=yubei_submission.pk).state == "submitted"
+    api_client.credentials()
+    api_client.force_login(city_staff)
+    approved = api_client.post("/api/v1/submissions/500112/2026Q3/approve/", format="json")
+    assert (approved.status_code, approved.json()["state"]) == (200, "approved")
