@@ -44,6 +44,10 @@ QUARTER_PARAMETERS = [
 ]
 
 
+CSV_BODY = {"type": "string",
+            "description": "UTF-8 或 GBK 编码的 CSV：标题行为 unit、可选 period 与 version，其余为指标键"}
+
+
 def refusal(exc: Exception) -> ApiError:
     """The API error for a refusal of the districts services."""
     if isinstance(exc, ExplanationsMissing):
@@ -142,7 +146,7 @@ class QuarterFiguresViewSet(ApiViewMixin, viewsets.ViewSet):
         return Response(FiguresSaveResultSerializer(saved).data)
 
     @extend_schema(
-        request={"application/json": BulkRequestSerializer, "text/csv": BulkRequestSerializer},
+        request={"application/json": BulkRequestSerializer, "text/csv": CSV_BODY},
         responses={200: BulkResultSerializer, 400: BulkRejectedSerializer},
         parameters=[
             OpenApiParameter("dry_run", bool, description="只校验不写入：回答真正写入时的新增、更新、不变与冲突"),

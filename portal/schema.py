@@ -11,6 +11,15 @@ FORMAT_DESCRIPTION = {
 }
 
 
+IF_NONE_MATCH = OpenApiParameter(
+    "If-None-Match", str, OpenApiParameter.HEADER,
+    description="上次响应的 ETag；未变化时返回 304 且无内容。每个读取接口都返回 ETag",
+)
+
+
+NOT_MODIFIED = "未修改：If-None-Match 中有当前的 ETag（弱 ETag W/\"…\" 亦可），无内容"
+
+
 class PortalAutoSchema(AutoSchema):
     """Every operation documents the error shape; every read documents the `format`s it answers."""
 
@@ -21,12 +30,15 @@ class PortalAutoSchema(AutoSchema):
             description = "返回格式：" + "、".join(FORMAT_DESCRIPTION[name] for name in formats)
             if "csv" in formats:
                 description += "；以 = + - @ 开头的文本前加单引号"
-            parameters = [*parameters, OpenApiParameter("format", str, enum=formats, description=description)]
+            parameters = [*parameters, OpenApiParameter("format", str, enum=formats, description=description),
+                          IF_NONE_MATCH]
         return parameters
 
     def _get_response_bodies(self, direction="response"):
         responses = super()._get_response_bodies(direction)
         statuses = ERROR_STATUSES if self.method == "GET" else (*ERROR_STATUSES, 409)
+        if self.method == "GET" and direction == "response":
+            responses.setdefault("304", {"description": NOT_MODIFIED})
         for code in statuses:
             responses.setdefault(
                 str(code), self._get_response_for_code(ErrorSerializer, str(code), ["application/json"], direction)
