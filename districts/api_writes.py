@@ -56,15 +56,22 @@ def refusal(exc: Exception) -> ApiError:
     if isinstance(exc, FiguresRejected):
         return _problems_error(exc, "figures_rejected", "数据未通过校验，未写入任何数据",
                                "The figures failed validation; nothing was written")
+    # The message is the same in both languages; the service's own reason, in the language asked for,
+    # is in errors.
+    reason = {"non_field_errors": [str(exc)]}
     if isinstance(exc, QuarterConflict):
-        return ApiError(status_code=409, code="version_conflict", zh=str(exc),
-                        en=f"The quarter changed (now version {exc.current_version}); reload and retry")
+        version = exc.current_version
+        return ApiError(status_code=409, code="version_conflict", errors={"expected_version": [str(exc)]},
+                        zh=f"本季度已被他人修改（现为第 {version} 版），未写入；请重新读取后再改",
+                        en=f"The quarter changed (now version {version}); nothing was written. Reload and retry")
     if isinstance(exc, TransitionRefused):
-        return ApiError(status_code=409, code="transition_refused", zh=str(exc),
-                        en="Not allowed in the submission's current state")
+        return ApiError(status_code=409, code="transition_refused", errors=reason,
+                        zh="季度当前的状态不允许这一步，原因见 errors",
+                        en="Not allowed in the quarter's current state; see errors")
     if isinstance(exc, AccessDenied):
-        return ApiError(status_code=403, code="permission_denied", zh=str(exc),
-                        en="You may not change this unit's quarter")
+        return ApiError(status_code=403, code="permission_denied", errors=reason,
+                        zh="您不能修改该单位的这一季度，原因见 errors",
+                        en="You may not change this unit's quarter; see errors")
     raise exc
 
 

@@ -105,9 +105,9 @@ def exception_handler(exc, context):
         body = {"code": "invalid", "message": error_message("invalid"), "errors": _field_errors(exc.detail)}
     else:
         code = exc.default_code
-        default_zh = str(exc.default_detail)
-        if str(exc.detail) != default_zh and code == "permission_denied":
-            body = {"code": code, "message": {"zh": str(exc.detail), "en": MESSAGES[code][1]}, "errors": {}}
+        if str(exc.detail) != str(exc.default_detail) and code == "permission_denied":
+            # The service's reason (wrong unit, locked quarter), in the language asked for.
+            body = {"code": code, "message": error_message(code), "errors": {"non_field_errors": [str(exc.detail)]}}
         else:
             zh, en = MESSAGES.get(code, (str(exc.detail), str(exc.detail)))
             if isinstance(exc, exceptions.Throttled) and exc.wait is not None:

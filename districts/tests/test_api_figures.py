@@ -1,4 +1,6 @@
 """Writing figures through the API: a unit's quarter, the bulk write (JSON and CSV, dry run), the workflow."""
+import re
+
 import pytest
 
 from districts.models import Submission
@@ -188,3 +190,16 @@ def test_a_write_key_submits_its_quarter_but_cannot_approve_it_and_city_staff_ap
     api_client.force_login(city_staff)
     approved = api_client.post("/api/v1/submissions/500112/2026Q3/approve/", format="json")
     assert (approved.status_code, approved.json()["state"]) == (200, "approved")
+
+
+def test_a_refusal_says_the_same_in_both_languages_and_gives_the_services_reason_in_the_language_asked(
+    clerk_api, yubei_submission
+):
+    english = clerk_api.post("/api/v1/submissions/500112/2026Q3/approve/", HTTP_ACCEPT_LANGUAGE="en")
+    chinese = clerk_api.post("/api/v1/submissions/500112/2026Q3/approve/")
+    assert english.status_code == chinese.status_code == 403
+    assert english.json()["message"] == chinese.json()["message"]
+    assert english.json()["message"]["zh"] != english.json()["message"]["en"]
+    reason_en, reason_zh = (r.json()["errors"]["non_field_errors"][0] for r in (english, chinese))
+    assert not re.search(r"[\u4e00-\u9fff]", reason_en) and re.search(r"[\u4e00-\u9fff]", reason_zh)
+    assert Submission.objects.get(pk=yubei_submission.pk).state == yubei_submission.state
