@@ -193,11 +193,12 @@ REST_FRAMEWORK = {
     # Who may call an endpoint at all, and each API key's own rate (districts owns the keys).
     "DEFAULT_PERMISSION_CLASSES": ["districts.authentication.ApiAccess"],
     "DEFAULT_THROTTLE_CLASSES": ["districts.authentication.ApiKeyRateThrottle"],
-    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_FILTER_BACKENDS": ["portal.filtering.StrictFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "portal.pagination.PageNumberPagination",
     "PAGE_SIZE": 100,
     "DEFAULT_SCHEMA_CLASS": "portal.schema.PortalAutoSchema",
     "EXCEPTION_HANDLER": "portal.api_errors.exception_handler",
+    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "portal.negotiation.FormatNegotiation",
     "DATETIME_FORMAT": "iso-8601",
 }
 SPECTACULAR_SETTINGS = {
