@@ -75,6 +75,12 @@ class PortalReadOnlyViewSet(ApiViewMixin, viewsets.ReadOnlyModelViewSet):
     def get_queryset(self):
         return restrict_for(super().get_queryset(), self.request.user)
 
+    def get_renderers(self):
+        """A viewset that also writes (create, update) answers its writes in JSON only, like every action."""
+        if self.action in ("create", "update", "partial_update"):
+            return [renderer() for renderer in JSON_RENDERERS]
+        return super().get_renderers()
+
     def list(self, request, *args, **kwargs):
         queryset = self.filter_queryset(self.get_queryset())
         if not self.last_modified_field:

@@ -93,7 +93,8 @@ EMPTY = {"/api/v1/units/": {"unit": "500104", "kind": "county"}, "/api/v1/groups
          "/api/v1/periods/": {"year": "1990"}, "/api/v1/funds/": {"kind": "risk_pool"},
          "/api/v1/indicators/": {"plan": "no-such-plan"}, "/api/v1/plans/": {"indicator": "no-such-indicator"},
          "/api/v1/evaluations/": {"year": "1990"}, "/api/v1/fund-allocations/": {"year": "1990"},
-         "/api/v1/targets/": {"plan": "no-such-plan"}, "/api/v1/platforms/": {"unit": "500104"}}
+         "/api/v1/targets/": {"plan": "no-such-plan"}, "/api/v1/platforms/": {"unit": "500104"},
+         "/api/v1/rounds/": {"due_after": "2100-01-01"}}
 
 
 def test_an_empty_csv_list_still_has_the_header_row_of_a_full_one(keyed):  # noqa: F811

@@ -122,6 +122,7 @@ def test_schemathesis_reaches_the_write_paths_with_a_write_key_and_finds_nothing
 ):
     from districts.models import Period
     from districts.services import period_open
+    from ledger.models import RoundItem, Task
 
     period_open(user=city_staff, period=Period.objects.get_by_code("2026Q3"), deadline=None)
     schema = schemathesis.openapi.from_wsgi("/api/schema/?format=json", application)
@@ -139,6 +140,14 @@ def test_schemathesis_reaches_the_write_paths_with_a_write_key_and_finds_nothing
         ("POST /api/v1/figures/bulk/", {}, "unit,period,enterprises.tech_smes\n500112,2026Q3,13\n", "text/csv"),
         ("POST /api/v1/submissions/{unit}/{period}/submit/", quarter, {}, JSON),
     ]
+    # The key's unit's own ledger rows: a task, and its answer to this year's scheduling round.
+    item = {"id": RoundItem.objects.filter(task__unit__code="500112", round__due__year=2026).values_list("pk")[0][0]}
+    task = {"id": Task.objects.filter(unit__code="500112").values_list("pk")[0][0]}
+    answer = {"answer": "已完成选址", "progress": 40}
+    renamed = {"kind": "task", "title": "渝北区重点任务（调整）", "office": "区科技局", "owner": "张三",
+               "start": "2026-01-01", "due": "2026-12-31", "status": "in_progress"}
+    valid += [(f"{method} /api/v1/round-items/{{id}}/", item, answer, JSON) for method in ("PUT", "PATCH")]
+    valid += [(f"{method} /api/v1/tasks/{{id}}/", task, renamed, JSON) for method in ("PUT", "PATCH")]
     for label, path_parameters, body, media_type in valid:
         case = operations[label].Case(path_parameters=path_parameters, body=body, media_type=media_type,
                                       query={"dry_run": "true"} if "bulk" in label else None)
