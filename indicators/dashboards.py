@@ -100,10 +100,13 @@ def number(value) -> float | None:
     return None if value is None else float(value)
 
 
-def trend_table(values, sel: Selection, indicator, **place) -> Table:
+def trend_table(values, sel: Selection, indicator, until: Period | None = None, **place) -> Table:
+    """An indicator's quarters at one place; `until` ends it at a quarter (a unit's trend at the chosen one)."""
     rows = values.filter(plan=sel.plan, indicator=indicator, **place).select_related("period").order_by(
         "period__ordinal"
     )
+    if until is not None:
+        rows = rows.filter(period__ordinal__lte=until.ordinal)
     return Table(
         title=f"{indicator.name}（{indicator.unit_label}）",
         columns=[("period", _("季度")), ("value", _("数值")), ("expected_value", _("按计划路径应达")),

@@ -27,7 +27,7 @@ def test_the_overview_shows_the_city_value_of_the_snapshot(reported, city_viewer
     expected = sum(v for (unit, period), v in reported.items() if period == "2023Q4" and unit in counted)
     card = next(c for c in response.context["cards"] if c.indicator.code == "tech_smes")
     assert card.row == city_row() and card.row.value == expected
-    assert f"data-field=\"value\">{expected} " in response.content.decode()  # zh-hans groups no digits
+    assert f"data-field=\"value\">{expected:,} " in response.content.decode()  # digits grouped in threes: 5,643
     assert len(response.context["units"].rows) == Unit.objects.count()
 
 
