@@ -154,7 +154,7 @@ def outcome_table(values, plan, target_period) -> Table:
     """Each unit's result at a passed target quarter: met or missed, and by how much."""
     rows = (
         values.filter(plan=plan, period=target_period, target_period=target_period, target__isnull=False)
-        .select_related("indicator", "group", "unit")
+        .select_related("indicator", "group", "unit__group")
         .annotate(place_order=Case(When(scope=Scope.CITY, then=0), When(scope=Scope.GROUP, then=1), default=2))
         .order_by("indicator__order", "place_order", "group__order", "unit__order")
     )
@@ -163,6 +163,8 @@ def outcome_table(values, plan, target_period) -> Table:
         columns=[("indicator", _("指标")), ("place", _("范围")), ("target_value", _("目标值")), ("value", _("实际值")),
                  ("met", _("是否完成")), ("gap", _("差额")), ("gap_percent", _("差额占目标（%）"))],
         rows=[{"indicator": r.indicator.local_name, "place": str(r.unit or r.group or _("全市")),
+               "indicator_code": r.indicator.code, "scope": r.scope,
+               "group_code": r.unit.group.code if r.unit else r.group.code if r.group else "",
                "target_value": number(r.target_value), "value": number(r.value),
                "met": met_label(r), "status_code": r.status, "gap": number(r.gap),
                "gap_percent": round(float(r.gap / r.target_value * 100), 2) if r.gap is not None and r.target_value

@@ -7,8 +7,8 @@ from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
-from districts.models import Submission, Unit
-from indicators import dashboards, exports, geo, selectors, snapshot_cache
+from districts.models import Submission, Unit, UnitGroup
+from indicators import dashboards, exports, geo, outcomes, selectors, snapshot_cache
 from indicators.choices import Method, Scope
 from indicators.dashboards import Selection, to_chart
 from indicators.models import IndicatorValue
@@ -126,8 +126,13 @@ def outcome(request):
     """The result at each passed target quarter of a plan (the 2025 outcome of the first plan), per unit."""
     values = snapshot(request)
     sel = Selection.from_query(request.GET, values)
-    tables = [dashboards.outcome_table(values, sel.plan, p) for p in dashboards.passed_milestones(sel.plan, sel.period)]
-    context = {"sel": sel, "tables": tables, **freshness(selectors.latest_run())}
+    shown = outcomes.OutcomeFilter.from_query(request.GET)
+    tables = []
+    for milestone in dashboards.passed_milestones(sel.plan, sel.period):
+        table = dashboards.outcome_table(values, sel.plan, milestone)
+        tables.append({"milestone": milestone, "summary": outcomes.summary(table), "table": shown.apply(table)})
+    context = {"sel": sel, "tables": tables, "shown": shown, "groups": UnitGroup.objects.order_by("order"),
+               "indicators": dashboards.plan_indicators(sel.plan), **freshness(selectors.latest_run())}
     return render(request, "indicators/outcome.html", context)
 
 
@@ -141,7 +146,7 @@ def download(request, dataset, fmt):
     if dataset not in DATASETS or fmt not in ("csv", "xlsx"):
         raise Http404
     values = snapshot(request)
-    params = selection_params(request, "unit", "milestone")
+    params = selection_params(request, "unit", "milestone", "group", "measure")
     key = snapshot_cache.snapshot_key(f"download:{dataset}.{fmt}", values=values, run=selectors.latest_run(),
                                       params=params)
     return cached(key, lambda: download_response(request, values, dataset, fmt))
@@ -165,7 +170,7 @@ def download_response(request, values, dataset, fmt):
         if not passed:
             raise Http404(_("该规划尚无已到期的目标"))
         chosen = next((p for p in passed if p.code == request.GET.get("milestone")), passed[-1])
-        table = dashboards.outcome_table(values, sel.plan, chosen)
+        table = outcomes.OutcomeFilter.from_query(request.GET).apply(dashboards.outcome_table(values, sel.plan, chosen))
     filename = f"{dataset}-{sel.plan.code}-{sel.indicator.code if dataset != 'outcome' else ''}-{sel.period.code}"
     respond = exports.xlsx_response if fmt == "xlsx" else exports.csv_response
     return respond(table, filename.replace("--", "-"))

@@ -23,9 +23,10 @@ def test_in_english_the_overview_names_plans_indicators_groups_and_units_in_engl
     with chromium() as browser:
         page = browser.new_page(viewport={"width": width, "height": 900})
         log_in(page, live_server.url, "city_viewer")
+        if width < 768:
+            page.click("label[for=nav-open]")  # the language switch sits in the folded menu
         with page.expect_navigation():
-            page.evaluate("document.querySelector('#language-switch select').value = 'en'; "
-                          "document.querySelector('#language-switch').submit()")
+            page.select_option("#language-switch select", "en")
         page.goto(f"{live_server.url}/dashboards/?{QUERY}")
         page.wait_for_function("window.portalCharts && window.portalCharts.length >= 3", timeout=20000)
         text = page.inner_text("main")
