@@ -15,7 +15,7 @@ QUERY = "plan=double-doubling-2027&period=2023Q4&indicator=tech_smes"
 PAGES = {
     "overview": f"/dashboards/?{QUERY}",
     "unit": f"/dashboards/units/500112/?{QUERY}",
-    "outcome": "/dashboards/outcome/?plan=guidance-2022&period=2025Q4",
+    "outcome": f"/dashboards/outcome/?{QUERY}",
 }
 CHARTS_DRAWN = """() => [...document.querySelectorAll('[data-chart]')].every(c => c.querySelector('canvas'))
   && (!document.querySelector('[data-chart=map]') || document.querySelector('[data-chart=map]').dataset.rendered)"""
@@ -45,14 +45,31 @@ def render_pngs(pdf, name):
 
 
 @pytest.fixture
+def quotas_met_at_2023q4(reported):  # noqa: F811
+    """Each unit's quota of 150 tech SMEs at 2023Q4, so the outcome page has a table of all 41 units to print."""
+    from districts.models import Period, Unit
+    from indicators.choices import Scope
+    from indicators.models import Indicator, Plan, Target
+    from indicators.tests.conftest import World
+
+    plan, period = Plan.objects.get(code="double-doubling-2027"), Period.objects.get_by_code("2023Q4")
+    indicator = Indicator.objects.get(code="tech_smes")
+    for unit in Unit.objects.all():
+        Target.objects.create(plan=plan, indicator=indicator, period=period, scope=Scope.UNIT, unit=unit, value=150)
+    World.compute()
+
+
+@pytest.fixture
 def poppler():
     if not shutil.which("pdftoppm") or not shutil.which("pdftotext"):
         pytest.skip("poppler-utils is not installed (apt-get install poppler-utils)")
 
 
 def test_the_dashboards_print_on_a4_with_whole_charts_the_map_beside_its_heading_and_every_column(
-    poppler, reported, city_viewer, live_server, chromium  # noqa: F811
+    poppler, reported, quotas_met_at_2023q4, city_viewer, live_server, chromium  # noqa: F811
 ):
+    before, after = reported["500112", "2022Q4"], reported["500112", "2023Q4"]
+    yubei_growth = f"{(after - before) / before * 100:.1f}%"  # the ranking's last column for 渝北区
     found = {}
     with chromium() as browser:
         context = browser.new_context(viewport={"width": 1366, "height": 900})
@@ -76,5 +93,7 @@ def test_the_dashboards_print_on_a4_with_whole_charts_the_map_beside_its_heading
     pages = pdf_pages_text(found["overview"]["pdf"])
     map_page = next(i for i, text in enumerate(pages) if "区县地图" in text)
     assert "功能区（不计入" in pages[map_page] and "两江新区" in pages[map_page]  # the map's zones, same page
-    ranking = next(text for text in pages if "区县排名" in text)
-    assert "同比增长" in ranking and "渝北区" in ranking  # the last column is on the paper
+    ranking = "".join(pages[next(i for i, text in enumerate(pages) if "区县排名" in text):])
+    assert "同比增长" in ranking and "渝北区" in ranking and yubei_growth in ranking  # the last column is on paper
+    outcome = "".join(pdf_pages_text(found["outcome"]["pdf"]))
+    assert "差额占目标" in outcome and "彭水" in outcome and "完成" in outcome  # every column, the last unit
