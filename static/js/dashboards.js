@@ -74,7 +74,7 @@
       animation: false,
       tooltip: { trigger: "axis", formatter: tooltipIn(data.unit_label) },
       legend: { top: 0, textStyle: { fontSize: 11 } },
-      grid: { left: 16, right: 32, top: 44, bottom: 8, containLabel: true },
+      grid: { left: 16, right: 32, top: 56, bottom: 8, containLabel: true },
       xAxis: { type: "category", data: data.period, axisLabel: { hideOverlap: true } },
       yAxis: valueAxis(data.unit_label, all, data.flow),
       graphic: present(data.value) ? [] : [{ type: "text", left: "center", top: "middle",
@@ -132,7 +132,7 @@
       animation: false,
       tooltip: { trigger: "axis", formatter: tooltipIn(data.unit_label) },
       legend: { top: 0 },
-      grid: { left: 16, right: 24, top: 44, bottom: 8, containLabel: true },
+      grid: { left: 16, right: 24, top: 56, bottom: 8, containLabel: true },
       xAxis: { type: "category", data: data.name, axisLabel: { interval: 0, rotate: 20 } },
       yAxis: axes,
       series: series
