@@ -34,9 +34,10 @@
   function quarterly(periods, ytd) {  // a year-to-date flow's own quarter: Q1 as is, later quarters less the one before
     return ytd.map(function (value, i) {
       if (value == null) { return null; }
-      if (/Q1$/.test(periods[i])) { return value; }
-      var before = i > 0 ? ytd[i - 1] : null, sameYear = i > 0 && periods[i - 1].slice(0, 4) === periods[i].slice(0, 4);
-      return before == null || !sameYear ? null : Math.round((value - before) * 100) / 100;
+      var year = periods[i].slice(0, 4), quarter = Number(periods[i].slice(-1));
+      if (quarter === 1) { return value; }
+      var adjacent = i > 0 && periods[i - 1] === year + "Q" + (quarter - 1), before = adjacent ? ytd[i - 1] : null;
+      return before == null ? null : Math.round((value - before) * 100) / 100;
     });
   }
   function start(node, option) {
