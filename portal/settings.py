@@ -162,6 +162,7 @@ LOGOUT_REDIRECT_URL = "login"
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+FORMAT_MODULE_PATH = ["portal.formats"]  # Chinese digit grouping: 79,603 (see portal/formats/zh_Hans)
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True
