@@ -120,12 +120,17 @@ class FormulaCell:
 
 
 def _worksheet_rows(worksheet):
-    for cells in worksheet.iter_rows():
-        yield [
-            FormulaCell(worksheet.title, cell.coordinate, str(cell.value)[:40])
-            if getattr(cell, "data_type", None) == "f" else cell.value
-            for cell in cells
-        ]
+    # Read-only mode parses the sheet's XML only now, row by row: a sheet that is not well-formed (an entity
+    # declared outside the file, a broken tag) fails here, after load_workbook accepted the archive.
+    try:
+        for cells in worksheet.iter_rows():
+            yield [
+                FormulaCell(worksheet.title, cell.coordinate, str(cell.value)[:40])
+                if getattr(cell, "data_type", None) == "f" else cell.value
+                for cell in cells
+            ]
+    except Exception as exc:  # expat, defusedxml and openpyxl each raise their own kinds
+        raise FileRefused(_("文件已损坏或不是有效的 Excel（.xlsx）文件。")) from exc
 
 
 def _csv_source(data: bytes) -> Callable[[], Iterator[list]]:
