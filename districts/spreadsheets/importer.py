@@ -80,12 +80,14 @@ class Outcome:
                 "counts": self.counts, "truncated": self.truncated}
 
 
-def import_job_create(*, user, file_name: str, content: bytes, period: Period) -> tuple[ImportJob, Table | None]:
-    """Record an upload; a file refused outright is recorded as rejected with the reason."""
+def import_job_create(*, user, file_name: str, content: bytes, period: Period,
+                      size: int | None = None) -> tuple[ImportJob, Table | None]:
+    """Record an upload; a file refused outright is recorded as rejected with the reason. `size`: the file's
+    size when `content` is only its beginning."""
     job = ImportJob(created_by=user, file_name=file_name[:255], content=content, period=period)
     table = None
     try:
-        table = read_table(content, file_name, figure_columns())
+        table = read_table(content, file_name, figure_columns(), size=size)
         job.rows = table.count()
     except FileRefused as refused:
         job.content = b""  # a refused file (a zip bomb, say) is not worth keeping; the reason is

@@ -205,6 +205,13 @@ def test_a_hostile_or_unreadable_file_is_refused_and_nothing_is_written(yubei_cl
     assert figures_snapshot() == before
 
 
+def test_a_file_over_the_size_limit_is_refused_saying_its_own_size(yubei_client, quarter, settings):
+    settings.IMPORT_MAX_BYTES = 1000
+    data = b"1," * 1500  # 3,000 bytes: the message names these, not the limit plus the one byte read past it
+    upload(yubei_client, data, "big.csv", quarter)
+    assert "文件大小 3000 字节，超过上限 1000 字节" in last_job().error_summary
+
+
 def test_a_file_of_a_hundred_thousand_rows_is_refused_saying_the_limit(yubei_client, quarter, settings):
     lines = [",".join(header(TECH))] + ["500112,渝北区,1"] * 100_000
     before = figures_snapshot()
