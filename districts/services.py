@@ -217,8 +217,9 @@ def _check(write: QuarterWrite, editable: bool, changeable: set, submission,
     touched = {known[key].section.model for key in write.values if key in known}
     if not touched <= changeable:
         return [], AccessDenied(_("您没有修改这些数据的权限。"))
-    if write.expected_version is not None and write.expected_version != submission.version:
-        return [], QuarterConflict(expected_version=write.expected_version, current_version=submission.version)
+    current = submission.version if submission.pk is not None else 0  # 0: the quarter does not exist yet
+    if write.expected_version is not None and write.expected_version != current:
+        return [], QuarterConflict(expected_version=write.expected_version, current_version=current)
     problems = check_quarter(unit=unit, period=period, values=write.values, stored=stored)
     if errors(problems):
         return problems, FiguresRejected(errors(problems))
