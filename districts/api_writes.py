@@ -7,7 +7,6 @@ from django.http import Http404
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status, viewsets
 from rest_framework.decorators import action
-from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
 
@@ -27,6 +26,7 @@ from districts.serializers import (
 )
 from districts.services import ExplanationsMissing, figures_save, quarter_editable
 from portal.api_errors import ApiError
+from portal.json_parser import DepthLimitedJsonParser
 from portal.parsers import CsvParser
 
 # "500112/2025Q4". One segment alone also reaches the view, so a malformed key is a JSON 404; the second
@@ -85,7 +85,7 @@ class QuarterFiguresViewSet(viewsets.ViewSet):
 
     lookup_field = "key"
     lookup_value_regex = QUARTER_KEY_REGEX
-    parser_classes = [JSONParser, CsvParser]
+    parser_classes = [DepthLimitedJsonParser, CsvParser]
     throttle_classes = [ApiKeyRateThrottle]
 
     def _quarter(self, unit, period) -> dict:
