@@ -145,11 +145,14 @@ class Attachment(models.Model):
 class LeaderAssignment(models.Model):
     """分片指导: the units a bureau leader guides, kept by municipal staff."""
 
+    unit_field = "units"  # a clerk sees the assignment that guides their own unit
+
     leader = models.OneToOneField(settings.AUTH_USER_MODEL, models.CASCADE, related_name="assignment",
                                   verbose_name=_("局领导"))
     units = models.ManyToManyField(Unit, related_name="+", verbose_name=_("联系区县"))
     note = models.CharField(_("说明"), max_length=200, blank=True)
 
+    objects = RestrictedQuerySet.as_manager()
     history = HistoricalRecords(m2m_fields=[units])
 
     class Meta:
