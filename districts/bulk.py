@@ -10,7 +10,7 @@ from django.db import transaction
 
 from districts.exceptions import AccessDenied, FiguresRejected, QuarterConflict
 from districts.models import Period, Unit
-from districts.services import QuarterSaved, QuarterWrite, figures_save_many
+from districts.services import QuarterSaved, QuarterWrite, figures_save_many, permission_first, require_figure_entry
 
 
 @dataclass(frozen=True)
@@ -82,6 +82,7 @@ def _record(index: int, saved: QuarterSaved, result: BulkResult) -> None:
         result.warnings += [Conflict(index, w.figure, w.code, w.message) for w in saved.result.warnings]
 
 
+@permission_first(require_figure_entry)
 def figures_bulk_save(*, user, rows: list[dict], period: str | None = None, dry_run: bool = False) -> BulkResult:
     """Save each row (`unit`, optional `period` and `version`, then value keys) or, on any conflict, none."""
     result = BulkResult(dry_run=dry_run)
