@@ -11,7 +11,7 @@ from simple_history.models import HistoricalRecords
 from districts.models import Period, PolicyArticle, Unit
 from districts.querysets import RestrictedQuerySet
 from ledger.choices import OPEN_STATUSES, TaskKind, TaskStatus
-from ledger.validators import ATTACHMENT_EXTENSIONS, validate_attachment_size
+from ledger.validators import ATTACHMENT_EXTENSIONS, validate_attachment_content, validate_attachment_size
 
 # A task is at risk when its progress trails the share of its time already spent by this many points.
 AT_RISK_LAG = 20
@@ -124,7 +124,8 @@ class Attachment(models.Model):
 
     task = models.ForeignKey(Task, models.CASCADE, related_name="attachments", verbose_name=_("任务"))
     file = models.FileField(_("文件"), upload_to="ledger/%Y/%m/",
-                            validators=[FileExtensionValidator(ATTACHMENT_EXTENSIONS), validate_attachment_size])
+                            validators=[FileExtensionValidator(ATTACHMENT_EXTENSIONS), validate_attachment_size,
+                                        validate_attachment_content])
     name = models.CharField(_("文件名"), max_length=200)
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True,
                                     related_name="+", verbose_name=_("上传人"))
