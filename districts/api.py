@@ -97,10 +97,7 @@ class SubmissionViewSet(PortalReadOnlyViewSet):
         """Run the action; its body is read and validated even when it takes no field, so a body that is not
         a JSON object is refused (400) rather than ignored."""
         submission = self.get_object()
-        try:
-            service.check_permission(self.request.user, submission=submission)
-        except REFUSALS as exc:
-            raise refusal(exc) from exc
+        service.check_permission(self.request.user, submission=submission)
         data = serializer_class(data=self.request.data)
         data.is_valid(raise_exception=True)
         arguments |= data.validated_data

@@ -108,10 +108,7 @@ class QuarterFiguresViewSet(viewsets.ViewSet):
     def partial_update(self, request, key=None):
         """Create or update some of the quarter's values; `expected_version` refuses a stale write (409)."""
         unit, period = quarter_of(request.user, key)
-        try:
-            figures_save.check_permission(request.user, unit=unit, period=period)
-        except REFUSALS as exc:
-            raise refusal(exc) from exc
+        figures_save.check_permission(request.user, unit=unit, period=period)
         data = FiguresWriteSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         try:
@@ -132,10 +129,7 @@ class QuarterFiguresViewSet(viewsets.ViewSet):
     def bulk(self, request):
         """Many units' quarter figures in one request (JSON `rows`, or CSV with a header of `unit`,
         `period` and value keys); all or nothing, answered with created/updated/unchanged and conflicts."""
-        try:
-            figures_bulk_save.check_permission(request.user)
-        except REFUSALS as exc:
-            raise refusal(exc) from exc
+        figures_bulk_save.check_permission(request.user)
         body = dict(request.data) if isinstance(request.data, dict) else {}
         for name in ("dry_run", "period"):
             if name in request.query_params:
