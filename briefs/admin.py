@@ -1,10 +1,11 @@
 from django.contrib import admin
 
 from briefs.models import BriefSubscription, QuarterlyBrief
+from portal.admin import RestrictedAdmin
 
 
 @admin.register(QuarterlyBrief)
-class QuarterlyBriefAdmin(admin.ModelAdmin):
+class QuarterlyBriefAdmin(RestrictedAdmin):
     list_display = ["plan", "period", "generated_at", "trigger", "run", "mailed_at"]
     list_filter = ["plan", "trigger"]
     list_select_related = ["plan", "period", "run"]
@@ -15,6 +16,6 @@ class QuarterlyBriefAdmin(admin.ModelAdmin):
 
 
 @admin.register(BriefSubscription)
-class BriefSubscriptionAdmin(admin.ModelAdmin):
+class BriefSubscriptionAdmin(RestrictedAdmin):
     list_display = ["user", "created_at"]
     autocomplete_fields = ["user"]

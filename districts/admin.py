@@ -1,6 +1,5 @@
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
-from simple_history.admin import SimpleHistoryAdmin
 
 from districts.apikeys import api_key_create, api_key_revoke
 from districts.choices import IMPORT_RUNNING
@@ -20,15 +19,15 @@ from districts.models import (
 from districts.resources import SubmissionResource
 from districts.spreadsheets.importer import progress_of
 from portal import roles
-from portal.admin import RestrictedAdmin, RestrictedExportAdmin
+from portal.admin import RestrictedAdmin, RestrictedExportAdmin, RestrictedTabularInline
 
 
 @admin.register(UnitGroup)
-class UnitGroupAdmin(admin.ModelAdmin):
+class UnitGroupAdmin(RestrictedAdmin):
     list_display = ["name", "code", "parent", "order"]
 
 
-class UnitCodeAliasInline(admin.TabularInline):
+class UnitCodeAliasInline(RestrictedTabularInline):
     model = UnitCodeAlias
     extra = 0
 
@@ -42,7 +41,7 @@ class UnitAdmin(RestrictedAdmin):
 
 
 @admin.register(Period)
-class PeriodAdmin(SimpleHistoryAdmin):
+class PeriodAdmin(RestrictedAdmin):
     """Opening and closing go through the period list (/quarters/), which also creates each unit's draft."""
 
     list_display = ["code", "status", "deadline"]
@@ -51,7 +50,7 @@ class PeriodAdmin(SimpleHistoryAdmin):
     readonly_fields = ["status"]
 
 
-class SubmissionEventInline(admin.TabularInline):
+class SubmissionEventInline(RestrictedTabularInline):
     model = SubmissionEvent
     extra = 0
     can_delete = False
@@ -91,19 +90,19 @@ class FigureNoteAdmin(RestrictedAdmin):
 
 
 @admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin):
+class MembershipAdmin(RestrictedAdmin):
     list_display = ["user", "unit"]
     list_select_related = ["user", "unit"]
     autocomplete_fields = ["user"]
 
 
 @admin.register(PolicyArticle)
-class PolicyArticleAdmin(admin.ModelAdmin):
+class PolicyArticleAdmin(RestrictedAdmin):
     list_display = ["label", "title", "part", "key"]
 
 
 @admin.register(ApiKey)
-class ApiKeyAdmin(SimpleHistoryAdmin):
+class ApiKeyAdmin(RestrictedAdmin):
     """Municipal staff create keys (the secret is shown once, in the message after saving) and revoke them."""
 
     list_display = ["name", "prefix", "scope", "unit", "throttle_rate", "created_by", "created", "last_used",

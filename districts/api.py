@@ -2,6 +2,7 @@
 from django.db.models import Prefetch
 from django.http import Http404
 from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import serializers
 from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
@@ -89,12 +90,14 @@ class SubmissionViewSet(PortalReadOnlyViewSet):
         self.check_object_permissions(self.request, submission)
         return submission
 
-    def _transition(self, service, serializer_class=None, **arguments):
+    def _transition(self, service, serializer_class=serializers.Serializer, **arguments):
+        """Run the action; its body is read and validated even when it takes no field, so a body that is not
+        a JSON object is refused (400) rather than ignored."""
         submission = self.get_object()
-        if serializer_class is not None:
-            data = serializer_class(data=self.request.data)
-            data.is_valid(raise_exception=True)
-            arguments |= data.validated_data
+        service.check_permission(self.request.user, submission=submission)
+        data = serializer_class(data=self.request.data)
+        data.is_valid(raise_exception=True)
+        arguments |= data.validated_data
         try:
             service(user=self.request.user, submission=submission, **arguments)
         except REFUSALS as exc:

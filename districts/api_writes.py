@@ -9,7 +9,6 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
-from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
 
@@ -31,6 +30,7 @@ from districts.serializers import (
 from districts.services import ExplanationsMissing, figures_save, quarter_editable
 from portal.api import ApiViewMixin
 from portal.api_errors import ApiError
+from portal.json_parser import DepthLimitedJsonParser
 from portal.parsers import CsvParser
 
 # A unit's quarter is `/{unit}/{period}/` (`/figures/500112/2025Q4/`; the old single `{key}` 500112/2025Q4 is
@@ -120,7 +120,7 @@ class QuarterFiguresViewSet(ApiViewMixin, viewsets.ViewSet):
     """A unit's quarter as value keys (`enterprises.tech_smes`…): read it, write part of it, or write many."""
 
     lookup_fields = QUARTER_LOOKUP
-    parser_classes = [JSONParser]
+    parser_classes = [DepthLimitedJsonParser]
     throttle_classes = [ApiKeyRateThrottle]
 
     def _quarter(self, unit, period) -> dict:
@@ -144,6 +144,7 @@ class QuarterFiguresViewSet(ApiViewMixin, viewsets.ViewSet):
     def partial_update(self, request, unit=None, period=None):
         """Create or update some of the quarter's values (JSON); `expected_version` refuses a stale write (409)."""
         unit, period = quarter_of(request.user, unit, period)
+        figures_save.check_permission(request.user, unit=unit, period=period)
         data = FiguresWriteSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         try:
@@ -160,10 +161,11 @@ class QuarterFiguresViewSet(ApiViewMixin, viewsets.ViewSet):
             OpenApiParameter("period", str, description="各行未写季度时使用的季度，如 2025Q4"),
         ],
     )
-    @action(detail=False, methods=["post"], parser_classes=[JSONParser, CsvParser])
+    @action(detail=False, methods=["post"], parser_classes=[DepthLimitedJsonParser, CsvParser])
     def bulk(self, request):
         """Many units' quarter figures in one request (JSON `rows`, or CSV with a header of `unit`,
         `period` and value keys); all or nothing, answered with created/updated/unchanged and conflicts."""
+        figures_bulk_save.check_permission(request.user)
         result = figures_bulk_save(user=request.user, **bulk_arguments(request))
         answer = BulkResultSerializer(result).data
         if result.conflicts:

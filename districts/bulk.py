@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from districts.exceptions import AccessDenied, FiguresRejected, QuarterConflict
 from districts.models import Period, Unit
-from districts.services import QuarterSaved, QuarterWrite, figures_save_many
+from districts.services import QuarterSaved, QuarterWrite, figures_save_many, permission_first, require_figure_entry
 
 
 @dataclass(frozen=True)
@@ -85,6 +85,7 @@ def _record(index: int, saved: QuarterSaved, result: BulkResult) -> None:
         result.warnings += [Conflict(index, w.figure, w.code, w.message) for w in saved.result.warnings]
 
 
+@permission_first(require_figure_entry)
 def figures_bulk_save(*, user, rows: list[dict], period: str | None = None, dry_run: bool = False) -> BulkResult:
     """Save each row (`unit`, optional `period` and `version`, then value keys) or, on any conflict, none."""
     result = BulkResult(dry_run=dry_run)

@@ -116,10 +116,14 @@ class UnitCodeAlias(models.Model):
 class Membership(models.Model):
     """Which unit a district clerk works for."""
 
+    unit_field = "unit"
+
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, models.CASCADE, related_name="membership", verbose_name=_("用户")
     )
     unit = models.ForeignKey(Unit, models.PROTECT, related_name="members", verbose_name=_("区县单位"))
+
+    objects = RestrictedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("所属单位")

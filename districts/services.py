@@ -5,7 +5,7 @@ districts/exceptions.py (Chinese message) and writes nothing when it refuses.
 """
 from collections import defaultdict
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, wraps
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -96,9 +96,37 @@ def quarter_editable(*, user, unit, period) -> bool:
     return bool(editable_quarters(user=user, quarters=[(unit, period)]))
 
 
-def _require_municipal_staff(user) -> None:
+def _require_municipal_staff(user, **_target) -> None:
     if not roles.is_municipal_staff(user):
         raise AccessDenied(_("只有市级管理人员可以执行此操作。"))
+
+
+def _require_own_unit_staff(user, *, submission, **_target) -> None:
+    if not roles.is_district_staff(user) or unit_id_of(user) != submission.unit_id:
+        raise AccessDenied(_("只有本单位的区县填报人员可以提交本季度数据。"))
+
+
+def require_figure_entry(user, **_target) -> None:
+    """Anyone who may enter figures for some unit; which quarters they may change is checked per quarter."""
+    if not (roles.is_municipal_staff(user) or roles.is_district_staff(user)):
+        raise AccessDenied(_("只有区县填报人员和市级管理人员可以填报数据。"))
+
+
+def permission_first(rule):
+    """The service checks `rule(user, **its arguments)` before anything else, and offers it as
+    `service.check_permission` to views, which call it before they read or validate the request: someone who
+    may not take an action is refused the same way whatever they send, and learns nothing from validation."""
+
+    def decorate(service):
+        @wraps(service)
+        def guarded(*, user, **arguments):
+            rule(user, **arguments)
+            return service(user=user, **arguments)
+
+        guarded.check_permission = rule
+        return guarded
+
+    return decorate
 
 
 def _record(submission, action, user, comment="") -> SubmissionEvent:
@@ -133,6 +161,7 @@ def _save_comments(*, user, submission, notes: dict[str, str]) -> None:
         _save_tracked(note, user)
 
 
+@permission_first(require_figure_entry)
 @transaction.atomic
 def figures_save(
     *, user, unit, period, values: dict[str, Any], notes: dict[str, str] | None = None,
@@ -217,8 +246,9 @@ def _check(write: QuarterWrite, editable: bool, changeable: set, submission,
     touched = {known[key].section.model for key in write.values if key in known}
     if not touched <= changeable:
         return [], AccessDenied(_("您没有修改这些数据的权限。"))
-    if write.expected_version is not None and write.expected_version != submission.version:
-        return [], QuarterConflict(expected_version=write.expected_version, current_version=submission.version)
+    current = submission.version if submission.pk is not None else 0  # 0: the quarter does not exist yet
+    if write.expected_version is not None and write.expected_version != current:
+        return [], QuarterConflict(expected_version=write.expected_version, current_version=current)
     problems = check_quarter(unit=unit, period=period, values=write.values, stored=stored)
     if errors(problems):
         return problems, FiguresRejected(errors(problems))
@@ -377,11 +407,11 @@ def _record_for_period(period, action, user, comment) -> None:
     )
 
 
+@permission_first(_require_municipal_staff)
 @transaction.atomic
 def period_open(*, user, period, deadline) -> int:
     """Open a quarter for entry (or move its deadline) and give every unit that has joined a draft; returns
     how many drafts were created."""
-    _require_municipal_staff(user)
     period = Period.objects.select_for_update().get(pk=period.pk)
     period.status, period.deadline = PeriodStatus.OPEN, deadline
     _save_tracked(period, user)
@@ -393,9 +423,9 @@ def period_open(*, user, period, deadline) -> int:
     return len(drafts)
 
 
+@permission_first(_require_municipal_staff)
 @transaction.atomic
 def period_close(*, user, period) -> None:
-    _require_municipal_staff(user)
     period = Period.objects.select_for_update().get(pk=period.pk)
     if period.status != PeriodStatus.OPEN:
         raise TransitionRefused(_("%(period)s 当前为“%(status)s”，只有填报中的季度可以关闭。")
@@ -408,10 +438,10 @@ def period_close(*, user, period) -> None:
 # --- submissions ---------------------------------------------------------------------------------------
 
 
+@permission_first(_require_municipal_staff)
 @transaction.atomic
 def submission_set_access(*, user, submission, access: str, comment: str = "") -> Submission:
     """Open or close entry for one unit regardless of the period, or let it follow the period again."""
-    _require_municipal_staff(user)
     if access not in EntryAccess.values:
         choices = "、".join(map(str, EntryAccess.labels))
         raise TransitionRefused(_("填报开放方式应为：%(choices)s。") % {"choices": choices})
@@ -432,11 +462,10 @@ def _require_state(submission, allowed, doing: str) -> None:
         )
 
 
+@permission_first(_require_own_unit_staff)
 @transaction.atomic
 def submission_submit(*, user, submission, explanations: dict[str, str] | None = None) -> Submission:
     """Submit a quarter for approval: no errors, and a written explanation for every warning."""
-    if not roles.is_district_staff(user) or unit_id_of(user) != submission.unit_id:
-        raise AccessDenied(_("只有本单位的区县填报人员可以提交本季度数据。"))
     submission = _locked_submission(submission)
     _require_state(submission, EDITABLE_STATES, _("提交"))
     if not submission.is_open_for_entry:
@@ -464,10 +493,10 @@ def submission_submit(*, user, submission, explanations: dict[str, str] | None =
     return submission
 
 
+@permission_first(_require_municipal_staff)
 @transaction.atomic
 def submission_approve(*, user, submission) -> Submission:
     """Approve a submitted quarter; its values are kept so later corrections show what changed."""
-    _require_municipal_staff(user)
     submission = _locked_submission(submission)
     _require_state(submission, (SubmissionState.SUBMITTED,), _("审核通过"))
     values = quarter_values(unit=submission.unit, period=submission.period)
@@ -480,10 +509,10 @@ def submission_approve(*, user, submission) -> Submission:
     return submission
 
 
+@permission_first(_require_municipal_staff)
 @transaction.atomic
 def submission_return(*, user, submission, comment: str) -> Submission:
     """Send a submitted quarter back to the unit with what to fix."""
-    _require_municipal_staff(user)
     if not (comment or "").strip():
         raise TransitionRefused(_("退回时请填写退回原因，说明需要修改的内容。"))
     submission = _locked_submission(submission)
@@ -494,10 +523,10 @@ def submission_return(*, user, submission, comment: str) -> Submission:
     return submission
 
 
+@permission_first(_require_municipal_staff)
 @transaction.atomic
 def submission_reopen(*, user, submission, reason: str) -> Submission:
     """Reopen an approved quarter for the unit to correct (entry opened for that unit)."""
-    _require_municipal_staff(user)
     if not (reason or "").strip():
         raise TransitionRefused(_("重新开放已审核的季度时请填写原因。"))
     submission = _locked_submission(submission)
@@ -511,10 +540,10 @@ def submission_reopen(*, user, submission, reason: str) -> Submission:
 # --- follow-up queries ---------------------------------------------------------------------------------
 
 
+@permission_first(_require_municipal_staff)
 @transaction.atomic
 def figure_query_raise(*, user, submission, figure: str, text: str) -> FigureNote:
     """Municipal staff flag a figure for follow-up: a question the unit answers."""
-    _require_municipal_staff(user)
     try:
         sections.slot(figure)
     except KeyError:

@@ -137,6 +137,12 @@ ACTIONS = {
     "save": _save, "submit": _submit, "approve": _approve, "return": _return, "reopen": _reopen,
     "access": _access, "query": _query, "answer": _answer,
 }
+# The service behind each action whose permission does not depend on what is posted: checked before the form.
+ACTION_SERVICES = {
+    "submit": services.submission_submit, "approve": services.submission_approve,
+    "return": services.submission_return, "reopen": services.submission_reopen,
+    "access": services.submission_set_access, "query": services.figure_query_raise,
+}
 
 
 def _render_quarter(request, submission, *, problems=None, posted=None, conflict=None, status=200):
@@ -167,9 +173,12 @@ def quarter_page(request, period_code: str, unit_code: str):
     submission = _submission(request, period_code, unit_code)
     if request.method != "POST":
         return _render_quarter(request, submission)
-    handler = ACTIONS.get(request.POST.get("action", ""))
+    action = request.POST.get("action", "")
+    handler = ACTIONS.get(action)
     if handler is None:
         return HttpResponseBadRequest(_("未知的操作"))
+    if action in ACTION_SERVICES:
+        ACTION_SERVICES[action].check_permission(request.user, submission=submission)
     try:
         messages.success(request, handler(request, submission))
     except FiguresRejected as rejected:
@@ -209,6 +218,10 @@ def completeness(request, period_code: str):
 @require_POST
 def period_action(request, period_code: str, action: str):
     period = _period(period_code)
+    service = {"open": services.period_open, "close": services.period_close}.get(action)
+    if service is None:
+        raise Http404
+    service.check_permission(request.user, period=period)
     try:
         if action == "open":
             form = DeadlineForm(request.POST)
@@ -217,11 +230,9 @@ def period_action(request, period_code: str, action: str):
             created = services.period_open(user=request.user, period=period, deadline=form.cleaned_data["deadline"])
             message = _("%(period)s 已开放填报，新建 %(count)s 份报送。") % {"period": period, "count": created}
             messages.success(request, message)
-        elif action == "close":
+        else:
             services.period_close(user=request.user, period=period)
             messages.success(request, _("%(period)s 已关闭填报。") % {"period": period})
-        else:
-            raise Http404
     except TransitionRefused as refused:
         messages.error(request, str(refused))
     return redirect("districts:quarters")

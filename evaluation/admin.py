@@ -2,12 +2,12 @@ from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext_lazy as _
-from simple_history.admin import SimpleHistoryAdmin
 
 from evaluation.models import Dimension, Evaluation, EvaluationRun, Scheme, SchemeIndicator
 from evaluation.report import visible_evaluations
 from evaluation.services import evaluation_create, evaluation_publish, evaluation_request_compute
 from evaluation.weights import check_weights_sum_to_one
+from portal.admin import RestrictedAdmin, RestrictedTabularInline
 
 
 class WeightsSumToOne(BaseInlineFormSet):
@@ -30,21 +30,21 @@ class IndicatorFormSet(WeightsSumToOne):
     level = _("维度内指标")
 
 
-class DimensionInline(admin.TabularInline):
+class DimensionInline(RestrictedTabularInline):
     model = Dimension
     formset = DimensionFormSet
     extra = 0
     show_change_link = True
 
 
-class SchemeIndicatorInline(admin.TabularInline):
+class SchemeIndicatorInline(RestrictedTabularInline):
     model = SchemeIndicator
     formset = IndicatorFormSet
     extra = 0
 
 
 @admin.register(Scheme)
-class SchemeAdmin(SimpleHistoryAdmin):
+class SchemeAdmin(RestrictedAdmin):
     list_display = ["name", "year", "period", "normalisation", "missing_rule"]
     list_filter = ["year", "normalisation", "missing_rule"]
     filter_horizontal = ["units", "peer_groups"]
@@ -64,13 +64,13 @@ class SchemeAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Dimension)
-class DimensionAdmin(SimpleHistoryAdmin):
+class DimensionAdmin(RestrictedAdmin):
     list_display = ["name", "scheme", "weight", "order"]
     list_filter = ["scheme"]
     inlines = [SchemeIndicatorInline]
 
 
-class EvaluationRunInline(admin.TabularInline):
+class EvaluationRunInline(RestrictedTabularInline):
     model = EvaluationRun
     extra = 0
     can_delete = False
@@ -82,7 +82,7 @@ class EvaluationRunInline(admin.TabularInline):
 
 
 @admin.register(Evaluation)
-class EvaluationAdmin(SimpleHistoryAdmin):
+class EvaluationAdmin(RestrictedAdmin):
     list_display = ["scheme", "version", "state", "computed_at", "published_at", "published_by"]
     list_filter = ["state", "scheme__year"]
     readonly_fields = ["scheme", "version", "state", "computed_at", "published_at", "published_by"]
@@ -106,10 +106,13 @@ class EvaluationAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(EvaluationRun)
-class EvaluationRunAdmin(admin.ModelAdmin):
+class EvaluationRunAdmin(RestrictedAdmin):
     list_display = ["evaluation", "status", "progress", "requested_by", "created_at", "finished_at"]
     list_filter = ["status"]
     readonly_fields = [f.name for f in EvaluationRun._meta.fields]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(evaluation__in=visible_evaluations(request.user))
 
     def has_add_permission(self, request):
         return False

@@ -3,7 +3,7 @@ from django.contrib import admin
 from districts.figures_admin import QuarterFiguresAdmin
 from funds.models import EconomyFigures, Fund, FundAllocation, FundFlow
 from funds.resources import EconomyFiguresResource, FundAllocationResource, FundFlowResource
-from portal.admin import ExportAdminMixin, RestrictedExportAdmin
+from portal.admin import ExportAdminMixin, RestrictedAdmin, RestrictedExportAdmin
 
 
 @admin.register(EconomyFigures)
@@ -16,7 +16,7 @@ class EconomyFiguresAdmin(ExportAdminMixin, QuarterFiguresAdmin):
 
 
 @admin.register(Fund)
-class FundAdmin(admin.ModelAdmin):
+class FundAdmin(RestrictedAdmin):
     list_display = ["name", "kind", "code"]
 
 

@@ -1,37 +1,36 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
-from simple_history.admin import SimpleHistoryAdmin
 
 from indicators.models import DashboardRun, Indicator, IndicatorValue, Plan, Target
-from portal.admin import RestrictedAdmin
+from portal.admin import RestrictedAdmin, RestrictedTabularInline
 
 
 @admin.register(Indicator)
-class IndicatorAdmin(SimpleHistoryAdmin):
+class IndicatorAdmin(RestrictedAdmin):
     list_display = ["code", "name", "unit_label", "method", "figure", "direction", "additive"]
 
 
-class TargetInline(admin.TabularInline):
+class TargetInline(RestrictedTabularInline):
     model = Target
     extra = 0
     autocomplete_fields = ["unit"]
 
 
 @admin.register(Plan)
-class PlanAdmin(SimpleHistoryAdmin):
+class PlanAdmin(RestrictedAdmin):
     list_display = ["name", "code", "baseline", "active"]
     inlines = [TargetInline]
 
 
 @admin.register(Target)
-class TargetAdmin(SimpleHistoryAdmin):
+class TargetAdmin(RestrictedAdmin):
     list_display = ["plan", "indicator", "period", "scope", "applies_to", "group", "unit", "comparison", "value"]
     list_filter = ["plan", "indicator", "scope", "applies_to", "period"]
     list_select_related = ["plan", "indicator", "period", "group", "unit"]
 
 
 @admin.register(DashboardRun)
-class DashboardRunAdmin(admin.ModelAdmin):
+class DashboardRunAdmin(RestrictedAdmin):
     """Read-only: answers "when were the dashboards last refreshed, by what, and did it work?"."""
 
     list_display = ["pk", "trigger", "status", "unit", "period", "created_at", "started_at", "finished_at",

@@ -1,16 +1,15 @@
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
 
 from ledger.models import Attachment, LeaderAssignment, ProgressNote, Round, RoundItem, Task
-from portal.admin import RestrictedAdmin
+from portal.admin import RestrictedAdmin, RestrictedTabularInline
 
 
-class ProgressNoteInline(admin.TabularInline):
+class ProgressNoteInline(RestrictedTabularInline):
     model = ProgressNote
     extra = 0
 
 
-class AttachmentInline(admin.TabularInline):
+class AttachmentInline(RestrictedTabularInline):
     model = Attachment
     extra = 0
 
@@ -26,12 +25,12 @@ class TaskAdmin(RestrictedAdmin):
 
 
 @admin.register(LeaderAssignment)
-class LeaderAssignmentAdmin(SimpleHistoryAdmin):
+class LeaderAssignmentAdmin(RestrictedAdmin):
     list_display = ["leader", "note"]
     filter_horizontal = ["units"]
 
 
-class RoundItemInline(admin.TabularInline):
+class RoundItemInline(RestrictedTabularInline):
     model = RoundItem
     extra = 0
     raw_id_fields = ["task"]
@@ -39,6 +38,6 @@ class RoundItemInline(admin.TabularInline):
 
 
 @admin.register(Round)
-class RoundAdmin(SimpleHistoryAdmin):
+class RoundAdmin(RestrictedAdmin):
     list_display = ["title", "due", "created_by", "created_at"]
     inlines = [RoundItemInline]

@@ -10,7 +10,7 @@ from simple_history.models import HistoricalRecords
 
 from districts.models import Period, PolicyArticle, Unit
 from ledger.choices import OPEN_STATUSES, TaskKind, TaskStatus
-from ledger.validators import ATTACHMENT_EXTENSIONS, validate_attachment_size
+from ledger.validators import ATTACHMENT_EXTENSIONS, validate_attachment_content, validate_attachment_size
 from portal.querysets import RestrictedQuerySet
 
 # A task is at risk when its progress trails the share of its time already spent by this many points.
@@ -125,7 +125,8 @@ class Attachment(models.Model):
 
     task = models.ForeignKey(Task, models.CASCADE, related_name="attachments", verbose_name=_("任务"))
     file = models.FileField(_("文件"), upload_to="ledger/%Y/%m/",
-                            validators=[FileExtensionValidator(ATTACHMENT_EXTENSIONS), validate_attachment_size])
+                            validators=[FileExtensionValidator(ATTACHMENT_EXTENSIONS), validate_attachment_size,
+                                        validate_attachment_content])
     name = models.CharField(_("文件名"), max_length=200)
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True,
                                     related_name="+", verbose_name=_("上传人"))
@@ -146,11 +147,14 @@ class Attachment(models.Model):
 class LeaderAssignment(models.Model):
     """分片指导: the units a bureau leader guides, kept by municipal staff."""
 
+    unit_field = "units"  # a clerk sees the assignment that guides their own unit
+
     leader = models.OneToOneField(settings.AUTH_USER_MODEL, models.CASCADE, related_name="assignment",
                                   verbose_name=_("局领导"))
     units = models.ManyToManyField(Unit, related_name="+", verbose_name=_("联系区县"))
     note = models.CharField(_("说明"), max_length=200, blank=True)
 
+    objects = RestrictedQuerySet.as_manager()
     history = HistoricalRecords(m2m_fields=[units])
 
     class Meta:

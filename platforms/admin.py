@@ -7,10 +7,10 @@ from districts.services import quarter_editable
 from platforms.models import Platform, PlatformMilestone
 from platforms.resources import PlatformMilestoneResource, PlatformResource
 from platforms.services import milestone_add, status_step_problem
-from portal.admin import RestrictedExportAdmin
+from portal.admin import RestrictedExportAdmin, RestrictedTabularInline
 
 
-class PlatformMilestoneInline(admin.TabularInline):
+class PlatformMilestoneInline(RestrictedTabularInline):
     model = PlatformMilestone
     extra = 0
     fields = ["period", "date", "title", "status", "note"]

@@ -42,3 +42,27 @@ def unit_id_of(user) -> int | None:
     """The unit a user belongs to, or None (municipal users and outsiders belong to none)."""
     membership = getattr(user, "membership", None) if user.is_authenticated else None
     return membership.unit_id if membership else None
+
+
+def people_visible_to(user):
+    """The people a user may see listed (choices, memberships, who changed a row): everyone for municipal users,
+    their own unit's members for district staff, nobody for anyone else."""
+    from django.contrib.auth import get_user_model
+
+    people = get_user_model()._default_manager.all()
+    if roles.is_municipal(user):
+        return people
+    unit_id = unit_id_of(user)
+    return people.filter(membership__unit_id=unit_id) if unit_id is not None else people.none()
+
+
+def visible_rows(queryset, user, action: str = VIEW):
+    """`queryset` as `user` may see it: restrict() for district-scoped rows, people_visible_to() for people,
+    unchanged for shared reference tables (their permissions are the admin's and the API's to check)."""
+    from django.contrib.auth import get_user_model
+
+    if isinstance(queryset, RestrictedQuerySet):
+        return queryset.restrict(user, action)
+    if queryset.model is get_user_model():
+        return queryset.filter(pk__in=people_visible_to(user).values("pk"))
+    return queryset

@@ -99,6 +99,16 @@ DATABASES = {
     )
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["OPTIONS"] = {
+        # Every transaction takes the write lock when it begins: two concurrent saves queue for it, and the
+        # second reads the version the first wrote (a 409 conflict, as on PostgreSQL) instead of failing to
+        # upgrade a stale read lock ("database is locked", a 503). Waits up to `timeout` seconds for it.
+        "transaction_mode": "IMMEDIATE",
+        "timeout": env_int("SQLITE_TIMEOUT", 20),
+        # Write-ahead log: readers are never blocked by a writer; NORMAL is safe with WAL and fsyncs less.
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Redis: the Celery broker, result backend and the cache when REDIS_URL is set.
@@ -195,6 +205,12 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["districts.authentication.ApiAccess"],
     "DEFAULT_THROTTLE_CLASSES": ["districts.authentication.ApiKeyRateThrottle"],
     "DEFAULT_FILTER_BACKENDS": ["portal.filtering.StrictFilterBackend"],
+    # Every JSON body of every endpoint goes through the one depth-limited parser.
+    "DEFAULT_PARSER_CLASSES": [
+        "portal.json_parser.DepthLimitedJsonParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_PAGINATION_CLASS": "portal.pagination.PageNumberPagination",
     "PAGE_SIZE": 100,
     "DEFAULT_SCHEMA_CLASS": "portal.schema.PortalAutoSchema",

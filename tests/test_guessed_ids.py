@@ -11,8 +11,9 @@ import hashlib
 import pytest
 from django.apps import apps
 from django.contrib import admin
+from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test import Client
+from django.test import Client, RequestFactory
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
@@ -21,9 +22,10 @@ from districts.services import figures_save, period_open
 from enterprises.models import EnterpriseFigures
 from evaluation.tests.conftest import draft, period, scheme  # noqa: F401
 from funds.models import EconomyFigures, Fund, FundAllocation, FundFlow
-from ledger.models import Attachment, ProgressNote, Round, RoundItem, Task
+from ledger.models import Attachment, LeaderAssignment, ProgressNote, Round, RoundItem, Task
 from ledger.tests.conftest import make_task
 from platforms.models import Platform, PlatformMilestone
+from portal.admin import RestrictedAdmin, RestrictedInline
 
 OUR_APPS = ("districts", "enterprises", "funds", "platforms", "indicators", "ledger", "evaluation", "briefs")
 
@@ -194,8 +196,16 @@ def test_another_districts_clerk_gets_refused_on_every_url_naming_yubeis_objects
 
 def test_a_draft_evaluation_is_not_in_a_district_clerks_admin(yubei_objects, wanzhou_clerk, client_for):
     client = client_for(wanzhou_clerk)
-    draft_page = reverse("admin:evaluation_evaluation_change", args=[yubei_objects["draft"].pk])
+    evaluation = yubei_objects["draft"]
+    draft_page = reverse("admin:evaluation_evaluation_change", args=[evaluation.pk])
     assert client.get(draft_page).status_code == 302  # to the admin index: no such object for them
+    # The history pages find an object through its history, outside the admin's rows: refused all the same.
+    assert client.get(reverse("admin:evaluation_evaluation_history", args=[evaluation.pk])).status_code in REFUSED
+    revision = evaluation.history.latest().history_id
+    assert client.get(reverse("admin:evaluation_evaluation_simple_history", args=[evaluation.pk, revision]))\
+        .status_code in REFUSED
+    runs = client.get(reverse("admin:evaluation_evaluationrun_changelist")).content.decode()
+    assert str(evaluation.scheme) not in runs
     assert str(yubei_objects["draft"].scheme) not in client.get(reverse("admin:evaluation_evaluation_changelist"))\
         .content.decode()
 
@@ -283,3 +293,74 @@ def test_every_post_without_the_csrf_token_is_refused(yubei_objects, city_staff)
                 if (status := client.post(url, {"action": "approve"}).status_code) != 403}
     assert accepted == {}
     assert database_state() == before
+
+
+def test_every_admin_and_inline_of_the_portal_goes_through_restrict():
+    """The walk below cannot reach an object no fixture made; this holds every admin to the shared mechanism."""
+    ours = {model: model_admin for model, model_admin in admin.site._registry.items()
+            if model._meta.app_label in OUR_APPS}
+    assert {model._meta.label for model, model_admin in ours.items() if not isinstance(model_admin, RestrictedAdmin)}\
+        == set()
+    assert {inline.__name__ for model_admin in ours.values() for inline in model_admin.inlines
+            if not issubclass(inline, RestrictedInline)} == set()
+
+
+@pytest.fixture
+def wanzhou_objects(yubei_objects, wanzhou_clerk, city_staff):
+    """万州's rows beside 渝北's, each carrying a text that must never reach 渝北's clerk; the bureau's people
+    around them (a superuser, 万州's leader) who are no one 渝北's clerk may see listed."""
+    wanzhou = Unit.objects.get(code="500101")
+    root = get_user_model().objects.create_superuser("root_admin", password="pw-for-tests-1")
+    quarter = Period.objects.get_by_code("2026Q3")
+    figures_save(user=wanzhou_clerk, unit=wanzhou, period=quarter, values={"enterprises.tech_smes": 5})
+    FigureNote.objects.create(submission=Submission.objects.get(unit=wanzhou, period=quarter),
+                              figure="enterprises.tech_smes", kind="explanation", text="万州未公开说明")
+    task = make_task("500101", "万州未公开任务")
+    RoundItem.objects.create(round=yubei_objects["round_item"].round, task=task, answer="万州未公开反馈",
+                             answered_by=wanzhou_clerk)
+    platform = Platform.objects.create(unit=wanzhou, name="万州未公开平台", kind="incubator", level="district")
+    PlatformMilestone.objects.create(platform=platform, period=quarter, title="万州未公开里程碑",
+                                     date=datetime.date(2026, 8, 1), created_by=wanzhou_clerk)
+    leader = get_user_model().objects.create_user("wanzhou_leader", password="pw-for-tests-1")
+    assignment = LeaderAssignment(leader=leader, note="万州未公开分片")
+    assignment._history_user = root
+    assignment.save()
+    assignment.units.set([wanzhou])
+    yubei_leader = LeaderAssignment(leader=get_user_model().objects.create_user("yubei_leader"), note="渝北分片")
+    yubei_leader._history_user = root  # changed by someone 渝北's clerk may not see listed
+    yubei_leader.save()
+    yubei_leader.units.set([yubei_objects["unit"]])
+    return ["万州未公开", wanzhou_clerk.username, root.username, leader.username]
+
+
+def admin_pages_of(user, per_model: int = 5):
+    """Every admin page a user can reach: each list, add form, and the change and history pages of the first
+    `per_model` rows the admin shows them (the rows a fixture made first, then reference rows)."""
+    request = RequestFactory().get("/admin/")
+    request.user = user
+    for model, model_admin in admin.site._registry.items():
+        opts = model._meta
+        prefix = f"admin:{opts.app_label}_{opts.model_name}"
+        yield reverse(f"{prefix}_changelist")
+        yield reverse(f"{prefix}_add")
+        for pk in model_admin.get_queryset(request).order_by("-pk").values_list("pk", flat=True)[:per_model]:
+            yield reverse(f"{prefix}_change", args=[pk])
+            yield reverse(f"{prefix}_history", args=[pk])
+
+
+def test_a_clerk_sees_no_other_units_rows_or_people_on_any_admin_page(
+    wanzhou_objects, yubei_clerk, yubei_objects, client_for
+):
+    client = client_for(yubei_clerk)
+    # 渝北's milestone, with its choices of people, is among the pages: its own admin and its platform's inline.
+    leaks, answered = {}, {}
+    for url in admin_pages_of(yubei_clerk):
+        response = client.get(url)
+        answered[url] = response.status_code
+        page = response.content.decode() if response.status_code == 200 else ""
+        if found := [marker for marker in wanzhou_objects if marker in page]:
+            leaks[url] = found
+    assert leaks == {}
+    assert 500 not in answered.values()
+    round_page = reverse("admin:ledger_round_change", args=[yubei_objects["round_item"].round_id])
+    assert answered[round_page] == 200 and "渝北未公开任务" in client.get(round_page).content.decode()

@@ -36,7 +36,7 @@ def import_upload(request):
     # Read one byte past the limit so an oversized file is refused without holding all of it.
     content = upload.read(settings.IMPORT_MAX_BYTES + 1)
     job, table = import_job_create(
-        user=request.user, file_name=upload.name, content=content, period=form.cleaned_data["period"]
+        user=request.user, file_name=upload.name, content=content, period=form.cleaned_data["period"], size=upload.size
     )
     if job.status == ImportStatus.CHECKING:
         if job.rows > settings.IMPORT_ASYNC_ROWS:

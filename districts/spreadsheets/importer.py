@@ -55,6 +55,8 @@ class Outcome:
         self.problems: list[dict] = []
         self.counts = {"changes": 0, ERROR: 0, WARNING: 0}
         self.unchanged = 0
+        # "unit id:period id" -> the quarter's Submission.version when the check read it (0: no quarter yet)
+        self.versions: dict[str, int] = {}
 
     def problem(self, row, column, message, level=ERROR):
         self.counts[level] += 1
@@ -77,15 +79,17 @@ class Outcome:
 
     def as_preview(self) -> dict:
         return {"changes": self.changes, "problems": self.problems, "unchanged": self.unchanged,
-                "counts": self.counts, "truncated": self.truncated}
+                "counts": self.counts, "truncated": self.truncated, "versions": self.versions}
 
 
-def import_job_create(*, user, file_name: str, content: bytes, period: Period) -> tuple[ImportJob, Table | None]:
-    """Record an upload; a file refused outright is recorded as rejected with the reason."""
+def import_job_create(*, user, file_name: str, content: bytes, period: Period,
+                      size: int | None = None) -> tuple[ImportJob, Table | None]:
+    """Record an upload; a file refused outright is recorded as rejected with the reason. `size`: the file's
+    size when `content` is only its beginning."""
     job = ImportJob(created_by=user, file_name=file_name[:255], content=content, period=period)
     table = None
     try:
-        table = read_table(content, file_name, figure_columns())
+        table = read_table(content, file_name, figure_columns(), size=size)
         job.rows = table.count()
     except FileRefused as refused:
         job.content = b""  # a refused file (a zip bomb, say) is not worth keeping; the reason is
@@ -133,12 +137,12 @@ def _run(job: ImportJob, table: Table | None, *, dry_run: bool) -> ImportJob:
     )
     cache.set(_progress_key(job.pk), 0, timeout=3600)
     outcome, finished = Outcome(), False
-    checked_at = None if dry_run else job.preview.get("checked_at")
+    seen = None if dry_run else job.preview.get("versions", {})
     try:
         table = table or read_table(bytes(job.content), job.file_name, figure_columns())
         with transaction.atomic():
             for chunk in _chunks(_quarters(job, table, outcome)):
-                _save_chunk(job.created_by, chunk, outcome, checked_at and datetime.fromisoformat(checked_at))
+                _save_chunk(job.created_by, chunk, outcome, seen)
                 done = chunk[-1].row - table.header_row
                 cache.set(_progress_key(job.pk), min(99, done * 100 // max(job.rows, 1)), timeout=3600)
             if dry_run or outcome.has_errors:
@@ -165,7 +169,7 @@ def _run(job: ImportJob, table: Table | None, *, dry_run: bool) -> ImportJob:
 
 def _finish(job: ImportJob, outcome: Outcome, started: datetime, *, dry_run: bool) -> None:
     """Record the outcome on the job: checked (ready), imported (done) or rejected, with its preview."""
-    job.preview = outcome.as_preview() | ({"checked_at": started.isoformat()} if dry_run else {})
+    job.preview = outcome.as_preview()
     job.changed = outcome.counts["changes"]
     job.started_at = started
     if outcome.has_errors:
@@ -287,15 +291,17 @@ def _unit_of(row, code_col, name_col, units: _Units, outcome: Outcome) -> Unit |
     return unit
 
 
-def _save_chunk(user, chunk: tuple[Quarter, ...], outcome: Outcome, checked_at: datetime | None) -> None:
-    """Save the chunk's changed values; on import, a quarter saved by someone else since the check is a conflict."""
+def _save_chunk(user, chunk: tuple[Quarter, ...], outcome: Outcome, seen: dict[str, int] | None) -> None:
+    """Save the chunk's changed values. The check notes each quarter's version in `outcome.versions`; the import
+    (`seen`: those the check noted) refuses as a conflict a quarter saved since, whatever history it has."""
     asked = [quarter for quarter in chunk if quarter.values]  # a unit's row without figures asks for nothing
     unit_ids = {quarter.unit.pk for quarter in asked}
     periods = list({quarter.period.pk: quarter.period for quarter in asked}.values())
     stored = values_by_quarter(unit_ids=unit_ids, periods=periods)
     editable = editable_quarters(user=user, quarters=[(quarter.unit, quarter.period) for quarter in asked])
-    quarters = {(quarter.unit.pk, quarter.period.pk) for quarter in asked}
-    expected = _versions_when_checked(checked_at, quarters, unit_ids, periods) if checked_at else {}
+    if seen is None:
+        versions = _versions(unit_ids, periods)
+        outcome.versions |= {_version_key(q): versions.get((q.unit.pk, q.period.pk), 0) for q in asked}
     pending = []
     for quarter in asked:
         key = (quarter.unit.pk, quarter.period.pk)
@@ -310,7 +316,9 @@ def _save_chunk(user, chunk: tuple[Quarter, ...], outcome: Outcome, checked_at: 
                 "（已审核通过或已关闭的季度不能修改）。"
             ) % {"unit": quarter.unit.name, "period": quarter.period.code})
             continue
-        pending.append((quarter, old, QuarterWrite(quarter.unit, quarter.period, changed, expected.get(key))))
+        # None: a job checked before the check noted versions.
+        expected = None if seen is None else seen.get(_version_key(quarter))
+        pending.append((quarter, old, QuarterWrite(quarter.unit, quarter.period, changed, expected)))
     saved = figures_save_many(user=user, writes=[write for _quarter, _old, write in pending])
     labels = {column.key: column.label for column in figure_columns()}
     for (quarter, old, write), result in zip(pending, saved, strict=True):
@@ -326,22 +334,13 @@ def _save_chunk(user, chunk: tuple[Quarter, ...], outcome: Outcome, checked_at: 
         } for key, value in write.values.items()))
 
 
-def _versions_when_checked(checked_at: datetime, quarters: set[tuple[int, int]], unit_ids,
-                           periods) -> dict[tuple[int, int], int]:
-    """Each of `quarters`' version when the check ran: its version now, or, if saved since, the one its history had.
-    (`unit_ids` × `periods` also holds quarters of earlier chunks, saved by this import since the check.)"""
-    versions = {}
-    for submission in Submission.objects.filter(unit_id__in=unit_ids, period__in=periods):
-        key = (submission.unit_id, submission.period_id)
-        if key not in quarters:
-            continue
-        if submission.updated_at <= checked_at:
-            versions[key] = submission.version
-            continue
-        then = submission.history.filter(history_date__lte=checked_at).order_by("-history_date").first()
-        if then is not None:  # a quarter that did not exist at the check has no version to keep
-            versions[key] = then.version
-    return versions
+def _versions(unit_ids, periods) -> dict[tuple[int, int], int]:
+    return {(unit_id, period_id): version for unit_id, period_id, version in Submission.objects.filter(
+        unit_id__in=unit_ids, period__in=periods).values_list("unit_id", "period_id", "version")}
+
+
+def _version_key(quarter: Quarter) -> str:
+    return f"{quarter.unit.pk}:{quarter.period.pk}"
 
 
 def _refused(quarter: Quarter, refusal: Exception, outcome: Outcome) -> None:

@@ -61,11 +61,13 @@ def column_letter(index: int) -> str:
     return get_column_letter(index + 1)
 
 
-def read_table(data: bytes, file_name: str, columns: list[FigureColumn]) -> Table:
-    if len(data) > settings.IMPORT_MAX_BYTES:
+def read_table(data: bytes, file_name: str, columns: list[FigureColumn], *, size: int | None = None) -> Table:
+    """`size`: the uploaded file's size, when `data` holds only its first bytes (enough to see it is too big)."""
+    size = len(data) if size is None else size
+    if size > settings.IMPORT_MAX_BYTES:
         raise FileRefused(
             _("文件大小 %(size)s 字节，超过上限 %(limit)s 字节：请删除无关的工作表或拆分后再导入。")
-            % {"size": len(data), "limit": settings.IMPORT_MAX_BYTES}
+            % {"size": size, "limit": settings.IMPORT_MAX_BYTES}
         )
     if data.startswith(OLE_MAGIC):
         raise FileRefused(_("不支持旧版 .xls / .et 格式：请在 Excel 或 WPS 中“另存为” .xlsx 后再导入。"))
@@ -120,12 +122,17 @@ class FormulaCell:
 
 
 def _worksheet_rows(worksheet):
-    for cells in worksheet.iter_rows():
-        yield [
-            FormulaCell(worksheet.title, cell.coordinate, str(cell.value)[:40])
-            if getattr(cell, "data_type", None) == "f" else cell.value
-            for cell in cells
-        ]
+    # Read-only mode parses the sheet's XML only now, row by row: a sheet that is not well-formed (an entity
+    # declared outside the file, a broken tag) fails here, after load_workbook accepted the archive.
+    try:
+        for cells in worksheet.iter_rows():
+            yield [
+                FormulaCell(worksheet.title, cell.coordinate, str(cell.value)[:40])
+                if getattr(cell, "data_type", None) == "f" else cell.value
+                for cell in cells
+            ]
+    except Exception as exc:  # expat, defusedxml and openpyxl each raise their own kinds
+        raise FileRefused(_("文件已损坏或不是有效的 Excel（.xlsx）文件。")) from exc
 
 
 def _csv_source(data: bytes) -> Callable[[], Iterator[list]]:

@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from districts.choices import ImportStatus, SubmissionState
 from districts.figures import quarter_values
-from districts.models import ImportJob, Submission
+from districts.models import ImportJob, Submission, Unit
 from districts.services import figures_save
 from districts.tests.files import csv_bytes, header_of, xlsx_bytes
 from enterprises.models import EnterpriseFigures
@@ -205,6 +205,13 @@ def test_a_hostile_or_unreadable_file_is_refused_and_nothing_is_written(yubei_cl
     assert figures_snapshot() == before
 
 
+def test_a_file_over_the_size_limit_is_refused_saying_its_own_size(yubei_client, quarter, settings):
+    settings.IMPORT_MAX_BYTES = 1000
+    data = b"1," * 1500  # 3,000 bytes: the message names these, not the limit plus the one byte read past it
+    upload(yubei_client, data, "big.csv", quarter)
+    assert "文件大小 3000 字节，超过上限 1000 字节" in last_job().error_summary
+
+
 def test_a_file_of_a_hundred_thousand_rows_is_refused_saying_the_limit(yubei_client, quarter, settings):
     lines = [",".join(header(TECH))] + ["500112,渝北区,1"] * 100_000
     before = figures_snapshot()
@@ -254,3 +261,35 @@ def test_a_quarter_saved_by_someone_else_after_the_preview_is_a_conflict_and_not
     assert job.status == ImportStatus.REJECTED
     assert "已被他人修改" in job.preview["problems"][0]["message"]
     assert figures_snapshot() == before
+
+
+def test_a_quarter_whose_figures_came_without_history_is_still_a_conflict_when_changed_after_the_preview(
+    yubei_client, quarter, yubei, city_staff
+):
+    # Figures loaded by a path that keeps no history (the demo, a restore): the quarter has no history row.
+    figures_save(user=city_staff, unit=yubei, period=quarter, values={TECH: 7999})
+    Submission.history.all().delete()
+    EnterpriseFigures.history.all().delete()
+    upload(yubei_client, csv_bytes([header(TECH), ["500112", "渝北区", "7612"]]), "old.csv", quarter)
+    job = last_job()
+    assert job.status == ImportStatus.READY
+    figures_save(user=city_staff, unit=yubei, period=quarter, values={TECH: 8001})
+    confirm(yubei_client, job)
+    job.refresh_from_db()
+    assert job.status == ImportStatus.REJECTED
+    assert "已被他人修改" in job.preview["problems"][0]["message"]
+    assert EnterpriseFigures.objects.get(unit=yubei, period=quarter).tech_smes == 8001
+
+
+def test_a_quarter_created_after_the_preview_is_a_conflict(city_staff, quarter, client_for):
+    wanshan = Unit.objects.get(code="500110")  # a quarter no draft was made for: absent at the preview
+    Submission.objects.filter(unit=wanshan, period=quarter).delete()
+    client = client_for(city_staff)
+    upload(client, csv_bytes([header(TECH), ["500110", wanshan.name, "12"]]), "new.csv", quarter)
+    job = last_job()
+    assert job.status == ImportStatus.READY
+    figures_save(user=city_staff, unit=wanshan, period=quarter, values={TECH: 30})
+    confirm(client, job)
+    job.refresh_from_db()
+    assert job.status == ImportStatus.REJECTED
+    assert EnterpriseFigures.objects.get(unit=wanshan, period=quarter).tech_smes == 30
