@@ -106,9 +106,9 @@ def replace_rows(plan, run: DashboardRun, reads: RunReads, step) -> int:
         stale.delete()
         return snapshot.write_ranked(plan, plan_rows(plan, run=run, reads=reads, progress=step))
     previous = {
-        (indicator_id, period_id): (value, ranks)
-        for indicator_id, period_id, value, *ranks in stale.filter(unit=unit).values_list(
-            "indicator_id", "period_id", "value", "rank_all", "rank_in_group"
+        (indicator_id, period_id): (value, reporting, ranks)
+        for indicator_id, period_id, value, reporting, *ranks in stale.filter(unit=unit).values_list(
+            "indicator_id", "period_id", "value", "units_reporting", "rank_all", "rank_in_group"
         )
     }
     stale.filter(Q(unit=unit) | Q(group_id__in=groups_fed_by(unit)) | Q(scope=Scope.CITY)).delete()
@@ -118,8 +118,9 @@ def replace_rows(plan, run: DashboardRun, reads: RunReads, step) -> int:
         if row.unit_id is None:
             return row
         partition = (row.indicator_id, row.period_id)
-        value, ranks = previous.get(partition, (None, (None, None)))
+        value, reporting, ranks = previous.get(partition, (None, 0, (None, None)))
         same = (value is None) == (row.value is None) and (value is None or value == Decimal(str(row.value)))
+        same = same and reporting == row.units_reporting  # an approval ranks a unit, a reopening unranks it
         if same:
             return row._replace(rank_all=ranks[0], rank_in_group=ranks[1])
         changed.add(partition)

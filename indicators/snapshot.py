@@ -116,8 +116,9 @@ def write_ranked(plan, rows: Iterable[Row]) -> int:
 
 
 def ranked(source: str, where: str = "") -> str:
-    """SELECT id, rank_all, rank_in_group for the unit rows of `source` that have a value: competition ranks
-    (1, 2, 2, 4) per plan, indicator and quarter, among all units and within their group, by direction."""
+    """SELECT id, rank_all, rank_in_group for the unit rows of `source` that have a value and whose quarter is
+    approved (units_reporting 1): competition ranks (1, 2, 2, 4) per plan, indicator and quarter, among all units
+    and within their group, by direction. The others stay unranked."""
     return f"""
     SELECT id,
            RANK() OVER (PARTITION BY plan_id, indicator_id, period_id ORDER BY sort_key) AS rank_all,
@@ -128,7 +129,7 @@ def ranked(source: str, where: str = "") -> str:
         FROM {source} v
         JOIN {Unit._meta.db_table} u ON u.id = v.unit_id
         JOIN {Indicator._meta.db_table} i ON i.id = v.indicator_id
-        WHERE v.value IS NOT NULL {where}
+        WHERE v.value IS NOT NULL AND v.units_reporting > 0 {where}
     ) AS keyed"""
 
 
