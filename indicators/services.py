@@ -70,6 +70,7 @@ def dashboards_compute(*, run: DashboardRun, progress=None) -> DashboardRun:
     try:
         with transaction.atomic():
             take_lock()
+            covered = covered_by(run)
             written, reads = 0, RunReads(plans) if plans else None
             for plan in plans:
                 written += replace_rows(plan, run, reads, step)
@@ -79,6 +80,9 @@ def dashboards_compute(*, run: DashboardRun, progress=None) -> DashboardRun:
             run.status, run.rows, run.finished_at = RunStatus.SUCCEEDED, written, timezone.now()
             run.steps_done, run.steps_total = total, total
             run.save()
+            # Their tasks, when they come, find nothing to claim.
+            waiting_runs().filter(pk__in=covered).update(
+                status=RunStatus.SUPERSEDED, finished_at=run.finished_at, error=f"由计算 #{run.pk} 一并完成")
     except Exception as error:
         logger.exception("dashboard run %s failed", run.pk)
         DashboardRun.objects.filter(pk=run.pk).update(
@@ -86,6 +90,18 @@ def dashboards_compute(*, run: DashboardRun, progress=None) -> DashboardRun:
         )
         raise
     return run
+
+
+def waiting_runs():
+    """Runs recorded and not started yet (whether or not their task could be sent)."""
+    return DashboardRun.objects.filter(status=RunStatus.PENDING, started_at__isnull=True)
+
+
+def covered_by(run: DashboardRun) -> list[int]:
+    """The waiting runs this run does the work of: all of them for a full run, the same unit's for a one-unit run.
+    Read once the run holds the lock and before it reads any figure, so each change they stand for is read."""
+    waiting = waiting_runs().exclude(pk=run.pk)
+    return list((waiting if run.unit_id is None else waiting.filter(unit_id=run.unit_id)).values_list("pk", flat=True))
 
 
 def take_lock():
@@ -133,14 +149,17 @@ def replace_rows(plan, run: DashboardRun, reads: RunReads, step) -> int:
     return written
 
 
-def dashboards_request_recompute(*, unit: Unit, period: Period, trigger: str = RunTrigger.APPROVAL) -> DashboardRun:
-    """Record a pending run for a unit and enqueue it after commit; a broker that is down leaves it pending.
+def dashboards_request_recompute(*, unit: Unit | None, period: Period | None = None,
+                                 trigger: str = RunTrigger.APPROVAL) -> DashboardRun:
+    """Record a pending run for a unit (or for everything: `unit` None) and enqueue it after commit; a broker that
+    is down leaves it pending. indicators/receivers.py calls this for every change that moves a number.
 
     Data entry must go on when Redis or the worker is down: the dashboards then say newer data waits.
     """
-    queued = DashboardRun.objects.filter(status=RunStatus.PENDING, unit=unit, started_at__isnull=True, error="")
-    if queued.exists():  # it has not started, so it will read this change too
-        return queued.first()
+    queued = waiting_runs().filter(error="")
+    queued = queued.filter(unit__isnull=True) if unit is None else queued.filter(Q(unit=unit) | Q(unit__isnull=True))
+    if existing := queued.order_by("pk").first():  # it has not started, so it will read this change too
+        return existing
     run = dashboard_run_create(trigger=trigger, unit=unit, period=period)
     transaction.on_commit(lambda: _enqueue(run))
     return run
