@@ -15,11 +15,12 @@ from django.db.models import Max, Q
 from django.utils import timezone
 from kombu.exceptions import OperationalError
 
-from districts.models import Period, Unit
+from districts.choices import SubmissionState
+from districts.models import Period, Submission, Unit
 from indicators import snapshot
 from indicators.choices import RunStatus, RunTrigger, Scope
 from indicators.computation import RunReads, groups_fed_by, plan_rows, step_count
-from indicators.models import DashboardRun, IndicatorValue, Plan
+from indicators.models import DashboardRun, Indicator, IndicatorValue, Plan
 
 logger = logging.getLogger(__name__)
 
@@ -72,8 +73,9 @@ def dashboards_compute(*, run: DashboardRun, progress=None) -> DashboardRun:
             take_lock()
             covered = covered_by(run)
             written, reads = 0, RunReads(plans) if plans else None
+            only_unit = run.unit if run.unit_id is None or not approved_range_moved(plans) else None
             for plan in plans:
-                written += replace_rows(plan, run, reads, step)
+                written += replace_rows(plan, run, only_unit, reads, step)
             # A city row is stamped with the latest save in any group, so it is the latest of the run's rows.
             run.data_updated_at = IndicatorValue.objects.filter(run=run, scope=Scope.CITY).aggregate(
                 at=Max("data_updated_at"))["at"]
@@ -110,13 +112,28 @@ def take_lock():
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LOCK_KEY])
 
 
-def replace_rows(plan, run: DashboardRun, reads: RunReads, step) -> int:
-    """Delete this plan's rows that the run replaces, write the new ones as they are computed, rank them.
+def approved_range_moved(plans) -> bool:
+    """Whether the latest quarter approved anywhere differs from the one the stored snapshot was computed with:
+    the latest quarter of a unit row marked approved (of the earliest plan's first indicator, read through the
+    overview's index). Every unit's rows run to that quarter (platform counts have values up to it), so a
+    one-unit run cannot follow such a move: the run then computes everything."""
+    latest = Submission.objects.filter(state=SubmissionState.APPROVED).order_by("-period__ordinal").first()
+    indicator = Indicator.objects.first()
+    if not plans or latest is None or indicator is None:
+        return True
+    plan = min(plans, key=lambda p: p.baseline.ordinal)
+    marked = IndicatorValue.objects.filter(plan=plan, indicator=indicator, scope=Scope.UNIT, units_reporting__gt=0)
+    later = Period.objects.filter(ordinal__gt=latest.period.ordinal).values("pk")
+    return not marked.filter(period=latest.period_id).exists() or marked.filter(period__in=later).exists()
+
+
+def replace_rows(plan, run: DashboardRun, unit: Unit | None, reads: RunReads, step) -> int:
+    """Delete this plan's rows that the run replaces (all, or `unit`'s and the aggregates it feeds), write the new
+    ones as they are computed, rank them.
 
     A full run ranks every (indicator, quarter) of the plan. A one-unit run keeps the unit's previous ranks
-    where its value is unchanged and re-ranks only the (indicator, quarter) where it changed.
+    where its value and approval are unchanged and re-ranks only the (indicator, quarter) where they changed.
     """
-    unit = run.unit
     stale = IndicatorValue.objects.filter(plan=plan)
     if unit is None:
         stale.delete()
