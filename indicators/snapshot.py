@@ -10,7 +10,6 @@ import csv
 import io
 from collections.abc import Iterable, Iterator
 from datetime import datetime
-from decimal import Decimal
 from itertools import islice
 from typing import NamedTuple
 
@@ -85,10 +84,14 @@ def copy_batch(batch: list[Row], table: str = IndicatorValue._meta.db_table):
 
 
 def create_batch(batch: list[Row]):
-    IndicatorValue.objects.bulk_create(
-        IndicatorValue(**{name: Decimal(str(v)) if isinstance(v, float) else v for name, v in row._asdict().items()})
-        for row in batch
-    )
+    """One prepared INSERT for the whole batch (SQLite: development and tests), without building model instances."""
+    adapt = connection.ops.adapt_datetimefield_value
+    columns = ", ".join(Row._fields)
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"INSERT INTO {IndicatorValue._meta.db_table} ({columns}) VALUES ({', '.join(['%s'] * len(Row._fields))})",
+            [(row.run_id, adapt(row.computed_at), adapt(row.data_updated_at), *row[3:]) for row in batch],
+        )
 
 
 def write_ranked(plan, rows: Iterable[Row]) -> int:
