@@ -42,14 +42,23 @@ def map_payload(units_table) -> dict:
             "min": min(values, default=0), "max": max(values, default=100)}
 
 
+def quarter_links(sel) -> list[tuple]:
+    """The latest complete quarter and, if later, the latest with any approval (the quarter being filled in)."""
+    links = [(_("最新完整季度"), sel.latest_complete)]
+    if sel.latest_approved and sel.latest_approved != sel.latest_complete:
+        links.append((_("正在审核的最新季度"), sel.latest_approved))
+    return [(label, period, sel.query(period=period.code)) for label, period in links if period]
+
+
 def overview_page(values, query) -> dict:
     """The overview's parts that depend only on the snapshot and the selection, rendered (see snapshot_cache)."""
     sel = Selection.from_query(query, values)
     context = {"sel": sel, "quota_gaps": selectors.quota_gaps(sel.plan)}
     if sel.period is not None:
+        approvals = dashboards.approvals(sel)
         units = dashboards.units_table(values, sel)
-        groups = dashboards.groups_table(values, sel)
-        cards = dashboards.cards(values, sel)
+        groups = dashboards.groups_table(values, sel, approvals)
+        cards = dashboards.cards(values, sel, approvals)
         trends = []
         for card in cards:
             table = dashboards.trend_table(values, sel, card.indicator, scope=Scope.CITY)
@@ -57,7 +66,8 @@ def overview_page(values, query) -> dict:
                            "query": sel.query(indicator=card.indicator.code),
                            **to_chart(table, "period", "value", "expected_value", "target_value")})
         context |= {
-            "cards": cards, "units": units, "groups": groups, "trends": trends,
+            "quarter_links": quarter_links(sel),
+            "approvals": approvals, "cards": cards, "units": units, "groups": groups, "trends": trends,
             "map": map_payload(units),
             "group_chart": to_chart(dashboards.Table("", [], [r for r in groups.rows if r["scope"] == Scope.GROUP]),
                                     "name", "value", "progress"),
