@@ -85,6 +85,7 @@ class Card:
     outcomes: list = field(default_factory=list)  # rows at target quarters already passed
     unit_statuses: list = field(default_factory=list)  # (status label, css, count) for each-unit targets
     waiting: list = field(default_factory=list)  # the counted units whose quarter is not approved yet
+    query: str = ""  # the overview with this card's indicator (its ranking lists the units the total sums)
 
 
 @dataclass
@@ -121,7 +122,7 @@ def cards(values, sel: Selection, approved: Approvals) -> list[Card]:
         targets = sel.plan.targets.filter(indicator=indicator)
         rows = values.filter(plan=sel.plan, indicator=indicator)
         city = rows.filter(scope=Scope.CITY, period=sel.period).select_related("target_period", "target")
-        card = Card(indicator, city.first())
+        card = Card(indicator, city.first(), query=sel.query(indicator=indicator.code))
         if card.row and card.row.value is None:
             card.waiting = approved.of(None)
         passed = targets.filter(scope=Scope.CITY, period__ordinal__lte=sel.period.ordinal).values("period")
