@@ -8,6 +8,7 @@ from urllib.parse import urlencode
 
 from django.db.models import Case, Count, F, When
 from django.http import Http404
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from districts.models import Period, Unit
@@ -171,8 +172,17 @@ def units_table(values, sel: Selection) -> Table:
                "value": number(r.value), "target_value": number(r.target_value), "progress": number(r.progress),
                "status": r.get_status_display(), "status_code": r.status, "rank_in_group": r.rank_in_group,
                "yoy_growth": number(r.yoy_growth), "counted": r.unit.counts_toward_city_total,
-               "approved": r.units_reporting > 0} for r in rows],
+               "approved": r.units_reporting > 0, "source": source_url(r, sel.indicator, sel.period, r.unit)}
+              for r in rows],
     )
+
+
+def source_url(row: IndicatorValue, indicator: Indicator, period: Period, unit: Unit) -> str:
+    """Where a unit's value came from: its approved quarter, with the approval and the figures' history (a value
+    not read from a quarter's figures, such as a platform count, or one not approved, has none)."""
+    if not (row.units_reporting and indicator.figure and row.value is not None):
+        return ""
+    return reverse("districts:quarter", args=[period.code, unit.code]) + "#events"
 
 
 def groups_table(values, sel: Selection, approved: Approvals | None = None) -> Table:

@@ -36,7 +36,8 @@ def map_payload(units_table) -> dict:
     for unit in Unit.objects.filter(code__in=codes, pk__in=names):
         row = codes[unit.code]
         data.append({"name": names[unit.pk], "unit": row["unit"], "value": row[metric], "status": row["status"],
-                     "shown": row["value"], "rank": row["rank_all"]})
+                     "shown": row["value"], "rank": row["rank_all"], "approved": row["approved"],
+                     "source": row["source"]})
     values = [item["value"] for item in data if item["value"] is not None]
     return {"metric": _("完成进度（%）") if by_progress else _("数值"), "data": data,
             "min": min(values, default=0), "max": max(values, default=100)}
@@ -109,6 +110,7 @@ def unit_page(request, code):
     )
     trends = []
     for row in rows:
+        row.source = dashboards.source_url(row, row.indicator, sel.period, unit)
         table = dashboards.trend_table(values, sel, row.indicator, unit=unit)
         trends.append({"id": row.indicator.code, "title": table.title,
                        "query": sel.query(indicator=row.indicator.code, unit=unit.code),

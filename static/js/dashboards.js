@@ -55,7 +55,9 @@
           formatter: function (p) {
             var d = p.data || {};
             return esc(d.unit || p.name) + "<br>" + esc(data.metric) + "：" + esc(fmt(d.value)) +
-              "<br>数值：" + esc(fmt(d.shown)) + "　状态：" + esc(d.status) + (d.rank ? "<br>排名：" + esc(d.rank) : "");
+              "<br>数值：" + esc(fmt(d.shown)) + "　状态：" + esc(d.status) + (d.rank ? "<br>排名：" + esc(d.rank) : "") +
+              (d.approved === false ? "<br>未审核，不参与排名" : "") +
+              (d.source ? "<br>点击查看来源季度（审核与修改记录）" : "");
           }
         },
         visualMap: {
@@ -66,6 +68,10 @@
           type: "map", map: "chongqing", name: data.metric, roam: false, data: data.data,
           label: { show: false }, emphasis: { label: { show: true } }
         }]
+      });
+      // A unit's value leads to the quarter it came from (only approved values carry a link).
+      echarts.getInstanceByDom(node).on("click", function (p) {
+        if (p.data && p.data.source) { window.location.href = p.data.source; }
       });
       node.dataset.rendered = "1";
     });
