@@ -91,3 +91,33 @@ def test_a_viewer_cannot_approve_and_hears_nothing_of_the_dashboards(reported, c
     submission.refresh_from_db()
     assert submission.state == SubmissionState.SUBMITTED
     assert "approved-on-dashboards" not in html
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("width", [1366, 390])
+def test_a_leader_sees_the_quarter_being_filled_in_and_follows_a_value_to_its_quarter(
+    filling_in, city_viewer, live_server, chromium, width
+):
+    from conftest import ARTIFACTS
+    from indicators.tests.test_browser import CHARTS_READY, log_in
+
+    first = filling_in[0]
+    with chromium() as browser:
+        page = browser.new_page(viewport={"width": width, "height": 900})
+        log_in(page, live_server, "city_viewer")
+        page.goto(f"{live_server.url}/dashboards/?plan={PLAN}&period=2024Q1&indicator=tech_smes")
+        page.wait_for_function(CHARTS_READY, timeout=20000)
+        count = page.inner_text("#approval-count")
+        card = page.inner_text("[data-indicator=tech_smes] [data-field=waiting]")
+        ranks = page.eval_on_selector_all("#ranking tbody tr td:first-child", "cells => cells.map(c => c.innerText)")
+        page.screenshot(path=str(ARTIFACTS / f"dashboard-quarter-being-filled-in-{width}.png"), full_page=True)
+        page.click(f"#ranking tr[data-unit='{first.code}'] [data-field=value] a")
+        page.wait_for_load_state()
+        landed = page.url
+        events = page.inner_text("#events")
+
+    assert count.startswith(f"{APPROVED}/{len(filling_in)} 已审核")
+    assert card.startswith("全市合计等待")
+    assert ranks[:3] == ["1", "2", "3"] and set(ranks[APPROVED:]) == {"未审核"}
+    assert landed.endswith(f"/quarters/2024Q1/{first.code}/#events")
+    assert "报送记录" in events
