@@ -173,8 +173,7 @@ def dashboards_request_recompute(*, unit: Unit | None, period: Period | None = N
 
     Data entry must go on when Redis or the worker is down: the dashboards then say newer data waits.
     """
-    queued = waiting_runs().filter(error="")
-    queued = queued.filter(unit__isnull=True) if unit is None else queued.filter(Q(unit=unit) | Q(unit__isnull=True))
+    queued = waiting_runs().filter(error="", unit=unit)
     if existing := queued.order_by("pk").first():  # it has not started, so it will read this change too
         return existing
     run = dashboard_run_create(trigger=trigger, unit=unit, period=period)
