@@ -7,8 +7,9 @@ to its horizon: the value (sums, ratios, platform counts, average annual growth)
 applies, progress, expected progress and value, gap, pace, linear and compound projections, status, year-on-year
 and average annual growth, and the units' ranks (on approved quarters only). It follows indicators/progress.py
 and indicators/computation.py rule for rule (bench/tests/test_baseline.py checks it finds the snapshot's values),
-written from the registry and the plan's indicators and targets. The values are aggregated on the server (a count of each column), so the time is
-the computation's, not a transfer's. It is plain SQL that PostgreSQL and SQLite both run.
+written from the registry and the plan's indicators and targets. The values are aggregated on the server (a count
+of each column), so the time is the computation's, not a transfer's. It is plain SQL that PostgreSQL and SQLite
+both run.
 """
 import csv
 import io
