@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from districts.models import Period, Unit
 from indicators.choices import Scope, Status
+from indicators.computation import group_tree
 from indicators.models import Indicator, IndicatorValue, Plan
 
 
@@ -105,11 +106,9 @@ class Approvals:
 def approvals(sel: Selection) -> Approvals:
     """Read from the unit rows of the snapshot (a unit row "reports" once its quarter is approved). Counts and
     names only, so a district clerk, who sees their own unit's rows, sees the same as everyone."""
-    from indicators.computation import group_tree
-
-    rows = IndicatorValue.objects.filter(plan=sel.plan, indicator=sel.indicator, period=sel.period, scope=Scope.UNIT,
-                                         units_expected__gt=0).select_related("unit").order_by("unit__order")
-    rows = list(rows)
+    rows = list(IndicatorValue.objects.filter(plan=sel.plan, indicator=sel.indicator, period=sel.period,
+                                              scope=Scope.UNIT, units_expected__gt=0)
+                .select_related("unit").order_by("unit__order"))
     missing = [r.unit for r in rows if not r.units_reporting and r.unit.counts_toward_city_total]
     waiting = {None: missing}
     for group_id, covered in group_tree().items():
