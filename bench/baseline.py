@@ -5,10 +5,11 @@
 indicator, place (each unit, each unit group with its subgroups, the city) and quarter from the plan's baseline
 to its horizon: the value (sums, ratios, platform counts, average annual growth), the baseline, the target that
 applies, progress, expected progress and value, gap, pace, linear and compound projections, status, year-on-year
-and average annual growth, and the units' ranks. It follows indicators/progress.py and indicators/computation.py
-rule for rule (bench/tests/test_baseline.py checks it finds the snapshot's values), written from the registry
-and the plan's indicators and targets. The values are aggregated on the server (a count of each column), so the time is
-the computation's, not a transfer's. It is plain SQL that PostgreSQL and SQLite both run.
+and average annual growth, and the units' ranks (on approved quarters only). It follows indicators/progress.py
+and indicators/computation.py rule for rule (bench/tests/test_baseline.py checks it finds the snapshot's values),
+written from the registry and the plan's indicators and targets. The values are aggregated on the server (a count
+of each column), so the time is the computation's, not a transfer's. It is plain SQL that PostgreSQL and SQLite
+both run.
 """
 import csv
 import io
@@ -126,7 +127,7 @@ def snapshot_sql(plan) -> tuple[str, list]:
         params += [i.pk, i.method, i.direction, int(zone_ratio), int(money)]
     raw = [sql for i in indicators if i.method in (*FIGURES, Method.RATIO) for sql in figure_rows(i, params)]
     raw += [platform_rows(i, plan.baseline.end_date, params) for i in indicators if i.method in PLATFORMS]
-    unit, group, period, target = (m._meta.db_table for m in (Unit, UnitGroup, Period, Target))
+    unit, group, period, target, submission = (m._meta.db_table for m in (Unit, UnitGroup, Period, Target, Submission))
     platform_methods = ", ".join(f"'{m}'" for m in PLATFORMS)
     # ranked as stored: to the snapshot's 4 decimal places, so equal stored values share a rank
     sort_key = f"CASE WHEN a.direction = '{Direction.DOWN}' THEN 1 ELSE -1 END * ROUND(CAST(a.value AS NUMERIC), 4)"
@@ -144,6 +145,7 @@ places_unit AS (
          u.kind, u.has_high_tech_zone AS zoned
   FROM {unit} u LEFT JOIN {period} j ON j.id = u.joined_id
 ),
+approved_quarter AS (SELECT unit_id, period_id FROM {submission} WHERE state = '{SubmissionState.APPROVED}'),
 raw AS ({" UNION ALL ".join(raw)}),
 per_unit AS (
   SELECT unit_id, period_id, indicator_id, SUM(top) AS top, COUNT(top) AS top_n, SUM(bottom) AS bottom,
@@ -201,9 +203,11 @@ unit_series AS (
   LEFT JOIN per_unit r ON r.unit_id = pu.unit_id AND r.indicator_id = k.id AND r.period_id = q.id
 ),
 series AS (
-  SELECT '{Scope.UNIT}' AS scope, place, joined, indicator_id, period_id, ord, s,
-         CASE WHEN s IS NOT NULL THEN 1 ELSE 0 END AS reporting
-  FROM unit_series WHERE s IS NOT NULL
+  -- a unit reports a quarter once it is approved (a platform count has a value either way)
+  SELECT '{Scope.UNIT}' AS scope, u.place, u.joined, u.indicator_id, u.period_id, u.ord, u.s,
+         CASE WHEN a.unit_id IS NOT NULL THEN 1 ELSE 0 END AS reporting
+  FROM unit_series u LEFT JOIN approved_quarter a ON a.unit_id = u.place AND a.period_id = u.period_id
+  WHERE u.s IS NOT NULL OR a.unit_id IS NOT NULL
   UNION ALL
   SELECT scope, place, joined, indicator_id, period_id, ord, CASE WHEN reporting >= expected THEN total END, reporting
   FROM aggregate_series
@@ -251,7 +255,7 @@ measured AS (
          COALESCE(v.reporting, 0) AS reporting,
          CASE WHEN k.method = '{Method.GROWTH_RATE}' THEN NULL ELSE bv.s END AS baseline_value,
          {annual_growth("y.s", "v.s", "1")} * 100 AS yoy,
-         CASE WHEN t.ord >= b.ord + 4 AND t.ord <= {int(data_until)}
+         CASE WHEN t.ord >= b.ord + 4 AND t.ord <= {int(data_until)} AND v.s IS NOT NULL
               THEN {annual_growth("bv.s", "lag.s", "(t.ord - (t.ord - b.ord) %% 4 - b.ord) / 4.0")} * 100 END AS growth,
          v.s AS series_value
   FROM targeted t JOIN kind k ON k.id = t.indicator_id
@@ -321,11 +325,11 @@ stated AS (
          WHEN pace_ratio >= {ON_TRACK_AT} THEN '{Status.ON_TRACK}'
          WHEN pace_ratio >= {AT_RISK_AT} THEN '{Status.AT_RISK}'
          ELSE '{Status.OFF_TRACK}' END AS status,
-    CASE WHEN a.scope = '{Scope.UNIT}' AND a.value IS NOT NULL THEN
-      RANK() OVER (PARTITION BY a.scope, a.value IS NULL, a.indicator_id, a.period_id
+    CASE WHEN a.scope = '{Scope.UNIT}' AND a.value IS NOT NULL AND a.reporting > 0 THEN
+      RANK() OVER (PARTITION BY a.scope, a.value IS NULL OR a.reporting = 0, a.indicator_id, a.period_id
                    ORDER BY {sort_key}) END AS rank_all,
-    CASE WHEN a.scope = '{Scope.UNIT}' AND a.value IS NOT NULL THEN
-      RANK() OVER (PARTITION BY a.scope, a.value IS NULL, a.indicator_id, a.period_id, a.group_id
+    CASE WHEN a.scope = '{Scope.UNIT}' AND a.value IS NOT NULL AND a.reporting > 0 THEN
+      RANK() OVER (PARTITION BY a.scope, a.value IS NULL OR a.reporting = 0, a.indicator_id, a.period_id, a.group_id
                    ORDER BY {sort_key}) END
       AS rank_in_group
   FROM assessed a

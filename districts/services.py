@@ -257,7 +257,7 @@ def _check(write: QuarterWrite, editable: bool, changeable: set, submission,
 
 def _write_submissions(user, saved: list[QuarterSaved]) -> None:
     """A new quarter gets its submission; one whose figures changed a new version; an approved one tells the
-    dashboards, on commit."""
+    dashboards."""
     now = timezone.now()
     changed = [s for s in saved if any(outcome != UNCHANGED for outcome in s.result.changes.values())]
     bumped = [s.submission for s in changed if s.submission.pk is not None]
@@ -279,11 +279,7 @@ def _write_submissions(user, saved: list[QuarterSaved]) -> None:
         s.result.version = s.submission.version
     for s in changed:
         if s.submission.state == SubmissionState.APPROVED:
-            unit, period = s.write.unit, s.write.period
-            transaction.on_commit(
-                lambda unit=unit, period=period: signals.approved_figures_changed.send(
-                    sender=Submission, unit=unit, period=period)
-            )
+            signals.approved_figures_changed.send(sender=Submission, unit=s.write.unit, period=s.write.period)
 
 
 class _SectionRows:
@@ -504,8 +500,7 @@ def submission_approve(*, user, submission) -> Submission:
     submission.approved_values = {key: None if v is None else str(v) for key, v in values.items()}
     _save_tracked(submission, user)
     _record(submission, SubmissionAction.APPROVE, user)
-    unit, period = submission.unit, submission.period
-    transaction.on_commit(lambda: signals.quarter_approved.send(sender=Submission, unit=unit, period=period))
+    signals.quarter_approved.send(sender=Submission, unit=submission.unit, period=submission.period)
     return submission
 
 
@@ -534,6 +529,7 @@ def submission_reopen(*, user, submission, reason: str) -> Submission:
     submission.state, submission.access = SubmissionState.DRAFT, EntryAccess.OPEN
     _save_tracked(submission, user)
     _record(submission, SubmissionAction.REOPEN, user, reason.strip())
+    signals.quarter_reopened.send(sender=Submission, unit=submission.unit, period=submission.period)
     return submission
 
 

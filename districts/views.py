@@ -8,6 +8,8 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -89,7 +91,13 @@ def _submit(request, submission) -> str:
 
 def _approve(request, submission) -> str:
     services.submission_approve(user=request.user, submission=submission)
-    return _("已审核通过。")
+    unit, period = submission.unit, submission.period
+    return format_html(
+        _("已审核通过。看板正在按新数据更新（通常一分钟内完成，完成前页面会提示）：{link}"),
+        link=format_html('<a href="{}?period={}" id="approved-on-dashboards">{}</a>',
+                         reverse("dashboards:unit", args=[unit.code]), period.code,
+                         _("在看板上查看%(unit)s %(period)s") % {"unit": unit.name, "period": period.code}),
+    )
 
 
 def _with_comment(request) -> str:

@@ -60,6 +60,17 @@ def evaluation_request_compute(*, evaluation: Evaluation, actor=None) -> Evaluat
     return run
 
 
+@transaction.atomic
+def scheme_request_compute(*, scheme: Scheme, actor=None) -> tuple[EvaluationRun, bool]:
+    """"按当前数据计算": a new draft version of the scheme, computed after commit; unless a computation of the
+    scheme is queued or running, which is returned instead (with False: nothing new was started)."""
+    Scheme.objects.select_for_update().filter(pk=scheme.pk).first()  # two clicks at once: one waits, then sees
+    busy = EvaluationRun.objects.filter(evaluation__scheme=scheme, status__in=[RunStatus.QUEUED, RunStatus.RUNNING])
+    if running := busy.select_related("evaluation").order_by("pk").first():
+        return running, False
+    return evaluation_request_compute(evaluation=evaluation_create(scheme=scheme), actor=actor), True
+
+
 def scheme_tree(scheme: Scheme) -> dict:
     """The scheme's dimensions, indicators and weights as plain data, stored with each evaluation; each
     input named and defined for what it is at the scheme's quarter."""

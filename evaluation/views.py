@@ -85,13 +85,17 @@ def scheme_compute(request, pk):
     _staff_only(request)
     scheme = get_object_or_404(Scheme, pk=pk)
     try:
-        evaluation = services.evaluation_create(scheme=scheme)
-        services.evaluation_request_compute(evaluation=evaluation, actor=request.user)
+        run, started = services.scheme_request_compute(scheme=scheme, actor=request.user)
     except ValidationError as exc:
         messages.error(request, "；".join(exc.messages))
         return redirect("evaluation:list")
-    messages.success(request, _("已开始计算：%s") % evaluation)
-    return redirect("evaluation:report", pk=evaluation.pk)
+    if started:
+        messages.success(request, _("已开始计算“%(scheme)s”的新版本：%(evaluation)s。计算完成后本页显示结果。")
+                         % {"scheme": scheme.name, "evaluation": run.evaluation})
+    else:
+        messages.info(request, _("“%(scheme)s”已有一次计算正在进行（%(evaluation)s，%(status)s），未重复开始。")
+                      % {"scheme": scheme.name, "evaluation": run.evaluation, "status": run.get_status_display()})
+    return redirect("evaluation:report", pk=run.evaluation_id)
 
 
 @require_POST

@@ -10,18 +10,27 @@ class IndicatorsConfig(AppConfig):
     role_permissions = roles.domain_permissions("indicators")
 
     def ready(self):
-        from django.db.models.signals import post_delete, post_save
+        from django.db.models.signals import post_delete, post_save, pre_save
 
         from districts.models import Unit, UnitGroup
         from districts.panels import register_unit_facts
-        from districts.signals import approved_figures_changed, quarter_approved
+        from districts.signals import approved_figures_changed, quarter_approved, quarter_reopened
+        from indicators import receivers
         from indicators.facts import unit_statuses
         from indicators.models import Indicator, Plan, Target
-        from indicators.receivers import on_approved_figures_changed, on_quarter_approved
         from indicators.snapshot_cache import reference_changed
 
-        quarter_approved.connect(on_quarter_approved, dispatch_uid="indicators.quarter_approved")
-        approved_figures_changed.connect(on_approved_figures_changed, dispatch_uid="indicators.figures_changed")
+        quarter_approved.connect(receivers.on_quarter_approved, dispatch_uid="indicators.quarter_approved")
+        quarter_reopened.connect(receivers.on_quarter_reopened, dispatch_uid="indicators.quarter_reopened")
+        approved_figures_changed.connect(receivers.on_approved_figures_changed,
+                                         dispatch_uid="indicators.figures_changed")
+        pre_save.connect(receivers.remember_unit_fields, sender=Unit, dispatch_uid="indicators.recompute.unit.pre")
+        post_save.connect(receivers.on_unit_saved, sender=Unit, dispatch_uid="indicators.recompute.unit")
+        post_delete.connect(receivers.on_reference_changed, sender=Unit, dispatch_uid="indicators.recompute.unit.del")
+        for model in (Plan, Target, Indicator, UnitGroup):
+            for signal in (post_save, post_delete):
+                signal.connect(receivers.on_reference_changed, sender=model,
+                               dispatch_uid=f"indicators.recompute.{model.__name__}")
         register_unit_facts(unit_statuses)
         # The dashboards show these beside the snapshot rows: an edit shows at once, without a recompute.
         for model in (Plan, Target, Indicator, Unit, UnitGroup):

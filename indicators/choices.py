@@ -53,6 +53,7 @@ class RunStatus(models.TextChoices):
     RUNNING = "running", _("计算中")
     SUCCEEDED = "succeeded", _("已完成")
     FAILED = "failed", _("失败")
+    SUPERSEDED = "superseded", _("已由其他计算一并完成")
 
 
 class RunTrigger(models.TextChoices):
@@ -60,3 +61,5 @@ class RunTrigger(models.TextChoices):
     MANUAL = "manual", _("手动（命令行）")
     APPROVAL = "approval", _("季度审核通过")
     CHANGE = "change", _("审核后数据修改")
+    REOPEN = "reopen", _("已审核季度重新开放")
+    REFERENCE = "reference", _("单位、分组、规划、指标或目标变更")

@@ -249,6 +249,7 @@ def plan_rows(plan, *, run, reads: RunReads, only_unit: Unit | None = None, prog
         updated = measures.latest_update(frame.fetch, "unit_id", list(batch))
         quotas = frame.quotas(list(batch))
         places = [Place(Scope.UNIT, unit_id=unit_id, joined=joined) for unit_id, joined in batch.items()]
+        approved = approved_quarters(frame.fetch, list(batch))
         unit_expected = {place.unit_id: {p.pk: int(place.joined is None or place.joined <= p.ordinal)
                                          for p in aggregates.periods} for place in places}
         for indicator in indicators:
@@ -257,11 +258,22 @@ def plan_rows(plan, *, run, reads: RunReads, only_unit: Unit | None = None, prog
                                                                     batch).items():
                 series[unit_id][period_id] = float(value)
             for place in places:
-                values = series.get(place.unit_id, {})
                 stamp = (run.pk, computed_at, updated.get(place.unit_id))
-                yield from place_rows(indicator, place, values, dict.fromkeys(values, 1), unit_expected[place.unit_id],
-                                      frame, quotas, stamp)
+                # A unit "reports" a quarter once it is approved: only then is it ranked (platform counts have a
+                # value in every quarter, approved or not).
+                yield from place_rows(indicator, place, series.get(place.unit_id, {}), approved[place.unit_id],
+                                      unit_expected[place.unit_id], frame, quotas, stamp)
         progress()
+
+
+def approved_quarters(periods: list[Period], unit_ids: list[int]) -> dict[int, dict[int, int]]:
+    """{unit id: {period id: 1}} for the units' approved quarters among `periods`."""
+    approved = defaultdict(dict)
+    for unit_id, period_id in Submission.objects.filter(
+        state=SubmissionState.APPROVED, unit_id__in=unit_ids, period__in=periods
+    ).values_list("unit_id", "period_id"):
+        approved[unit_id][period_id] = 1
+    return approved
 
 
 def place_rows(indicator, place, series, reporting, expected, frame, quotas, stamp) -> Iterator[Row]:
@@ -316,13 +328,19 @@ def rounded(number: float | None) -> float | None:
 
 
 def growth_series(series: dict[int, float], periods: list[Period], baseline: Period | None):
-    """Average annual growth since the baseline, comparing the same quarter's year-to-date (in %)."""
+    """Average annual growth since the baseline, comparing the same quarter's year-to-date (in %).
+
+    Only for a quarter that has a value itself (the unit's quarter approved, every unit of a group or the city
+    approved): between two such year ends the latest year's growth is shown, never in a quarter still open.
+    """
     if baseline is None:
         return {}
     start = series.get(baseline.pk)
     by_ordinal = {p.ordinal: p.pk for p in periods}
     growth = {}
     for period in periods:
+        if series.get(period.pk) is None:
+            continue
         lag = (period.ordinal - baseline.ordinal) % 4
         years = (period.ordinal - lag - baseline.ordinal) / 4
         rate = annual_growth(start, series.get(by_ordinal.get(period.ordinal - lag)), years)

@@ -8,10 +8,12 @@ from urllib.parse import urlencode
 
 from django.db.models import Case, Count, F, When
 from django.http import Http404
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from districts.models import Period, Unit
 from indicators.choices import Scope, Status
+from indicators.computation import group_tree
 from indicators.models import Indicator, IndicatorValue, Plan
 
 
@@ -32,6 +34,8 @@ class Selection:
     period: Period | None
     indicators: list
     indicator: Indicator
+    latest_complete: Period | None = None  # the latest quarter every unit has had approved
+    latest_approved: Period | None = None  # the latest quarter any unit has had approved
 
     @classmethod
     def from_query(cls, query, values) -> "Selection":
@@ -40,18 +44,25 @@ class Selection:
             raise Http404(_("尚未设置规划"))
         plan = next((p for p in plans if p.code == query.get("plan")), None)
         plan = plan or next((p for p in plans if p.active), plans[0])
-        city = values.filter(plan=plan, scope=Scope.CITY)
-        periods = list(Period.objects.filter(pk__in=city.filter(value__isnull=False).values("period"))
-                       .order_by("-ordinal"))
+        # Which quarters units have had approved, from one indicator's unit rows (a unit row "reports" once its
+        # quarter is approved, whatever the indicator): counts only, the same for everyone who sees the page.
+        unit_rows = IndicatorValue.objects.filter(plan=plan, indicator=Indicator.objects.first(), scope=Scope.UNIT,
+                                                  units_expected__gt=0)
+        approved = set(unit_rows.filter(units_reporting__gt=0).values_list("period", flat=True))
+        incomplete = set(unit_rows.filter(units_reporting=0, unit__counts_toward_city_total=True)
+                         .values_list("period", flat=True))
+        shown = values.filter(plan=plan, scope=Scope.CITY, value__isnull=False).values_list("period", flat=True)
+        periods = list(Period.objects.filter(pk__in=approved | set(shown)).order_by("-ordinal"))
         # By default the latest quarter every unit has had approved, so the city totals are whole.
-        incomplete = set(city.filter(units_reporting__lt=F("units_expected")).values_list("period", flat=True))
-        complete = next((p for p in periods if p.pk not in incomplete), periods[0] if periods else None)
-        period = next((p for p in periods if p.code == query.get("period")), complete)
+        complete = next((p for p in periods if p.pk in approved and p.pk not in incomplete), None)
+        latest_approved = next((p for p in periods if p.pk in approved), None)
+        period = next((p for p in periods if p.code == query.get("period")),
+                      complete or latest_approved or (periods[0] if periods else None))
         targeted = plan_indicators(plan)
         others = [i for i in Indicator.objects.all() if i not in targeted]
         indicators = targeted + others
         indicator = next((i for i in indicators if i.code == query.get("indicator")), indicators[0])
-        return cls(plans, plan, periods, period, indicators, indicator)
+        return cls(plans, plan, periods, period, indicators, indicator, complete, latest_approved)
 
     def query(self, **changes) -> str:
         params = {"plan": self.plan.code, "period": self.period.code if self.period else "",
@@ -75,15 +86,45 @@ class Card:
     row: IndicatorValue | None
     outcomes: list = field(default_factory=list)  # rows at target quarters already passed
     unit_statuses: list = field(default_factory=list)  # (status label, css, count) for each-unit targets
+    waiting: list = field(default_factory=list)  # the counted units whose quarter is not approved yet
+    query: str = ""  # the overview with this card's indicator (its ranking lists the units the total sums)
 
 
-def cards(values, sel: Selection) -> list[Card]:
+@dataclass
+class Approvals:
+    """How far the chosen quarter is approved: every unit (zones too) and, per group and the city, the counted
+    units their totals wait for."""
+
+    approved: int
+    expected: int
+    waiting: dict  # group id (None: the city) -> [Unit] not approved yet
+
+    def of(self, group_id=None) -> list:
+        return self.waiting.get(group_id, [])
+
+
+def approvals(sel: Selection) -> Approvals:
+    """Read from the unit rows of the snapshot (a unit row "reports" once its quarter is approved). Counts and
+    names only, so a district clerk, who sees their own unit's rows, sees the same as everyone."""
+    rows = list(IndicatorValue.objects.filter(plan=sel.plan, indicator=sel.indicator, period=sel.period,
+                                              scope=Scope.UNIT, units_expected__gt=0)
+                .select_related("unit").order_by("unit__order"))
+    missing = [r.unit for r in rows if not r.units_reporting and r.unit.counts_toward_city_total]
+    waiting = {None: missing}
+    for group_id, covered in group_tree().items():
+        waiting[group_id] = [unit for unit in missing if unit.group_id in covered]
+    return Approvals(sum(1 for r in rows if r.units_reporting), len(rows), waiting)
+
+
+def cards(values, sel: Selection, approved: Approvals) -> list[Card]:
     result = []
     for indicator in plan_indicators(sel.plan):
         targets = sel.plan.targets.filter(indicator=indicator)
         rows = values.filter(plan=sel.plan, indicator=indicator)
         city = rows.filter(scope=Scope.CITY, period=sel.period).select_related("target_period", "target")
-        card = Card(indicator, city.first())
+        card = Card(indicator, city.first(), query=sel.query(indicator=indicator.code))
+        if card.row and card.row.value is None:
+            card.waiting = approved.of(None)
         passed = targets.filter(scope=Scope.CITY, period__ordinal__lte=sel.period.ordinal).values("period")
         card.outcomes = list(rows.filter(scope=Scope.CITY, period__in=passed).select_related("period"))
         if targets.filter(scope__in=[Scope.EACH_UNIT, Scope.UNIT]).exists():
@@ -120,7 +161,9 @@ def trend_table(values, sel: Selection, indicator, until: Period | None = None, 
 def units_table(values, sel: Selection) -> Table:
     rows = (
         values.filter(plan=sel.plan, indicator=sel.indicator, period=sel.period, scope=Scope.UNIT)
-        .select_related("unit", "unit__group").order_by("rank_all", "unit__order")
+        .select_related("unit", "unit__group")
+        # the ranked units, then those not approved (未审核), unranked, in the units' order
+        .order_by(F("rank_all").asc(nulls_last=True), "-units_reporting", "unit__order")
     )
     return Table(
         title=f"{sel.indicator.local_name} · {sel.period} · {_('区县排名')}",
@@ -130,11 +173,21 @@ def units_table(values, sel: Selection) -> Table:
         rows=[{"rank_all": r.rank_all, "code": r.unit.code, "unit": r.unit.local_name, "group": r.unit.group.local_name,
                "value": number(r.value), "target_value": number(r.target_value), "progress": number(r.progress),
                "status": r.get_status_display(), "status_code": r.status, "rank_in_group": r.rank_in_group,
-               "yoy_growth": number(r.yoy_growth), "counted": r.unit.counts_toward_city_total} for r in rows],
+               "yoy_growth": number(r.yoy_growth), "counted": r.unit.counts_toward_city_total,
+               "approved": r.units_reporting > 0, "source": source_url(r, sel.indicator, sel.period, r.unit)}
+              for r in rows],
     )
 
 
-def groups_table(values, sel: Selection) -> Table:
+def source_url(row: IndicatorValue, indicator: Indicator, period: Period, unit: Unit) -> str:
+    """Where a unit's value came from: its approved quarter, with the approval and the figures' history (a value
+    not read from a quarter's figures, such as a platform count, or one not approved, has none)."""
+    if not (row.units_reporting and indicator.figure and row.value is not None):
+        return ""
+    return reverse("districts:quarter", args=[period.code, unit.code]) + "#events"
+
+
+def groups_table(values, sel: Selection, approved: Approvals | None = None) -> Table:
     rows = (
         values.filter(plan=sel.plan, indicator=sel.indicator, period=sel.period, scope__in=[Scope.GROUP, Scope.CITY])
         .select_related("group").order_by("-scope", "group__order")
@@ -145,7 +198,9 @@ def groups_table(values, sel: Selection) -> Table:
                  ("progress", _("完成进度（%）")), ("status", _("状态")), ("reporting", _("已审核单位/应报单位"))],
         rows=[{"name": r.group.local_name if r.group else str(_("全市")), "scope": r.scope, "value": number(r.value),
                "target_value": number(r.target_value), "progress": number(r.progress),
-               "status": r.get_status_display(), "reporting": f"{r.units_reporting}/{r.units_expected}"}
+               "status": r.get_status_display(), "reporting": f"{r.units_reporting}/{r.units_expected}",
+               "group_id": r.group_id,
+               "waiting": [u.name for u in approved.of(r.group_id)] if approved and r.value is None else []}
               for r in rows],
     )
 

@@ -2,8 +2,7 @@
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, Max, Sum
-from django.utils import timezone
+from django.db.models import Count, Exists, OuterRef, Q, Sum
 
 from districts.choices import SubmissionState
 from districts.models import Submission
@@ -68,13 +67,12 @@ def latest_run(**filters) -> DashboardRun | None:
 
 
 def newer_data_waiting(run: DashboardRun | None) -> bool:
-    """True when an approval or change came in after the snapshot was computed, or a run still waits."""
+    """True while a change that moves a number is not in the snapshot yet: some run requested for it (pending,
+    running or failed) has no succeeded run of its scope (everything, or its unit) started after it was requested.
+    Every such change requests a run (indicators/receivers.py)."""
     if run is None:
         return Submission.objects.filter(state=SubmissionState.APPROVED).exists()
-    if DashboardRun.objects.filter(status__in=[RunStatus.PENDING, RunStatus.RUNNING], created_at__gt=run.started_at
-                                   ).exists():
-        return True
-    approved = Submission.objects.filter(state=SubmissionState.APPROVED, approved_at__lte=timezone.now()).aggregate(
-        at=Max("approved_at")
-    )["at"]
-    return approved is not None and approved > run.started_at
+    later = DashboardRun.objects.filter(status=RunStatus.SUCCEEDED, started_at__gte=OuterRef("created_at"))
+    covering = later.filter(Q(unit__isnull=True) | Q(unit=OuterRef("unit")))
+    open_runs = DashboardRun.objects.filter(status__in=[RunStatus.PENDING, RunStatus.RUNNING, RunStatus.FAILED])
+    return open_runs.filter(~Exists(covering)).exists()

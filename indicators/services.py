@@ -15,11 +15,12 @@ from django.db.models import Max, Q
 from django.utils import timezone
 from kombu.exceptions import OperationalError
 
-from districts.models import Period, Unit
+from districts.choices import SubmissionState
+from districts.models import Period, Submission, Unit
 from indicators import snapshot
 from indicators.choices import RunStatus, RunTrigger, Scope
 from indicators.computation import RunReads, groups_fed_by, plan_rows, step_count
-from indicators.models import DashboardRun, IndicatorValue, Plan
+from indicators.models import DashboardRun, Indicator, IndicatorValue, Plan
 from indicators.signals import dashboards_computed
 
 logger = logging.getLogger(__name__)
@@ -71,15 +72,20 @@ def dashboards_compute(*, run: DashboardRun, progress=None) -> DashboardRun:
     try:
         with transaction.atomic():
             take_lock()
+            covered = covered_by(run)
             written, reads = 0, RunReads(plans) if plans else None
+            only_unit = run.unit if run.unit_id is None or not approved_range_moved(plans) else None
             for plan in plans:
-                written += replace_rows(plan, run, reads, step)
+                written += replace_rows(plan, run, only_unit, reads, step)
             # A city row is stamped with the latest save in any group, so it is the latest of the run's rows.
             run.data_updated_at = IndicatorValue.objects.filter(run=run, scope=Scope.CITY).aggregate(
                 at=Max("data_updated_at"))["at"]
             run.status, run.rows, run.finished_at = RunStatus.SUCCEEDED, written, timezone.now()
             run.steps_done, run.steps_total = total, total
             run.save()
+            # Their tasks, when they come, find nothing to claim.
+            waiting_runs().filter(pk__in=covered).update(
+                status=RunStatus.SUPERSEDED, finished_at=run.finished_at, error=f"由计算 #{run.pk} 一并完成")
             transaction.on_commit(lambda: dashboards_computed.send(sender=DashboardRun, run=run))
     except Exception as error:
         logger.exception("dashboard run %s failed", run.pk)
@@ -90,27 +96,54 @@ def dashboards_compute(*, run: DashboardRun, progress=None) -> DashboardRun:
     return run
 
 
+def waiting_runs():
+    """Runs recorded and not started yet (whether or not their task could be sent)."""
+    return DashboardRun.objects.filter(status=RunStatus.PENDING, started_at__isnull=True)
+
+
+def covered_by(run: DashboardRun) -> list[int]:
+    """The waiting runs this run does the work of: all of them for a full run, the same unit's for a one-unit run.
+    Read once the run holds the lock and before it reads any figure, so each change they stand for is read."""
+    waiting = waiting_runs().exclude(pk=run.pk)
+    return list((waiting if run.unit_id is None else waiting.filter(unit_id=run.unit_id)).values_list("pk", flat=True))
+
+
 def take_lock():
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LOCK_KEY])
 
 
-def replace_rows(plan, run: DashboardRun, reads: RunReads, step) -> int:
-    """Delete this plan's rows that the run replaces, write the new ones as they are computed, rank them.
+def approved_range_moved(plans) -> bool:
+    """Whether the latest quarter approved anywhere differs from the one the stored snapshot was computed with:
+    the latest quarter of a unit row marked approved (of the earliest plan's first indicator, read through the
+    overview's index). Every unit's rows run to that quarter (platform counts have values up to it), so a
+    one-unit run cannot follow such a move: the run then computes everything."""
+    latest = Submission.objects.filter(state=SubmissionState.APPROVED).order_by("-period__ordinal").first()
+    indicator = Indicator.objects.first()
+    if not plans or latest is None or indicator is None:
+        return True
+    plan = min(plans, key=lambda p: p.baseline.ordinal)
+    marked = IndicatorValue.objects.filter(plan=plan, indicator=indicator, scope=Scope.UNIT, units_reporting__gt=0)
+    later = Period.objects.filter(ordinal__gt=latest.period.ordinal).values("pk")
+    return not marked.filter(period=latest.period_id).exists() or marked.filter(period__in=later).exists()
+
+
+def replace_rows(plan, run: DashboardRun, unit: Unit | None, reads: RunReads, step) -> int:
+    """Delete this plan's rows that the run replaces (all, or `unit`'s and the aggregates it feeds), write the new
+    ones as they are computed, rank them.
 
     A full run ranks every (indicator, quarter) of the plan. A one-unit run keeps the unit's previous ranks
-    where its value is unchanged and re-ranks only the (indicator, quarter) where it changed.
+    where its value and approval are unchanged and re-ranks only the (indicator, quarter) where they changed.
     """
-    unit = run.unit
     stale = IndicatorValue.objects.filter(plan=plan)
     if unit is None:
         stale.delete()
         return snapshot.write_ranked(plan, plan_rows(plan, run=run, reads=reads, progress=step))
     previous = {
-        (indicator_id, period_id): (value, ranks)
-        for indicator_id, period_id, value, *ranks in stale.filter(unit=unit).values_list(
-            "indicator_id", "period_id", "value", "rank_all", "rank_in_group"
+        (indicator_id, period_id): (value, reporting, ranks)
+        for indicator_id, period_id, value, reporting, *ranks in stale.filter(unit=unit).values_list(
+            "indicator_id", "period_id", "value", "units_reporting", "rank_all", "rank_in_group"
         )
     }
     stale.filter(Q(unit=unit) | Q(group_id__in=groups_fed_by(unit)) | Q(scope=Scope.CITY)).delete()
@@ -120,8 +153,9 @@ def replace_rows(plan, run: DashboardRun, reads: RunReads, step) -> int:
         if row.unit_id is None:
             return row
         partition = (row.indicator_id, row.period_id)
-        value, ranks = previous.get(partition, (None, (None, None)))
+        value, reporting, ranks = previous.get(partition, (None, 0, (None, None)))
         same = (value is None) == (row.value is None) and (value is None or value == Decimal(str(row.value)))
+        same = same and reporting == row.units_reporting  # an approval ranks a unit, a reopening unranks it
         if same:
             return row._replace(rank_all=ranks[0], rank_in_group=ranks[1])
         changed.add(partition)
@@ -134,14 +168,16 @@ def replace_rows(plan, run: DashboardRun, reads: RunReads, step) -> int:
     return written
 
 
-def dashboards_request_recompute(*, unit: Unit, period: Period, trigger: str = RunTrigger.APPROVAL) -> DashboardRun:
-    """Record a pending run for a unit and enqueue it after commit; a broker that is down leaves it pending.
+def dashboards_request_recompute(*, unit: Unit | None, period: Period | None = None,
+                                 trigger: str = RunTrigger.APPROVAL) -> DashboardRun:
+    """Record a pending run for a unit (or for everything: `unit` None) and enqueue it after commit; a broker that
+    is down leaves it pending. indicators/receivers.py calls this for every change that moves a number.
 
     Data entry must go on when Redis or the worker is down: the dashboards then say newer data waits.
     """
-    queued = DashboardRun.objects.filter(status=RunStatus.PENDING, unit=unit, started_at__isnull=True, error="")
-    if queued.exists():  # it has not started, so it will read this change too
-        return queued.first()
+    queued = waiting_runs().filter(error="", unit=unit)
+    if existing := queued.order_by("pk").first():  # it has not started, so it will read this change too
+        return existing
     run = dashboard_run_create(trigger=trigger, unit=unit, period=period)
     transaction.on_commit(lambda: _enqueue(run))
     return run

@@ -10,7 +10,6 @@ import csv
 import io
 from collections.abc import Iterable, Iterator
 from datetime import datetime
-from decimal import Decimal
 from itertools import islice
 from typing import NamedTuple
 
@@ -85,10 +84,14 @@ def copy_batch(batch: list[Row], table: str = IndicatorValue._meta.db_table):
 
 
 def create_batch(batch: list[Row]):
-    IndicatorValue.objects.bulk_create(
-        IndicatorValue(**{name: Decimal(str(v)) if isinstance(v, float) else v for name, v in row._asdict().items()})
-        for row in batch
-    )
+    """One prepared INSERT for the whole batch (SQLite: development and tests), without building model instances."""
+    adapt = connection.ops.adapt_datetimefield_value
+    columns = ", ".join(Row._fields)
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"INSERT INTO {IndicatorValue._meta.db_table} ({columns}) VALUES ({', '.join(['%s'] * len(Row._fields))})",
+            [(row.run_id, adapt(row.computed_at), adapt(row.data_updated_at), *row[3:]) for row in batch],
+        )
 
 
 def write_ranked(plan, rows: Iterable[Row]) -> int:
@@ -116,8 +119,9 @@ def write_ranked(plan, rows: Iterable[Row]) -> int:
 
 
 def ranked(source: str, where: str = "") -> str:
-    """SELECT id, rank_all, rank_in_group for the unit rows of `source` that have a value: competition ranks
-    (1, 2, 2, 4) per plan, indicator and quarter, among all units and within their group, by direction."""
+    """SELECT id, rank_all, rank_in_group for the unit rows of `source` that have a value and whose quarter is
+    approved (units_reporting 1): competition ranks (1, 2, 2, 4) per plan, indicator and quarter, among all units
+    and within their group, by direction. The others stay unranked."""
     return f"""
     SELECT id,
            RANK() OVER (PARTITION BY plan_id, indicator_id, period_id ORDER BY sort_key) AS rank_all,
@@ -128,7 +132,7 @@ def ranked(source: str, where: str = "") -> str:
         FROM {source} v
         JOIN {Unit._meta.db_table} u ON u.id = v.unit_id
         JOIN {Indicator._meta.db_table} i ON i.id = v.indicator_id
-        WHERE v.value IS NOT NULL {where}
+        WHERE v.value IS NOT NULL AND v.units_reporting > 0 {where}
     ) AS keyed"""
 
 

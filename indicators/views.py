@@ -38,7 +38,7 @@ def map_payload(units_table, sel) -> dict:
         row = codes[unit.code]
         data.append({"name": names[unit.pk], "unit": row["unit"], "value": row[metric],
                      "status": row["status"] if row["target_value"] is not None else None,
-                     "shown": row["value"], "rank": row["rank_all"],
+                     "shown": row["value"], "rank": row["rank_all"], "approved": row["approved"],
                      "url": f"{reverse('dashboards:unit', args=[unit.code])}?{sel.query()}"})
     values = [item["value"] for item in data if item["value"] is not None]
     return {"metric": _("完成进度（%）") if by_progress else _("数值"), "progress": by_progress,
@@ -51,14 +51,23 @@ def chart_kind(indicator) -> dict:
     return {"flow": indicator.method == Method.FLOW_SUM, "unit_label": indicator.unit_label}
 
 
+def quarter_links(sel) -> list[tuple]:
+    """The latest complete quarter and, if later, the latest with any approval (the quarter being filled in)."""
+    links = [(_("最新完整季度"), sel.latest_complete)]
+    if sel.latest_approved and sel.latest_approved != sel.latest_complete:
+        links.append((_("正在审核的最新季度"), sel.latest_approved))
+    return [(label, period, sel.query(period=period.code)) for label, period in links if period]
+
+
 def overview_page(values, query) -> dict:
     """The overview's parts that depend only on the snapshot and the selection, rendered (see snapshot_cache)."""
     sel = Selection.from_query(query, values)
     context = {"sel": sel, "quota_gaps": selectors.quota_gaps(sel.plan)}
     if sel.period is not None:
+        approvals = dashboards.approvals(sel)
         units = dashboards.units_table(values, sel)
-        groups = dashboards.groups_table(values, sel)
-        cards = dashboards.cards(values, sel)
+        groups = dashboards.groups_table(values, sel, approvals)
+        cards = dashboards.cards(values, sel, approvals)
         trends = []
         for card in cards:
             table = dashboards.trend_table(values, sel, card.indicator, scope=Scope.CITY)
@@ -66,7 +75,8 @@ def overview_page(values, query) -> dict:
                            "query": sel.query(indicator=card.indicator.code),
                            **to_chart(table, "period", "value", "expected_value", "target_value")})
         context |= {
-            "cards": cards, "units": units, "groups": groups, "trends": trends,
+            "quarter_links": quarter_links(sel),
+            "approvals": approvals, "cards": cards, "units": units, "groups": groups, "trends": trends,
             "map": map_payload(units, sel),
             "group_chart": {**to_chart(dashboards.Table("", [], [r for r in groups.rows if r["scope"] == Scope.GROUP]),
                                        "name", "value", "progress"), "unit_label": sel.indicator.unit_label},
@@ -108,6 +118,7 @@ def unit_page(request, code):
     )
     trends = []
     for row in rows:
+        row.source = dashboards.source_url(row, row.indicator, sel.period, unit)
         table = dashboards.trend_table(values, sel, row.indicator, unit=unit, until=sel.period)
         trends.append({"id": row.indicator.code, "title": table.title, **chart_kind(row.indicator),
                        "query": sel.query(indicator=row.indicator.code, unit=unit.code),

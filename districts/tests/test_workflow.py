@@ -93,7 +93,7 @@ def test_a_clerk_of_another_district_cannot_submit(wanzhou_clerk, yubei_clerk, y
     assert reload(yubei_submission).state == SubmissionState.DRAFT
 
 
-def test_approval_is_recorded_and_announced_once_committed(submitted, city_staff, django_capture_on_commit_callbacks):
+def test_approval_is_recorded_and_announced(submitted, city_staff, django_capture_on_commit_callbacks):
     heard = []
     signals.quarter_approved.connect(lambda **kw: heard.append((kw["unit"], kw["period"])), weak=False,
                                      dispatch_uid="t")

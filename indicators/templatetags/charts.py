@@ -11,4 +11,5 @@ def chart_labels() -> dict:
         "actual": _("实际值"), "path": _("计划路径"), "target": _("目标值"), "quarterly": _("单季发生额"),
         "ytd": _("年初累计"), "value": _("数值"), "progress": _("完成进度（%）"), "status": _("状态"),
         "rank": _("排名"), "no_data": _("无数据"), "high": _("高"), "low": _("低"), "yi": _("亿元"),
+        "unapproved": _("未审核，不参与排名"),
     }

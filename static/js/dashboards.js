@@ -100,6 +100,7 @@
             if (data.progress) { lines.push(esc(data.metric) + "：" + esc(d.value === "-" ? "—" : fmt(d.value) + "%")); }
             if (d.status) { lines.push(esc(words.status) + "：" + esc(d.status)); }
             if (d.rank) { lines.push(esc(words.rank) + "：" + esc(d.rank)); }
+            if (d.approved === false) { lines.push(esc(words.unapproved)); }
             return lines.join("<br>");
           }
         },
