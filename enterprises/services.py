@@ -103,10 +103,10 @@ def status_record_save(*, user, enterprise: Enterprise, kind: str, issued: datet
 
 
 @transaction.atomic
-def status_record_revoke(*, user, record: StatusRecord, on: datetime.date, reason: str) -> StatusRecord:
-    """Revoke a status from `on`: it no longer holds that day."""
+def status_record_revoke(*, user, record: StatusRecord, on: datetime.date | None, reason: str) -> StatusRecord:
+    """Revoke a status from `on`: it no longer holds that day (None lifts a revocation made in error)."""
     _check(user, record.enterprise)
     record = StatusRecord.objects.select_for_update().get(pk=record.pk)
-    record.revoked, record.revoked_reason = on, reason.strip()
+    record.revoked, record.revoked_reason = on, reason.strip() if on else ""
     _save(user, record)
     return record
