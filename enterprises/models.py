@@ -158,12 +158,13 @@ class Registration(models.Model):
 
 
 class StatusRecordQuerySet(RestrictedQuerySet):
-    def held_at(self, date: datetime.date):
+    def held_at(self, date):
         """Records in force on `date`, each with `unit_at`: the unit its enterprise was registered in that day.
 
         The issue day counts, the valid-until day counts, the day after does not; a revocation ends it from
         the revocation day. A record whose enterprise was in no unit that day is left out. Every count of the
-        registry goes through here.
+        registry goes through here. `date` may be an expression of the record (`F("valid_until")`: still held
+        on its last day).
         """
         return self.filter(
             Q(issued__lte=date),
