@@ -76,3 +76,12 @@ def test_the_import_page_reads_on_a_desktop_and_a_phone(yubei_registry, yubei_cl
         assert page.evaluate("document.documentElement.scrollWidth") <= width
         page.screenshot(path=str(ARTIFACTS / f"registry-import-{width}.png"), full_page=True)
         page.close()
+
+
+def test_a_hostile_name_in_a_list_is_shown_escaped(client_for, yubei_clerk, chongqing):
+    hostile = '<script>alert(1)</script>'
+    content = csv_bytes([["企业名称", "发证日期"], [hostile, "2025-11-20"]])
+    response = client_for(yubei_clerk).post("/registry/import/", {
+        "action": "check", "kind": "high_tech", "file": SimpleUploadedFile("名单.csv", content)})
+    page = response.content.decode()
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page and "<script>alert(1)" not in page
