@@ -16,10 +16,10 @@ import io
 from django.db import connection
 from django.db.models import Max
 
-from districts.choices import SubmissionState
+from districts.choices import SubmissionState, UnitKind
 from districts.models import Period, Submission, Unit, UnitGroup
 from districts.registry import sections
-from indicators.choices import Comparison, Direction, Method, Scope, Status
+from indicators.choices import AppliesTo, Comparison, Direction, Method, Scope, Status
 from indicators.models import Indicator, Target
 from indicators.progress import AT_RISK_AT, ON_TRACK_AT
 from platforms.choices import STATUS_RANK
@@ -67,14 +67,23 @@ def figure_rows(indicator, params: list) -> list[str]:
 
 
 def platform_rows(indicator, baseline_end, params: list) -> str:
-    """(unit, period, indicator, count) of the platforms whose status at the quarter's end (their latest status
-    milestone by then, else their current status) is at least the one asked."""
+    """(unit, period, indicator, count) of the platforms whose status at the quarter's end is at least the one
+    asked: none before the earlier of their founding date and first milestone, then their latest status milestone
+    by then, before their first status milestone the status below its, with no status milestone their current
+    status."""
     platform, milestone = Platform._meta.db_table, PlatformMilestone._meta.db_table
     ranks = " ".join(f"WHEN '{status}' THEN {rank}" for status, rank in STATUS_RANK.items())
 
-    def rank_at(date: str) -> str:
-        return (f"(CASE COALESCE((SELECT m.status FROM {milestone} m WHERE m.platform_id = p.id AND m.status <> '' "
-                f"AND m.date <= {date} ORDER BY m.date DESC, m.id DESC LIMIT 1), p.status) {ranks} END)")
+    def rank(status: str) -> str:
+        return f"(CASE {status} {ranks} END)"
+
+    def rank_at(date: str) -> str:  # -1 before the platform exists; `date` appears twice
+        latest = (f"(SELECT m.status FROM {milestone} m WHERE m.platform_id = p.id AND m.status <> '' "
+                  f"AND m.date <= {date} ORDER BY m.date DESC, m.id DESC LIMIT 1)")
+        below_first = f"(CASE WHEN {rank('f.status')} > 0 THEN {rank('f.status')} - 1 ELSE {rank('f.status')} END)"
+        start = "COALESCE(CASE WHEN d.first_day < p.founded THEN d.first_day ELSE p.founded END, d.first_day)"
+        return (f"(CASE WHEN {start} > {date} THEN -1 "
+                f"ELSE COALESCE({rank(latest)}, {below_first}, {rank('p.status')}) END)")
 
     wanted = STATUS_RANK[indicator.params.get("status_at_least", "planned")]
     where = [f"{rank_at('q.end_date')} >= {wanted}"]
@@ -84,11 +93,16 @@ def platform_rows(indicator, baseline_end, params: list) -> str:
             params.append(indicator.params[key])
     if indicator.params.get("since_baseline"):
         where.append(f"NOT {rank_at('%s')} >= {wanted}")
-        params.append(baseline_end)
+        params += [baseline_end, baseline_end]
     count = "1" if indicator.method == Method.UNITS_REACHED else "COUNT(*)"
+    first_status = (f"SELECT m.platform_id, m.status FROM {milestone} m WHERE m.status <> '' AND NOT EXISTS ("
+                    f"SELECT 1 FROM {milestone} e WHERE e.platform_id = m.platform_id AND e.status <> '' "
+                    f"AND (e.date < m.date OR (e.date = m.date AND e.id < m.id)))")
     return (f"SELECT p.unit_id, q.id AS period_id, {int(indicator.pk)} AS indicator_id, "
             f"CAST({count} AS DOUBLE PRECISION) AS top, CAST(NULL AS DOUBLE PRECISION) AS bottom "
             f"FROM {platform} p JOIN places_unit pu ON pu.unit_id = p.unit_id JOIN fetched q ON q.ord >= pu.joined "
+            f"LEFT JOIN (SELECT platform_id, MIN(date) AS first_day FROM {milestone} GROUP BY platform_id) d "
+            f"ON d.platform_id = p.id LEFT JOIN ({first_status}) f ON f.platform_id = p.id "
             f"WHERE {' AND '.join(where)} GROUP BY p.unit_id, q.id")
 
 
@@ -108,7 +122,8 @@ def snapshot_sql(plan) -> tuple[str, list]:
     for i in indicators:
         figure = sections.figure(i.figure)[1] if i.figure else None
         money = i.method in SUMS and figure.unit_label == "万元"
-        params += [i.pk, i.method, i.direction, int(bool(figure and figure.zone_only)), int(money)]
+        zone_ratio = i.method == Method.RATIO and figure.zone_only  # adds the zones' own reports
+        params += [i.pk, i.method, i.direction, int(zone_ratio), int(money)]
     raw = [sql for i in indicators if i.method in (*FIGURES, Method.RATIO) for sql in figure_rows(i, params)]
     raw += [platform_rows(i, plan.baseline.end_date, params) for i in indicators if i.method in PLATFORMS]
     unit, group, period, target = (m._meta.db_table for m in (Unit, UnitGroup, Period, Target))
@@ -123,9 +138,10 @@ WITH RECURSIVE covers(group_id, leaf_id) AS (
 ),
 quarter(id, ord, end_date) AS (VALUES {calendar}),
 fetched AS (SELECT * FROM quarter WHERE ord <= {int(data_until)}),
-kind(id, method, direction, zone_only, money) AS (VALUES {kinds}),
+kind(id, method, direction, zone_ratio, money) AS (VALUES {kinds}),
 places_unit AS (
-  SELECT u.id AS unit_id, u.group_id, u.counts_toward_city_total AS counted, COALESCE(j.ordinal, 0) AS joined
+  SELECT u.id AS unit_id, u.group_id, u.counts_toward_city_total AS counted, COALESCE(j.ordinal, 0) AS joined,
+         u.kind, u.has_high_tech_zone AS zoned
   FROM {unit} u LEFT JOIN {period} j ON j.id = u.joined_id
 ),
 raw AS ({" UNION ALL ".join(raw)}),
@@ -143,14 +159,16 @@ aggregate_place AS (
 ),
 expected AS (
   SELECT a.scope, a.place, q.id AS period_id,
-         SUM(CASE WHEN pu.counted AND pu.joined <= q.ord THEN 1 ELSE 0 END) AS n
+         SUM(CASE WHEN pu.counted AND pu.joined <= q.ord THEN 1 ELSE 0 END) AS n,
+         SUM(CASE WHEN NOT pu.counted AND pu.zoned AND pu.joined <= q.ord THEN 1 ELSE 0 END) AS zones
   FROM aggregate_place a JOIN covering c ON c.scope = a.scope AND c.place = a.place
   JOIN places_unit pu ON pu.group_id = c.leaf_id CROSS JOIN quarter q GROUP BY a.scope, a.place, q.id
 ),
 summed AS (
   SELECT c.scope, c.place, r.period_id, r.indicator_id,
          SUM(CASE WHEN pu.counted THEN r.top END) AS top, SUM(CASE WHEN pu.counted THEN r.top_n ELSE 0 END) AS top_n,
-         SUM(CASE WHEN pu.counted OR k.zone_only = 1 THEN r.top END) AS zone_top,
+         SUM(CASE WHEN pu.counted OR k.zone_ratio = 1 THEN r.top END) AS zone_top,
+         SUM(CASE WHEN NOT pu.counted THEN r.top_n ELSE 0 END) AS outside_top_n,
          SUM(CASE WHEN pu.counted THEN r.bottom END) AS bottom,
          SUM(CASE WHEN pu.counted THEN r.bottom_n ELSE 0 END) AS bottom_n
   FROM per_unit r JOIN places_unit pu ON pu.unit_id = r.unit_id JOIN covering c ON c.leaf_id = pu.group_id
@@ -158,9 +176,12 @@ summed AS (
   GROUP BY c.scope, c.place, r.period_id, r.indicator_id
 ),
 aggregate_series AS (
-  SELECT a.scope, a.place, 0 AS joined, k.id AS indicator_id, q.id AS period_id, q.ord, e.n AS expected,
+  SELECT a.scope, a.place, 0 AS joined, k.id AS indicator_id, q.id AS period_id, q.ord,
+         e.n + k.zone_ratio * e.zones AS expected,
          CASE WHEN k.method IN ({platform_methods}) THEN e.n
-              WHEN k.method = '{Method.RATIO}' THEN COALESCE(s.bottom_n, 0) ELSE COALESCE(s.top_n, 0) END AS reporting,
+              WHEN k.method = '{Method.RATIO}' THEN (CASE WHEN s.bottom_n > 0
+                THEN s.bottom_n + k.zone_ratio * s.outside_top_n ELSE 0 END)
+              ELSE COALESCE(s.top_n, 0) END AS reporting,
          CASE WHEN k.method IN ({platform_methods}) THEN COALESCE(s.top, 0)
               WHEN k.method = '{Method.RATIO}' THEN
                 CASE WHEN s.bottom_n > 0 AND s.zone_top IS NOT NULL AND s.bottom <> 0
@@ -194,14 +215,15 @@ baseline AS (
 ),
 goal AS (
   SELECT t.id, t.indicator_id, t.scope, COALESCE(t.unit_id, t.group_id, 0) AS place, p.ordinal AS ord,
-         CAST(t.value AS DOUBLE PRECISION) AS value, t.comparison
+         CAST(t.value AS DOUBLE PRECISION) AS value, t.comparison, t.applies_to
   FROM {target} t JOIN {period} p ON p.id = t.period_id WHERE t.plan_id = %s
 ),
 place_goal AS (
-  SELECT * FROM goal WHERE scope <> '{Scope.EACH_UNIT}'
+  SELECT id, indicator_id, scope, place, ord, value, comparison FROM goal WHERE scope <> '{Scope.EACH_UNIT}'
   UNION ALL
   SELECT g.id, g.indicator_id, '{Scope.UNIT}', pu.unit_id, g.ord, g.value, g.comparison
-  FROM goal g CROSS JOIN places_unit pu WHERE g.scope = '{Scope.EACH_UNIT}' AND NOT EXISTS (
+  FROM goal g CROSS JOIN places_unit pu WHERE g.scope = '{Scope.EACH_UNIT}'
+    AND (g.applies_to = '{AppliesTo.ALL_UNITS}' OR pu.kind <> '{UnitKind.FUNCTIONAL_ZONE}') AND NOT EXISTS (
     SELECT 1 FROM goal q WHERE q.scope = '{Scope.UNIT}' AND q.place = pu.unit_id AND q.indicator_id = g.indicator_id)
 ),
 place AS (
@@ -210,8 +232,8 @@ place AS (
 ),
 grid AS (
   SELECT p.scope, p.place, p.joined, p.group_id, k.id AS indicator_id, q.id AS period_id, q.ord,
-         CASE WHEN p.scope = '{Scope.UNIT}' THEN (CASE WHEN p.joined <= q.ord THEN 1 ELSE 0 END) ELSE e.n END
-           AS expected
+         CASE WHEN p.scope = '{Scope.UNIT}' THEN (CASE WHEN p.joined <= q.ord THEN 1 ELSE 0 END)
+              ELSE e.n + k.zone_ratio * e.zones END AS expected
   FROM place p CROSS JOIN kind k JOIN quarter q ON q.ord >= {base}
   LEFT JOIN expected e ON e.scope = p.scope AND e.place = p.place AND e.period_id = q.id
 ),
@@ -271,7 +293,7 @@ assessed AS (
     CASE WHEN quarters IS NOT NULL THEN value - g_value END AS gap,
     CASE WHEN quarters IS NULL OR value IS NULL OR elapsed <= 0 OR quarters <= 0 THEN NULL
          WHEN is_rate = 1 THEN (CASE WHEN g_value <> 0 THEN value / g_value END)
-         WHEN baseline_value IS NULL THEN NULL
+         WHEN baseline_value IS NULL OR baseline_reached THEN NULL
          WHEN observed IS NOT NULL AND needed IS NOT NULL AND needed <> 0 THEN observed / needed
          WHEN g_value <> baseline_value
            THEN ((value - baseline_value) / elapsed) / ((g_value - baseline_value) / quarters)
@@ -293,7 +315,9 @@ stated AS (
     CASE WHEN quarters IS NULL OR value IS NULL THEN '{Status.NO_DATA}'
          WHEN value_reached AND (is_rate = 0 OR remaining <= 0) THEN '{Status.ACHIEVED}'
          WHEN remaining <= 0 THEN '{Status.OFF_TRACK}'
-         WHEN pace_ratio IS NULL THEN '{Status.NO_DATA}'
+         WHEN pace_ratio IS NULL THEN (CASE WHEN value_reached OR (expected_value IS NOT NULL
+           AND expected_value <> g_value AND (CASE WHEN direction = '{Direction.DOWN}' THEN value <= expected_value
+           ELSE value >= expected_value END)) THEN '{Status.ON_TRACK}' ELSE '{Status.OFF_TRACK}' END)
          WHEN pace_ratio >= {ON_TRACK_AT} THEN '{Status.ON_TRACK}'
          WHEN pace_ratio >= {AT_RISK_AT} THEN '{Status.AT_RISK}'
          ELSE '{Status.OFF_TRACK}' END AS status,

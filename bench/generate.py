@@ -10,6 +10,7 @@ their history rows in one INSERT … SELECT per load: model instances and per-ro
 this scale.
 """
 import csv
+import datetime
 import io
 import math
 import random
@@ -26,7 +27,7 @@ from districts.registry import sections
 from indicators.choices import Method, Scope
 from indicators.models import Plan, Target
 from platforms.choices import PlatformKind, PlatformLevel, PlatformStatus
-from platforms.models import Platform
+from platforms.models import Platform, PlatformMilestone
 
 BATCH = 5000
 NULL = r"\N"  # COPY's NULL, so that an empty string stays an empty string
@@ -107,7 +108,7 @@ def generate(*, units: int = 2850, groups: int = 31, quarters: int = 20, seed: i
     profiles = {unit.pk: unit_profile(seed, unit.code) for unit in all_units}
     counts = {"units": len(all_units), "periods": len(periods), "new_units": len(new_units)}
     counts |= add_figures(all_units, periods, profiles)
-    counts["platforms"] = add_platforms(new_units, profiles)
+    counts["platforms"] = add_platforms(new_units, profiles, periods)
     counts["targets"] = add_targets(all_units, province_groups, profiles)
     analyze()
     log(f"bench data: {counts}")
@@ -182,17 +183,26 @@ def add_figures(units: list[Unit], periods: list[Period], profiles: dict) -> dic
     return counts
 
 
-def add_platforms(units: list[Unit], profiles: dict) -> int:
-    """About half of the new units have a featured platform; large units more often, and some are national."""
-    platforms = []
+def add_platforms(units: list[Unit], profiles: dict, periods: list[Period]) -> int:
+    """About half of the new units have a featured platform; large units more often, and some are national. Some
+    are founded during the quarters, and each past planning reached its status by a milestone in one of them, so
+    counts through time read the platforms' history."""
+    platforms, reached = [], {}
     for unit in units:
         rng, size = profiles[unit.pk]["rng"], profiles[unit.pk]["size"]
         if rng.random() < min(0.9, 0.3 + size / 4):
-            platforms.append((
-                unit.pk, f"{unit.name}科创平台", PlatformKind.INNOVATION_CENTER, True,
-                PlatformLevel.NATIONAL if size > 3 else PlatformLevel.DISTRICT, rng.choice(list(PlatformStatus.values)),
-            ))
-    return load(Platform, ("unit_id", "name", "kind", "featured", "level", "status"), platforms)
+            name, status = f"{unit.name}科创平台", rng.choice(list(PlatformStatus.values))
+            founded = periods[0].end_date + datetime.timedelta(days=rng.randint(-720, 360))
+            platforms.append((unit.pk, name, PlatformKind.INNOVATION_CENTER, True,
+                              PlatformLevel.NATIONAL if size > 3 else PlatformLevel.DISTRICT, status, founded))
+            if status != PlatformStatus.PLANNED:
+                reached[name] = (rng.choice(periods), status)
+    count = load(Platform, ("unit_id", "name", "kind", "featured", "level", "status", "founded"), platforms)
+    ids = dict(Platform.objects.filter(name__in=reached).values_list("name", "pk"))
+    milestones = [(ids[name], period.pk, period.end_date - datetime.timedelta(days=10), "达到状态", status)
+                  for name, (period, status) in reached.items()]
+    load(PlatformMilestone, ("platform_id", "period_id", "date", "title", "status"), milestones)
+    return count
 
 
 def add_targets(units: list[Unit], province_groups: list[UnitGroup], profiles: dict) -> int:

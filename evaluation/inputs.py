@@ -2,16 +2,17 @@
 
 Figures are read through the districts section registry, so this module knows indicator methods
 but not the figures apps' models. Growth is year on year (the same quarter a year earlier); platform
-counts are of the platforms as they stand now, since platforms keep no per-quarter status.
+counts are of the platforms as they stood at the quarter's end (platforms/history.py); an evaluation has no
+baseline, so a count of new platforms counts every platform at the status by then.
 """
-from django.db.models import Count, F, FloatField, OuterRef, Q, Subquery
+from django.db.models import F, FloatField, OuterRef, Subquery
 from django.db.models.functions import Cast, NullIf
 
-from districts.models import Period, Unit
+from districts.models import Period
 from districts.registry import sections
 from indicators.choices import Method
+from indicators.measures import platform_counts
 from indicators.models import Indicator
-from platforms.choices import STATUS_RANK
 
 PER_UNIT_METHODS = (Method.STOCK_SUM, Method.FLOW_SUM, Method.RATIO, Method.GROWTH_RATE, Method.PLATFORM_COUNT)
 
@@ -49,17 +50,11 @@ def _growth_values(indicator: Indicator, period: Period, unit_ids):
 
 
 def _platform_counts(indicator: Indicator, period: Period, unit_ids):
-    params = indicator.params
-    wanted = Q()
-    if "kind" in params:
-        wanted &= Q(platforms__kind=params["kind"])
-    if "featured" in params:
-        wanted &= Q(platforms__featured=params["featured"])
-    if "status_at_least" in params:
-        floor = STATUS_RANK[params["status_at_least"]]
-        wanted &= Q(platforms__status__in=[s for s, r in STATUS_RANK.items() if r >= floor])
-    counted = Unit.objects.filter(pk__in=unit_ids).annotate(value=Count("platforms", filter=wanted))
-    return counted.values_list("pk", "value")
+    """Platforms as they stood at the quarter's end, by the dashboards' rule (indicators/measures.py)."""
+    counts = dict.fromkeys(unit_ids, 0)
+    for (unit_id, *_), n in platform_counts(indicator, [period], None, unit_ids).items():
+        counts[unit_id] = n
+    return counts.items()
 
 
 COMPUTE = {

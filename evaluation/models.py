@@ -125,6 +125,9 @@ class Evaluation(models.Model):
     )
     tree = models.JSONField(_("权重快照"), default=dict, blank=True, editable=False,
                             help_text=_("计算时的维度、指标与权重，发布后不随方案修改而变化"))
+    method = models.JSONField(_("方法快照"), default=dict, blank=True, editable=False,
+                              help_text=_("计算时方案的名称、评价时点、标准化方法、缺失处理与激励名单人数，"
+                                          "发布后不随方案修改而变化"))
     computed_at = models.DateTimeField(_("计算时间"), null=True, blank=True)
     published_at = models.DateTimeField(_("发布时间"), null=True, blank=True)
     published_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True,
@@ -148,6 +151,9 @@ class Evaluation(models.Model):
         ]
 
     def __str__(self):
+        # named as frozen with it, so editing the scheme does not rename a published evaluation
+        if self.method:
+            return f"{self.method['scheme']}（{self.method['year']}） 第{self.version}版"
         return f"{self.scheme} 第{self.version}版"
 
     @property

@@ -3,6 +3,7 @@ needs no font file, and every table is real text that can be copied and searched
 from io import BytesIO
 from xml.sax.saxutils import escape
 
+from django.utils import timezone
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
@@ -46,18 +47,46 @@ def _table(header, rows, widths=None):
     return table
 
 
+def _methods(report: Report) -> list:
+    """The methods section: enough to recompute every score from the appendix."""
+    method = report.method
+    tree = _table(["维度（权重）", "指标", "权重", "方向", "口径"], [
+        [f"{d['name']}（{d['weight']:g}）", _paragraph(leaf["name"], BODY), f"{leaf['weight']:g}",
+         "越低越好" if leaf["reversed"] else "越高越好", _paragraph(leaf.get("definition", ""), BODY)]
+        for d in report.dimensions for leaf in d["indicators"]
+    ], widths=[30 * mm, 38 * mm, 12 * mm, 16 * mm, 86 * mm])
+    touched = "、".join(f"{row.unit.name}（{'、'.join(row.missing)}）" for row in report.touched) or "无"
+    return [
+        _paragraph("1. 指标体系与权重", BODY), tree, Spacer(1, 2 * mm),
+        _paragraph(f"2. 标准化（{method.normalisation_label}）：{method.formula()}{method.dependence()}"
+                   "权重敏感性页列出各指标最好、最差单位的数值须变动多少才会改变激励名单。", BODY),
+        _paragraph(f"3. 汇总：{method.aggregation()}", BODY),
+        _paragraph(f"4. 缺失数据（{method.missing_rule_label}）：{method.missing()}本次涉及的单位：{touched}。", BODY),
+        _paragraph(f"5. 并列：{method.ties()}", BODY),
+        _paragraph(f"6. 激励建议：{method.recognition()}", BODY),
+    ]
+
+
+def _appendix(report: Report) -> list:
+    leaves = report.leaves
+    header = ["单位", *[_paragraph(f"{leaf['name']}（{leaf['unit_label']}）", BODY) for leaf in leaves]]
+    rows = [[_paragraph(name, BODY), *values] for name, values in report.appendix]
+    width = (182 * mm - 26 * mm) / max(len(leaves), 1)
+    return [_table(header, rows, widths=[26 * mm, *[width] * len(leaves)])]
+
+
 def report_pdf(report: Report) -> bytes:
-    evaluation = report.evaluation
-    scheme = evaluation.scheme
+    evaluation, method = report.evaluation, report.method
     buffer = BytesIO()
     doc = SimpleDocTemplate(buffer, pagesize=A4, leftMargin=14 * mm, rightMargin=14 * mm, topMargin=14 * mm,
-                            bottomMargin=14 * mm, title=f"{scheme.name}评价报告", author="区县科技创新监测平台")
+                            bottomMargin=14 * mm, title=f"{method.scheme}评价报告", author="区县科技创新监测平台")
     dimension_names = [d["name"] for d in report.dimensions]
-    state = f"，{evaluation.published_at:%Y年%m月%d日}发布" if evaluation.published_at else "（草稿，未发布）"
+    published = evaluation.published_at and timezone.localtime(evaluation.published_at)
+    state = f"，{published:%Y年%m月%d日}发布" if published else "（草稿，未发布）"
     story = [
-        _paragraph(f"{scheme.name}（{scheme.year}年）区县科技创新评价报告", TITLE),
-        _paragraph(f"评价时点：{scheme.period}；标准化方法：{scheme.get_normalisation_display()}；"
-                   f"缺失数据：{scheme.get_missing_rule_display()}；第{evaluation.version}版{state}", BODY),
+        _paragraph(f"{method.scheme}（{method.year}年）区县科技创新评价报告", TITLE),
+        _paragraph(f"评价时点：{method.period}；标准化方法：{method.normalisation_label}；"
+                   f"缺失数据：{method.missing_rule_label}；第{evaluation.version}版{state}", BODY),
     ]
     sections = [("综合排名", [_table(
         ["排名", "单位", "综合得分", *dimension_names, "名次变化", "缺失项"],
@@ -81,7 +110,8 @@ def report_pdf(report: Report) -> bytes:
         sections.append(("建议“真抓实干”激励单位", [
             _paragraph(f"{row.unit.name}：{'；'.join(row.result.reasons)}。", BODY) for row in report.recommended
         ]))
-    for numeral, (heading, parts) in zip("一二三四", sections, strict=False):
+    sections += [("评价方法", _methods(report)), ("附表：各单位评价输入", _appendix(report))]
+    for numeral, (heading, parts) in zip("一二三四五六", sections, strict=False):
         story += [_paragraph(f"{numeral}、{heading}", HEADING), *parts]
     doc.build(story)
     return buffer.getvalue()

@@ -1,7 +1,9 @@
 """Who the report recommends for the "真抓实干" incentive, and why, in figures.
 
 The leaders at the top of the ranking, and the unit that climbed furthest if it climbed at least
-RISE places: recognition rewards progress as well as size.
+RISE places: recognition rewards progress as well as size. A reason names where the unit stands and
+with how many others it shares that place, and prefers what sets the unit apart: among its dimensions
+and inputs, those with the fewest units doing at least as well (its place plus those tied with it).
 """
 RISE = 3
 
@@ -10,44 +12,70 @@ def _fmt(value: float) -> str:
     return f"{value:,.2f}".rstrip("0").rstrip(".")
 
 
-def _strengths(result, raw_inputs: dict, tree: dict, rank_of_input) -> list[str]:
-    """The unit's two best dimensions and the input in each where it ranks highest among the units."""
-    dimensions = sorted(tree["dimensions"], key=lambda d: -(result.dimension_scores.get(str(d["id"])) or -1e9))
+def standing(values: dict, unit, *, reversed: bool = False) -> tuple[int, int]:
+    """(place, tied) of `unit` among the units with a value: 1 + how many do better, and how many others
+    have the same value."""
+    mine = round(values[unit], 9)
+    others = [round(v, 9) for u, v in values.items() if u != unit and v is not None]
+    better = sum(1 for v in others if (v < mine if reversed else v > mine))
+    return better + 1, sum(1 for v in others if v == mine)
+
+
+def placed(place: int, tied: int) -> str:
+    return f"第{place}位，与另{tied}个单位并列" if tied else f"第{place}位"
+
+
+def _at_least_as_good(place_tied: tuple[int, int]) -> int:
+    place, tied = place_tied
+    return place + tied
+
+
+def choose(ranked: list, count: int) -> list:
+    """The recommended among `ranked` (results with a rank, in ranking order): the top count − 1 and the
+    biggest riser by at least RISE places, or else the next in the ranking."""
+    if count == 0:
+        return []
+    chosen = ranked[: count - 1]
+    risers = sorted((r for r in ranked if (r.rank_change or 0) >= RISE and r not in chosen),
+                    key=lambda r: -r.rank_change)
+    return chosen + (risers[:1] or ranked[len(chosen): len(chosen) + 1])
+
+
+def _strengths(result, results: dict, raw: dict, tree: dict) -> list[str]:
+    """The unit's two most distinguishing dimensions, each with its most distinguishing input."""
+    unit = result.unit_id
+    dimensions = []
+    for dimension in tree["dimensions"]:
+        key = str(dimension["id"])
+        scores = {u: r.dimension_scores.get(key) for u, r in results.items()}
+        if scores[unit] is not None:
+            dimensions.append((standing(scores, unit), -scores[unit], dimension))
+    dimensions.sort(key=lambda item: (_at_least_as_good(item[0]), item[1]))
     reasons = []
-    for dimension in dimensions[:2]:
-        score = result.dimension_scores.get(str(dimension["id"]))
-        if score is None:
-            continue
-        leaves = [leaf for leaf in dimension["indicators"] if raw_inputs.get(leaf["id"]) is not None]
-        text = f"{dimension['name']}得分 {_fmt(score)}"
-        if leaves:
-            best = min(leaves, key=lambda leaf: rank_of_input(leaf, result.unit_id))
-            text += (f"，其中{best['name']} {_fmt(raw_inputs[best['id']])}{best['unit_label']}"
-                     f"（第{rank_of_input(best, result.unit_id)}位）")
+    for dimension_standing, negative_score, dimension in dimensions[:2]:
+        text = f"{dimension['name']}得分 {_fmt(-negative_score)}（{placed(*dimension_standing)}）"
+        inputs = []
+        for leaf in dimension["indicators"]:
+            values = {u: row.get(leaf["id"]) for u, row in raw.items()}
+            if values[unit] is not None:
+                inputs.append((standing(values, unit, reversed=leaf["reversed"]), leaf))
+        if inputs:
+            leaf_standing, best = min(inputs, key=lambda item: _at_least_as_good(item[0]))
+            value = f"{_fmt(raw[unit][best['id']])}{best['unit_label']}"
+            text += f"，其中{best['name']} {value}（{placed(*leaf_standing)}）"
         reasons.append(text)
     return reasons
 
 
 def recognise(results: dict, *, raw: dict, tree: dict, count: int) -> None:
     """Mark up to `count` results as recommended and give each its reasons (mutates `results`)."""
-    if count == 0:
-        return
-
-    def rank_of_input(leaf, unit_id):
-        value = raw[unit_id][leaf["id"]]
-        others = [inputs[leaf["id"]] for inputs in raw.values() if inputs.get(leaf["id"]) is not None]
-        better = sum(1 for v in others if (v < value if leaf["reversed"] else v > value))
-        return better + 1
-
     ranked = sorted((r for r in results.values() if r.rank), key=lambda r: r.rank)
-    chosen = ranked[: count - 1] if count > 1 else []
-    risers = sorted((r for r in ranked if (r.rank_change or 0) >= RISE and r not in chosen),
-                    key=lambda r: -r.rank_change)
-    chosen += risers[:1] or ranked[len(chosen): len(chosen) + 1]
-    for result in chosen:
+    overall = {u: r.score for u, r in results.items()}
+    for result in choose(ranked, count):
         result.recommended = True
-        result.reasons = [f"综合得分 {_fmt(result.score)}，全市第{result.rank}位"]
+        _place, tied = standing(overall, result.unit_id)
+        result.reasons = [f"综合得分 {_fmt(result.score)}，全市{placed(result.rank, tied)}"]
         if result.rank_change:
             verb = "上升" if result.rank_change > 0 else "下降"
             result.reasons.append(f"较上期{verb}{abs(result.rank_change)}位")
-        result.reasons += _strengths(result, raw[result.unit_id], tree, rank_of_input)
+        result.reasons += _strengths(result, results, raw, tree)

@@ -9,7 +9,9 @@ from django.utils.translation import gettext as _
 
 from evaluation import index
 from evaluation.choices import EvaluationState, RunStatus
+from evaluation.definitions import input_definition, input_is_count, input_name
 from evaluation.inputs import indicator_values
+from evaluation.method import scheme_method
 from evaluation.models import Evaluation, EvaluationRun, InputValue, Scheme, UnitResult
 from evaluation.recognition import recognise
 from indicators.models import Indicator
@@ -36,7 +38,8 @@ def evaluation_create(*, scheme: Scheme, previous: Evaluation | None = None) -> 
     for dimension in scheme.dimensions.all():
         dimension.full_clean()
     last = Scheme.objects.select_for_update().filter(pk=scheme.pk).aggregate(v=Max("evaluations__version"))["v"]
-    evaluation = Evaluation(scheme=scheme, version=(last or 0) + 1, previous=previous or _previous_published(scheme))
+    evaluation = Evaluation(scheme=scheme, version=(last or 0) + 1, previous=previous or _previous_published(scheme),
+                            method=scheme_method(scheme))
     evaluation.full_clean()
     evaluation.save()
     return evaluation
@@ -58,12 +61,15 @@ def evaluation_request_compute(*, evaluation: Evaluation, actor=None) -> Evaluat
 
 
 def scheme_tree(scheme: Scheme) -> dict:
-    """The scheme's dimensions, indicators and weights as plain data, stored with each evaluation."""
+    """The scheme's dimensions, indicators and weights as plain data, stored with each evaluation; each
+    input named and defined for what it is at the scheme's quarter."""
     dimensions = scheme.dimensions.prefetch_related("indicators__indicator")
     return {"dimensions": [
         {"id": d.pk, "name": d.name, "weight": float(d.weight), "indicators": [
-            {"id": i.pk, "indicator_id": i.indicator_id, "name": i.indicator.name, "unit_label": i.indicator.unit_label,
-             "weight": float(i.weight), "reversed": i.indicator.direction == "down"}
+            {"id": i.pk, "indicator_id": i.indicator_id, "code": i.indicator.code, "name": input_name(i.indicator),
+             "definition": input_definition(i.indicator, scheme.period), "unit_label": i.indicator.unit_label,
+             "weight": float(i.weight), "reversed": i.indicator.direction == "down",
+             "count": input_is_count(i.indicator)}
             for i in d.indicators.all()
         ]} for d in dimensions
     ]}
@@ -106,12 +112,12 @@ def evaluation_compute(*, run: EvaluationRun) -> Evaluation:
     evaluation = Evaluation.objects.select_related("scheme__period").get(pk=run.evaluation_id)
     _refuse_if_published(evaluation)
     scheme = evaluation.scheme
-    tree = scheme_tree(scheme)
+    tree, method = scheme_tree(scheme), scheme_method(scheme)
     units = list(scheme.compared_units().select_related("group"))
     raw = _inputs(scheme, tree, [u.pk for u in units], run)
 
-    normalised, scores = index.compute(raw, tree_branches(tree), method=scheme.normalisation,
-                                       missing_rule=scheme.missing_rule)
+    normalised, scores = index.compute(raw, tree_branches(tree), method=method["normalisation"],
+                                       missing_rule=method["missing_rule"])
     ranks = index.rank({unit_id: score.overall for unit_id, score in scores.items()})
     peer_groups = [(group, set(group.descendant_ids())) for group in scheme.peer_groups.all()]
     peer_of = {u.pk: _peer_group_of(u, peer_groups) for u in units}
@@ -128,7 +134,7 @@ def evaluation_compute(*, run: EvaluationRun) -> Evaluation:
         )
         for unit_id, score in scores.items()
     }
-    recognise(results, raw=raw, tree=tree, count=scheme.recognition_count)
+    recognise(results, raw=raw, tree=tree, count=method["recognition_count"])
 
     with transaction.atomic():
         evaluation = Evaluation.objects.select_for_update().get(pk=evaluation.pk)
@@ -141,9 +147,9 @@ def evaluation_compute(*, run: EvaluationRun) -> Evaluation:
                        score=normalised[unit_id][leaf_id])
             for unit_id, inputs in raw.items() for leaf_id, value in inputs.items()
         )
-        evaluation.tree = tree
+        evaluation.tree, evaluation.method = tree, method
         evaluation.computed_at = timezone.now()
-        evaluation.save(update_fields=["tree", "computed_at"])
+        evaluation.save(update_fields=["tree", "method", "computed_at"])
     return evaluation
 
 

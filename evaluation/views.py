@@ -8,10 +8,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from evaluation import services
+from evaluation.extremes import extreme_moves
+from evaluation.method import Method
 from evaluation.models import Evaluation, Scheme
 from evaluation.pdf import report_pdf
 from evaluation.report import build_report, visible_evaluations
-from evaluation.sensitivity import sensitivity, weight_choices
+from evaluation.sensitivity import fixed_weights, sensitivity, weight_choices
 from evaluation.xlsx import XLSX, report_workbook
 from portal import roles
 
@@ -70,8 +72,10 @@ def sensitivity_view(request, pk):
         moved = choices[0][0] if choices else ""
     rows = sensitivity(evaluation, moved) if moved else []
     return render(request, "evaluation/sensitivity.html", {
-        "evaluation": evaluation, "choices": choices, "moved": moved, "moved_label": dict(choices).get(moved, ""),
+        "evaluation": evaluation, "method": Method.of(evaluation), "choices": choices, "moved": moved,
+        "moved_label": dict(choices).get(moved, ""), "fixed": fixed_weights(evaluation),
         "rows": rows, "changed": sum(1 for row in rows if row["shift"]),
+        "moves": extreme_moves(evaluation) if evaluation.computed_at else [],
     })
 
 

@@ -32,8 +32,8 @@ def _sheet(workbook, title, heading, header, rows):
 
 
 def report_workbook(report: Report) -> bytes:
-    evaluation = report.evaluation
-    title = f"{evaluation.scheme.name}（{evaluation.scheme.year}年，第{evaluation.version}版）"
+    evaluation, method = report.evaluation, report.method
+    title = f"{method.scheme}（{method.year}年，{method.period}，第{evaluation.version}版）"
     names = [d["name"] for d in report.dimensions]
     workbook = Workbook()
     workbook.remove(workbook.active)
@@ -53,6 +53,17 @@ def report_workbook(report: Report) -> bytes:
         dimension, name, label = leaves.get(i.scheme_indicator_id, ("", "", ""))
         rows.append([i.unit.name, dimension, name, label, i.value, i.score, "缺失" if i.missing else ""])
     _sheet(workbook, "评价输入", title, ["单位", "维度", "指标", "计量单位", "指标值", "标准化得分", "缺失"], rows)
+    _sheet(workbook, "评价方法", title, ["项目", "内容"], [
+        ["标准化方法", f"{method.normalisation_label}：{method.formula()}{method.dependence()}"],
+        ["汇总", method.aggregation()],
+        ["缺失数据", f"{method.missing_rule_label}：{method.missing()}"],
+        ["涉及缺失的单位", "、".join(f"{r.unit.name}（{'、'.join(r.missing)}）" for r in report.touched) or "无"],
+        ["并列", method.ties()],
+        ["激励建议", method.recognition()],
+        *[[f"{leaf['dimension']}（{leaf['dimension_weight']:g}）· {leaf['name']}",
+           f"权重 {leaf['weight']:g}；{'越低越好' if leaf['reversed'] else '越高越好'}；{leaf.get('definition', '')}"]
+          for leaf in report.leaves],
+    ])
     buffer = BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

@@ -2,22 +2,40 @@
 from simple_history.utils import bulk_create_with_history
 
 from funds.models import EconomyFigures, Fund, FundAllocation, FundFlow
-from portal.demo import CITY_FLOWS, ZONE_SHARE, money
+from portal.demo import CITY_FLOWS, ZONE_HOSTS, ZONE_SHARE, money
 
-# Relative size of each unit's high-tech zone (重庆高新区 is by far the largest).
-ZONE_WEIGHT = {"CQGX": 6.0, "500120": 1.6, "500153": 1.1, "500118": 1.4}
+# Industry gathers where the high-tech zones are: a district with a zone, and 重庆高新区's hosts (whose share
+# 重庆高新区's own output is), weigh this much more in the split of the city's industrial output.
+INDUSTRY_WEIGHT = 2.4
+GAOXIN_HOST_WEIGHT = 2.0
+# The part of a unit's industrial output inside its high-tech zone, before every zone is scaled alike so that the
+# city's share follows ZONE_SHARE: from about half in 2021 to three quarters by 2026, always under the unit's own
+# output (the zone output rule in funds/sections.py).
+ZONE_PART = {"CQGX": 0.6, "500120": 0.6, "500153": 0.55, "500118": 0.6}
+OTHER_ZONE_PART = 0.5
+
+
+def industry_weights(ctx) -> dict:
+    hosts = set(ZONE_HOSTS["CQGX"][0])
+    zoned = {u.code for u in ctx.units if u.has_high_tech_zone}
+    return {code: weight * (INDUSTRY_WEIGHT if code in zoned else GAOXIN_HOST_WEIGHT if code in hosts else 1)
+            for code, weight in ctx.weight.items()}
 
 
 def seed(ctx):
     economy = []
     zone_units = [u for u in ctx.units if u.has_high_tech_zone]
+    industry_weight = industry_weights(ctx)
     for period in ctx.periods:
-        values = {name: ctx.split(ctx.city_flow(series, period), period) for name, series in CITY_FLOWS.items()}
-        zone_total = ZONE_SHARE[period.year] * ctx.city_flow(CITY_FLOWS["industrial_output"], period)
-        zone_weights = {u.code: ZONE_WEIGHT.get(u.code, 0.7) * ctx.noise(0.05) for u in zone_units}
-        weight_sum = sum(zone_weights.values())
+        values = {name: ctx.split(ctx.city_flow(series, period), period,
+                                  industry_weight if name == "industrial_output" else None)
+                  for name, series in CITY_FLOWS.items()}
+        industry = values["industrial_output"]
+        parts = {u.code: ZONE_PART.get(u.code, OTHER_ZONE_PART) * ctx.noise(0.05) * industry[u.code]
+                 for u in zone_units}
+        scale = ZONE_SHARE[period.year] * sum(industry[u.code] for u in ctx.divisions) / sum(parts.values())
         for unit in ctx.units:
-            zone_output = zone_total * zone_weights[unit.code] / weight_sum if unit.has_high_tech_zone else None
+            zone_output = parts[unit.code] * scale if unit.has_high_tech_zone else None
             economy.append(
                 EconomyFigures(
                     unit=unit,

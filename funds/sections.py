@@ -2,7 +2,20 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from districts.registry import Figure, Row, Section
+from districts.validation import ERROR, Problem, fmt
 from funds.models import EconomyFigures, Fund, FundAllocation, FundFlow
+
+
+def zone_output_within_industrial_output(*, section, unit, values) -> list[Problem]:
+    """A unit's high-tech zone output is part of its own industrial output (重庆高新区: its zone is the unit)."""
+    zone, industry = values.get("economy.zone_output"), values.get("economy.industrial_output")
+    if zone is None or industry is None or zone <= industry:
+        return []
+    return [Problem("economy.zone_output", ERROR, "zone_over_industrial", gettext(
+        "高新区工业总产值（%(zone)s 万元）超过本单位工业总产值（%(industry)s 万元）。"
+        "高新区产值是本单位工业总产值的一部分，应不超过 %(industry)s 万元；请核对两项数字及单位（万元/元）。"
+    ) % {"zone": fmt(zone), "industry": fmt(industry)})]
+
 
 ECONOMY_SECTION = Section(
     key="economy",
@@ -15,6 +28,7 @@ ECONOMY_SECTION = Section(
         Figure("economy.zone_output", "zone_output", "flow", "万元", zone_only=True),
         Figure("economy.gdp", "gdp", "flow", "万元"),
     ),
+    rules=(zone_output_within_industrial_output,),
 )
 
 

@@ -25,8 +25,8 @@ class PlanAdmin(SimpleHistoryAdmin):
 
 @admin.register(Target)
 class TargetAdmin(SimpleHistoryAdmin):
-    list_display = ["plan", "indicator", "period", "scope", "group", "unit", "comparison", "value"]
-    list_filter = ["plan", "indicator", "scope", "period"]
+    list_display = ["plan", "indicator", "period", "scope", "applies_to", "group", "unit", "comparison", "value"]
+    list_filter = ["plan", "indicator", "scope", "applies_to", "period"]
     list_select_related = ["plan", "indicator", "period", "group", "unit"]
 
 

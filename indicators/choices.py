@@ -25,6 +25,14 @@ class Scope(models.TextChoices):
     EACH_UNIT = "each_unit", _("每个区县")
 
 
+class AppliesTo(models.TextChoices):
+    """Which units an "each unit" target applies to: "every district" means the districts and counties, unless the
+    plan includes the functional zones."""
+
+    DIVISIONS = "divisions", _("区县（不含功能区）")
+    ALL_UNITS = "all_units", _("区县和功能区")
+
+
 class Comparison(models.TextChoices):
     GTE = "gte", _("不低于")
     GT = "gt", _("超过")

@@ -19,7 +19,7 @@ from districts.models import Period, Submission, Unit, UnitGroup
 from districts.registry import sections
 from indicators import measures
 from indicators.choices import Method, Scope
-from indicators.models import Indicator
+from indicators.models import Indicator, each_unit_covers
 from indicators.progress import Goal, annual_growth, assess
 from indicators.snapshot import Row
 
@@ -35,6 +35,7 @@ class Goalpost(NamedTuple):
     ordinal: int
     value: float
     comparison: str
+    applies_to: str  # for an "each unit" target: which units (AppliesTo)
 
 
 @dataclass(frozen=True)
@@ -61,6 +62,7 @@ class PlanFrame:
     data_until: int  # ordinal of the latest quarter with approved data
     fetch: list[Period]  # the quarters whose figures are read: a year before the baseline .. data_until
     targets: dict = field(default_factory=dict)  # (indicator_id, place key) -> goalposts by period
+    covered: dict = field(default_factory=dict)  # AppliesTo -> ids of the units an "each unit" target applies to
     quarters: list[tuple] = field(default_factory=list)  # the rows' quarters as (pk, ordinal, pk a year before)
     ordinals: list[int] = field(default_factory=list)  # the rows' quarters' ordinals
 
@@ -77,27 +79,32 @@ class PlanFrame:
         frame.quarters = [(p.pk, p.ordinal, year_before.get(p.ordinal)) for p in periods]
         frame.ordinals = [p.ordinal for p in periods]
         frame.targets = goalposts(plan.targets.exclude(scope=Scope.UNIT))
+        used = set(plan.targets.filter(scope=Scope.EACH_UNIT).values_list("applies_to", flat=True))
+        frame.covered = {key: set(Unit.objects.filter(each_unit_covers(key)).values_list("pk", flat=True))
+                         for key in used}
         return frame
 
     def quotas(self, unit_ids) -> dict:
         return goalposts(self.plan.targets.filter(scope=Scope.UNIT, unit_id__in=unit_ids))
 
     def targets_of(self, indicator, place: Place, quotas: dict) -> list[Goalpost]:
-        """A unit without a quota of its own follows an "each unit" target."""
+        """A unit without a quota of its own follows the "each unit" targets that apply to it."""
         key = (indicator.pk, place.key)
         if place.scope == Scope.UNIT:
-            return quotas.get(key) or self.targets.get((indicator.pk, (Scope.EACH_UNIT, None, None)), [])
+            each = self.targets.get((indicator.pk, (Scope.EACH_UNIT, None, None)), [])
+            return quotas.get(key) or [g for g in each if place.unit_id in self.covered[g.applies_to]]
         return self.targets.get(key, [])
 
 
 def goalposts(targets) -> dict[tuple, list[Goalpost]]:
     found = defaultdict(list)
     rows = targets.order_by("period__ordinal").values_list(
-        "indicator_id", "scope", "group_id", "unit_id", "pk", "period_id", "period__ordinal", "value", "comparison"
+        "indicator_id", "scope", "group_id", "unit_id", "pk", "period_id", "period__ordinal", "value", "comparison",
+        "applies_to",
     )
-    for indicator_id, scope, group_id, unit_id, pk, period_id, ordinal, value, comparison in rows:
+    for indicator_id, scope, group_id, unit_id, pk, period_id, ordinal, value, comparison, applies_to in rows:
         found[indicator_id, (scope, group_id, unit_id)].append(Goalpost(pk, period_id, ordinal, float(value),
-                                                                         comparison))
+                                                                         comparison, applies_to))
     return found
 
 
@@ -159,6 +166,8 @@ class Aggregates:
         covered = group_tree()
         joined = Unit.objects.counted().order_by().values_list("group_id", "joined__ordinal").annotate(n=Count("pk"))
         self.joined = list(joined)
+        uncounted = Unit.objects.filter(counts_toward_city_total=False, has_high_tech_zone=True).order_by()
+        self.zone_holders = list(uncounted.values_list("group_id", "joined__ordinal").annotate(n=Count("pk")))
         counted_groups = {group_id for group_id, _, _ in self.joined}
         self.places = [Place(Scope.CITY, groups=frozenset(covered))] + [
             Place(Scope.GROUP, group_id=group_id, groups=frozenset(covered[group_id]))
@@ -172,10 +181,12 @@ class Aggregates:
                 self.updated[group_id] = at
         self.periods = frame.fetch + [p for p in frame.periods if p.ordinal > frame.data_until]
 
-    def expected(self, place: Place) -> dict[int, int]:
-        """Per period, how many counted units should have reported: those that had joined by then."""
+    def expected(self, place: Place, *, zone_holders: bool = False) -> dict[int, int]:
+        """Per period, how many counted units should have reported: those that had joined by then; with
+        `zone_holders`, also the uncounted units with a high-tech zone (重庆高新区), whose zone a zones' share adds."""
+        units = self.joined + self.zone_holders if zone_holders else self.joined
         return {
-            period.pk: sum(n for group_id, since, n in self.joined
+            period.pk: sum(n for group_id, since, n in units
                            if group_id in place.groups and (since is None or since <= period.ordinal))
             for period in self.periods
         }
@@ -214,9 +225,11 @@ def plan_rows(plan, *, run, reads: RunReads, only_unit: Unit | None = None, prog
     computed_at = timezone.now()
     indicators = list(Indicator.objects.all())
     aggregates = Aggregates(frame, reads, only_unit)
-    expected = {place.key: aggregates.expected(place) for place in aggregates.places}
+    counted_only = {place.key: aggregates.expected(place) for place in aggregates.places}
+    with_zones = {place.key: aggregates.expected(place, zone_holders=True) for place in aggregates.places}
     for indicator in indicators:
         totals = reads.group_totals(indicator, plan.baseline)
+        expected = with_zones if measures.adds_uncounted(indicator) else counted_only
         for place in aggregates.places:
             series, reporting = {}, {}
             for period in frame.fetch:

@@ -4,9 +4,10 @@ Two reads, whatever the number of quarters: `unit_values` gives a batch of units
 ({(unit_id, period_id): value}), and `group_totals` sums the figures per unit group, per "counted in the
 city total or not" and per quarter, which `scope_value` adds up for a group (with its subgroups) or the city.
 So a group's or the city's total comes from the same few rows for a full run and for one unit's recompute.
-Only quarters whose submission is approved count; platform counts read the platforms' milestone history.
+Only quarters whose submission is approved count; platform counts read each platform's status at the quarter's
+end (platforms/history.py).
 """
-from collections import Counter, defaultdict
+from collections import Counter
 from decimal import Decimal
 from typing import NamedTuple
 
@@ -16,8 +17,9 @@ from districts.choices import SubmissionState
 from districts.models import Period, Submission
 from districts.registry import sections
 from indicators.choices import Method
-from platforms.choices import STATUS_RANK
-from platforms.models import Platform, PlatformMilestone
+from platforms.choices import PlatformStatus
+from platforms.history import timelines
+from platforms.models import Platform
 
 FIGURE_METHODS = (Method.STOCK_SUM, Method.FLOW_SUM, Method.GROWTH_RATE)  # the figure itself, added up
 BY_UNIT = ("unit_id", "period_id")
@@ -99,12 +101,19 @@ def group_totals(indicator, periods: list[Period], baseline: Period, figures: di
     return {key: Totals(Decimal(n)) for key, n in totals.items()}
 
 
+def adds_uncounted(indicator) -> bool:
+    """Whether a scope's value adds units not counted in the city total: a ratio of a zone-only numerator (high-tech
+    zones' output), where every unit that reports it counts, functional zones included, as 重庆高新区's zone is
+    not in its hosts' reports."""
+    return indicator.method == Method.RATIO and sections.figure(indicator.figure)[1].zone_only
+
+
 def scope_value(indicator, parts: list[tuple[bool, Totals]], expected: int) -> tuple[Decimal | None, int] | None:
     """The indicator for some units taken together from their groups' totals ((counted, totals) pairs), with the
     number of units reporting (platform counts need no report: every unit `expected` then); None if none did.
 
-    Only units counted in the city total add up, except for a zone-only numerator (high-tech-zone output):
-    every unit that reports it counts, functional zones included, as a zone's output is not in its host's.
+    Only units counted in the city total add up, except where `adds_uncounted`: there the numerator adds the
+    uncounted units' reports too, and they are among the units reporting.
     """
     counted = [totals for is_counted, totals in parts if is_counted]
     if indicator.method in FIGURE_METHODS:
@@ -114,46 +123,37 @@ def scope_value(indicator, parts: list[tuple[bool, Totals]], expected: int) -> t
         n = sum(t.bottom_n for t in counted)
         if not n:
             return None
-        zone_only = sections.figure(indicator.figure)[1].zone_only
-        tops = [t.top for t in (t for c, t in parts if c or zone_only) if t.top_n]
+        uncounted = [t for is_counted, t in parts if not is_counted] if adds_uncounted(indicator) else []
+        tops = [t.top for t in counted + uncounted if t.top_n]
         bottom = sum(t.bottom for t in counted if t.bottom_n)
-        return (sum(tops) * 100 / bottom if tops and bottom else None), n
+        return (sum(tops) * 100 / bottom if tops and bottom else None), n + sum(t.top_n for t in uncounted)
     return sum((t.top for t in counted), Decimal(0)), expected
 
 
-def platform_counts(indicator, periods: list[Period], baseline: Period, unit_ids=None) -> Counter:
+def platform_counts(indicator, periods: list[Period], baseline: Period | None, unit_ids=None) -> Counter:
     """Per (unit, unit group, counted, period id): the platforms matching the indicator's params whose status
     at the quarter's end is at least the one asked (or 1 if any, for "units reached"), for units joined by then.
 
-    A platform's status at a date is its latest status milestone on or before it, else its current status.
-    With `since_baseline`, only those that were not there yet at the baseline (new ones) count.
+    A platform's status at a date is platforms/history.py's rule. With `since_baseline`, only those that were not
+    there yet at the baseline's end (new ones) count; without a baseline, all do.
     """
     params = indicator.params
     filters = {key: params[key] for key in ("kind", "featured", "level") if key in params}
     if unit_ids is not None:
         filters["unit_id__in"] = unit_ids
-    wanted = STATUS_RANK[params.get("status_at_least", "planned")]
-    platforms = Platform.objects.filter(**filters).values_list(
-        "pk", "status", "unit_id", "unit__group_id", "unit__counts_toward_city_total", "unit__joined__ordinal"
-    )
-    history = defaultdict(list)  # platform id -> [(date, status)] in order
-    milestones = PlatformMilestone.objects.filter(platform__in=Platform.objects.filter(**filters)).exclude(status="")
-    for platform_id, date, status in milestones.order_by("date", "pk").values_list("platform_id", "date", "status"):
-        history[platform_id].append((date, status))
-
-    ends = {period.pk: period.end_date for period in [*periods, baseline]}
-
-    def reached(platform_id, current, period):
-        end = ends[period.pk]
-        status = next((s for d, s in reversed(history[platform_id]) if d <= end), current)
-        return STATUS_RANK[status] >= wanted
-
+    wanted = params.get("status_at_least", PlatformStatus.PLANNED)
+    platforms = Platform.objects.filter(**filters)
+    history = timelines(platforms)
+    new_only = params.get("since_baseline") and baseline is not None
     counts = Counter()
-    for platform_id, current, unit_id, group_id, counted, joined in platforms:
-        if params.get("since_baseline") and reached(platform_id, current, baseline):
+    for platform_id, unit_id, group_id, counted, joined in platforms.order_by().values_list(
+        "pk", "unit_id", "unit__group_id", "unit__counts_toward_city_total", "unit__joined__ordinal"
+    ):
+        timeline = history.get(platform_id)  # None: created since its history was read; the next run counts it
+        if timeline is None or new_only and timeline.at_least(wanted, baseline.end_date):
             continue
         for period in periods:
-            if (joined is None or joined <= period.ordinal) and reached(platform_id, current, period):
+            if (joined is None or joined <= period.ordinal) and timeline.at_least(wanted, period.end_date):
                 counts[unit_id, group_id, counted, period.pk] += 1
     if indicator.method == Method.UNITS_REACHED:
         return Counter(dict.fromkeys(counts, 1))

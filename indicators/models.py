@@ -5,8 +5,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from districts.choices import UnitKind
 from districts.models import Period, Unit, UnitGroup
-from indicators.choices import Comparison, Direction, Method, RunStatus, RunTrigger, Scope, Status
+from indicators.choices import AppliesTo, Comparison, Direction, Method, RunStatus, RunTrigger, Scope, Status
 from portal import roles
 from portal.querysets import RestrictedQuerySet, unit_id_of
 
@@ -84,6 +85,10 @@ class Target(models.Model):
         UnitGroup, models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("区域分组")
     )
     unit = models.ForeignKey(Unit, models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("区县单位"))
+    applies_to = models.CharField(
+        _("适用单位"), max_length=10, choices=AppliesTo.choices, default=AppliesTo.DIVISIONS,
+        help_text=_("范围为“每个区县”时适用于哪些单位：默认为各区、县，规划包括功能区时选“区县和功能区”"),
+    )
     comparison = models.CharField(_("比较"), max_length=3, choices=Comparison.choices, default=Comparison.GTE)
     value = models.DecimalField(_("目标值"), max_digits=16, decimal_places=2)
     note = models.TextField(_("说明"), blank=True)
@@ -101,6 +106,11 @@ class Target(models.Model):
                 | (Q(scope__in=[Scope.CITY, Scope.EACH_UNIT]) & Q(unit__isnull=True) & Q(group__isnull=True)),
                 name="target_scope_matches_group_and_unit",
                 violation_error_message=_("范围为区域分组时须选择分组，为区县单位时须选择单位，其他情况两者都不选"),
+            ),
+            models.CheckConstraint(
+                condition=Q(scope=Scope.EACH_UNIT) | Q(applies_to=AppliesTo.DIVISIONS),
+                name="target_applies_to_only_each_unit",
+                violation_error_message=_("只有范围为“每个区县”的目标需要选择适用单位"),
             ),
             models.UniqueConstraint(
                 fields=["plan", "indicator", "period", "scope"],
@@ -125,6 +135,11 @@ class Target(models.Model):
     def __str__(self):
         where = self.group or self.unit or self.get_scope_display()
         return f"{self.plan} · {self.indicator} · {where} · {self.period}"
+
+
+def each_unit_covers(applies_to: str) -> Q:
+    """The units (a filter on Unit) an "each unit" target applies to."""
+    return Q() if applies_to == AppliesTo.ALL_UNITS else ~Q(kind=UnitKind.FUNCTIONAL_ZONE)
 
 
 class DashboardRun(models.Model):

@@ -41,9 +41,7 @@ def reached(value: float, goal: Goal) -> bool:
     return value > goal.value if goal.comparison == Comparison.GT else value >= goal.value
 
 
-def status_for(pace_ratio: float | None) -> str:
-    if pace_ratio is None:
-        return Status.NO_DATA
+def status_for(pace_ratio: float) -> str:
     if pace_ratio >= ON_TRACK_AT:
         return Status.ON_TRACK
     if pace_ratio >= AT_RISK_AT:
@@ -58,12 +56,23 @@ def annual_growth(start: float | None, end: float | None, years: float) -> float
     return (end / start) ** (1 / years) - 1
 
 
+def meets(value: float, bar: float, direction: str) -> bool:
+    """At or beyond `bar` in the indicator's direction."""
+    return value <= bar if direction == Direction.DOWN else value >= bar
+
+
 def pace(baseline: float, value: float, goal: Goal, elapsed: int) -> float | None:
-    """Observed pace ÷ needed pace: compound growth rates where both are defined, straight lines otherwise."""
+    """Observed pace ÷ needed pace: compound growth rates where both are defined, straight lines otherwise.
+
+    Undefined (None) at the baseline itself, when the baseline already meets the target (no growth is needed),
+    and for a rate target of zero.
+    """
     if elapsed <= 0 or goal.quarters <= 0:
         return None
     if goal.is_rate:
         return value / goal.value if goal.value else None
+    if reached(baseline, goal):
+        return None
     observed = annual_growth(baseline, value, elapsed / 4)
     needed = annual_growth(baseline, goal.value, goal.quarters / 4)
     if observed is not None and needed:
@@ -77,7 +86,11 @@ def assess(*, value: float | None, baseline: float | None, goal: Goal | None, el
     """Where `value`, `elapsed` quarters after `baseline`, stands against `goal`.
 
     Once the target period has passed (elapsed ≥ goal.quarters) the result is the outcome: achieved
-    or off track, with the gap saying by how much.
+    or off track, with the gap saying by how much. Where a value and a goal exist the status is never
+    "no data": reached is achieved (a rate only at its target period), else the pace decides. Where the pace is
+    undefined, a value on or beyond the straight path from baseline to target is on track while that path still
+    has ground to cover (the baseline quarter itself); a value short of a target the path already stands at or
+    beyond (the baseline equals the target, or met it already) is off track.
     """
     if goal is None:
         return Assessment()
@@ -104,8 +117,12 @@ def assess(*, value: float | None, baseline: float | None, goal: Goal | None, el
         status = Status.ACHIEVED
     elif remaining <= 0:
         status = Status.OFF_TRACK
-    else:
+    elif ratio is not None:
         status = status_for(ratio)
+    else:  # no pace: on track if met (a rate) or on a straight path that still has ground to cover
+        on_path = (expected_value is not None and expected_value != goal.value
+                   and meets(value, expected_value, goal.direction))
+        status = Status.ON_TRACK if reached(value, goal) or on_path else Status.OFF_TRACK
     return Assessment(
         progress=progress, expected_progress=100 * share, expected_value=expected_value, pace_ratio=ratio,
         gap=gap, projected_linear=linear, projected_compound=compound_value, status=status,

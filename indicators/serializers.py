@@ -25,7 +25,8 @@ class TargetSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Target
-        fields = ["id", "plan", "indicator", "period", "scope", "group", "unit", "comparison", "value", "note"]
+        fields = ["id", "plan", "indicator", "period", "scope", "applies_to", "group", "unit", "comparison", "value",
+                  "note"]
 
 
 class PlanSerializer(serializers.ModelSerializer):

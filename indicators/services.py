@@ -20,6 +20,7 @@ from indicators import snapshot
 from indicators.choices import RunStatus, RunTrigger, Scope
 from indicators.computation import RunReads, groups_fed_by, plan_rows, step_count
 from indicators.models import DashboardRun, IndicatorValue, Plan
+from indicators.signals import dashboards_computed
 
 logger = logging.getLogger(__name__)
 
@@ -79,6 +80,7 @@ def dashboards_compute(*, run: DashboardRun, progress=None) -> DashboardRun:
             run.status, run.rows, run.finished_at = RunStatus.SUCCEEDED, written, timezone.now()
             run.steps_done, run.steps_total = total, total
             run.save()
+            transaction.on_commit(lambda: dashboards_computed.send(sender=DashboardRun, run=run))
     except Exception as error:
         logger.exception("dashboard run %s failed", run.pk)
         DashboardRun.objects.filter(pk=run.pk).update(

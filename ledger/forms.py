@@ -28,37 +28,6 @@ class TaskForm(forms.ModelForm):
             self.fields["unit"].queryset = Unit.objects.restrict(user, "view")
 
 
-class TaskFilterForm(forms.Form):
-    q = forms.CharField(label=_("关键词"), required=False)
-    unit = forms.ModelChoiceField(label=_("区县单位"), queryset=Unit.objects.none(), required=False)
-    kind = forms.ChoiceField(label=_("类别"), required=False)
-    status = forms.ChoiceField(label=_("状态"), required=False)
-    article = forms.ModelChoiceField(label=_("政策条目"), queryset=None, required=False)
-    overdue = forms.BooleanField(label=_("仅看逾期"), required=False)
-
-    def __init__(self, *args, user, **kwargs):
-        from districts.models import PolicyArticle
-
-        super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = Unit.objects.restrict(user, "view")
-        self.fields["kind"].choices = [("", _("全部"))] + list(Task._meta.get_field("kind").choices)
-        self.fields["status"].choices = [("", _("全部"))] + list(Task._meta.get_field("status").choices)
-        self.fields["article"].queryset = PolicyArticle.objects.all()
-
-    def filter(self, queryset, today):
-        if not self.is_valid():
-            return queryset
-        data = self.cleaned_data
-        if data["q"]:
-            queryset = queryset.filter(title__icontains=data["q"].strip())
-        for name in ("unit", "kind", "status", "article"):
-            if data[name]:
-                queryset = queryset.filter(**{name: data[name]})
-        if data["overdue"]:
-            queryset = queryset.overdue(today)
-        return queryset
-
-
 class ProgressNoteForm(forms.ModelForm):
     class Meta:
         model = ProgressNote

@@ -98,6 +98,7 @@ class ProgressNote(models.Model):
     author = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+",
                                verbose_name=_("填报人"))
     created_at = models.DateTimeField(_("填报时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
     objects = RestrictedQuerySet.as_manager()
     history = HistoricalRecords()

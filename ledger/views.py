@@ -14,7 +14,8 @@ from districts.models import Unit
 from districts.panels import unit_facts
 from ledger import services
 from ledger.export import XLSX, ledger_workbook
-from ledger.forms import AttachmentForm, ProgressNoteForm, RoundAnswerForm, RoundForm, TaskFilterForm, TaskForm
+from ledger.filtersets import TaskFilterSet
+from ledger.forms import AttachmentForm, ProgressNoteForm, RoundAnswerForm, RoundForm, TaskForm
 from ledger.models import Attachment, Round, RoundItem, Task
 from ledger.selectors import leader_units, leader_watchlist
 from portal import roles
@@ -33,13 +34,14 @@ def _form_errors(form, exc: ValidationError) -> None:
 @login_required
 def task_list(request):
     today = timezone.localdate()
-    filters = TaskFilterForm(request.GET or None, user=request.user)
-    tasks = filters.filter(Task.objects.restrict(request.user, "view").select_related("unit", "article"), today)
+    filters = TaskFilterSet(request.GET or None,
+                            queryset=Task.objects.restrict(request.user, "view").select_related("unit", "article"))
+    tasks = filters.qs if filters.is_valid() else filters.queryset
     page = Paginator(tasks, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "ledger/task_list.html", {
-        "filters": filters, "page": page, "query": query.urlencode(), "today": today,
+        "filters": filters.form, "page": page, "query": query.urlencode(), "today": today,
         "can_add": request.user.has_perm("ledger.add_task"),
         "units": Unit.objects.restrict(request.user, "view"),
     })

@@ -19,7 +19,7 @@ class PlatformMilestoneInline(admin.TabularInline):
 @admin.register(Platform)
 class PlatformAdmin(RestrictedExportAdmin):
     resource_classes = [PlatformResource]
-    list_display = ["name", "unit", "kind", "level", "status", "featured", "theme"]
+    list_display = ["name", "unit", "kind", "level", "status", "featured", "theme", "founded"]
     list_filter = ["kind", "level", "status", "featured", "unit__group"]
     search_fields = ["name", "theme", "unit__name"]
     list_select_related = ["unit"]

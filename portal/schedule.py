@@ -32,6 +32,12 @@ BEAT_SCHEDULE = {
         "crontab": {"minute": "30", "hour": "8", "day_of_week": "1-5"},
         "expires": 6 * HOUR,
     },
+    # Mail the briefs of quarters that have just become complete to the subscribed leaders, within half an hour.
+    "发送季度简报": {
+        "task": "briefs.tasks.mail_new_briefs",
+        "crontab": {"minute": "*/30"},
+        "expires": 25 * 60,
+    },
 }
 
 

@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "indicators",
     "ledger",
     "evaluation",
+    "briefs",
 ]
 
 MIDDLEWARE = [

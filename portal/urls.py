@@ -17,4 +17,5 @@ urlpatterns = [
     path("data/", include("districts.spreadsheets.urls")),
     path("ledger/", include("ledger.urls")),
     path("evaluation/", include("evaluation.urls")),
+    path("briefs/", include("briefs.urls")),
 ]

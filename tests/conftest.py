@@ -14,6 +14,7 @@ from funds.models import EconomyFigures, Fund, FundAllocation, FundFlow
 from indicators.choices import RunTrigger, Scope
 from indicators.models import Indicator, IndicatorValue, Plan
 from indicators.services import dashboard_run_create
+from ledger.models import ProgressNote, Round, RoundItem, Task
 from platforms.models import Platform, PlatformMilestone
 
 UNIT_CODES = ("500112", "500101", "500103", "500113", "500102", "500114")
@@ -47,6 +48,17 @@ def api_rows(chongqing, city_staff):
             firm = enterprise_create(user=city_staff, name=f"{unit.name}测试企业{step}", unit=unit,
                                      credit_code=synthetic(unit.code, step))
             status_record_save(user=city_staff, enterprise=firm, kind="high_tech", issued=period.end_date)
+    round_ = Round.objects.create(title="接口测试调度", due=datetime.date(2026, 1, 15), created_by=city_staff)
+    for n, unit in enumerate(Unit.objects.filter(code__in=UNIT_CODES)):
+        task = Task.objects.create(unit=unit, kind="project" if n % 2 else "task", title=f"{unit.name}重点任务",
+                                   office="科技创新科", owner="王科长", start=datetime.date(2025, 1, 1),
+                                   due=datetime.date(2025 + n % 3, 6, 30), status="in_progress", progress=10 * n)
+        for period in periods:
+            ProgressNote.objects.create(task=task, period=period, progress=10 * n, text="按计划推进", author=city_staff)
+        RoundItem.objects.create(round=round_, task=task, **({"answer": "已推进", "progress": 10 * n,
+                                                              "answered_at": timezone.now()} if n % 2 else {}))
+    later = Round.objects.create(title="接口测试调度（二）", due=datetime.date(2026, 4, 15), created_by=city_staff)
+    RoundItem.objects.bulk_create(RoundItem(round=later, task=task) for task in Task.objects.all()[:2])
     scheme = Scheme.objects.create(name="接口测试方案", year=2025, period=periods[1])
     for version in (1, 2, 3):
         evaluation = Evaluation.objects.create(scheme=scheme, version=version, state="published",

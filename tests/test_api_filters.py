@@ -1,10 +1,14 @@
 """Every filter of every list, declared once each: the API answers the rows the same question asks of the ORM."""
+import datetime
+
 import pytest
+from django.utils import timezone
 
 from districts.models import Period, Submission, Unit, UnitGroup
 from enterprises.models import EnterpriseFigures
 from funds.models import EconomyFigures, Fund, FundAllocation, FundFlow
 from indicators.models import Indicator, IndicatorValue, Plan, Target
+from ledger.models import ProgressNote, Round, RoundItem, Task
 from platforms.models import Platform, PlatformMilestone
 
 
@@ -65,6 +69,24 @@ CASES = [
      lambda: Target.objects.filter(indicator__code="tech_smes", period__ordinal__gte=quarter("2027Q4"))),
     ("indicator-values", {"unit": "500112", "period_before": "2025Q3"},
      lambda: IndicatorValue.objects.filter(unit__code="500112", period__ordinal__lte=quarter("2025Q3"))),
+    ("tasks", {"unit": "500112,500101"}, lambda: Task.objects.filter(unit__code__in=["500112", "500101"])),
+    ("tasks", {"group": "central"}, lambda: Task.objects.filter(unit__group__in=central())),
+    ("tasks", {"kind": "project"}, lambda: Task.objects.filter(kind="project")),
+    ("tasks", {"status": "in_progress", "q": "渝北"}, lambda: Task.objects.filter(unit__code="500112")),
+    ("tasks", {"due_after": "2026-01-01", "due_before": "2026-12-31"},
+     lambda: Task.objects.filter(due__year=2026)),
+    # every task of api_rows is open; those due before today are overdue
+    ("tasks", {"overdue": "true"}, lambda: Task.objects.filter(due__lt=timezone.localdate())),
+    ("tasks", {"overdue": "false"}, lambda: Task.objects.all()),
+    ("tasks", {"updated_after": "2999-01-01T00:00:00+08:00"}, lambda: Task.objects.none()),
+    ("progress-notes", {"unit": "500101", "period_after": "2025Q4"},
+     lambda: ProgressNote.objects.filter(task__unit__code="500101", period__ordinal__gte=quarter("2025Q4"))),
+    ("progress-notes", {"group": "central", "period_before": "2025Q3"},
+     lambda: ProgressNote.objects.filter(task__unit__group__in=central(), period__ordinal__lte=quarter("2025Q3"))),
+    ("rounds", {"due_after": "2026-02-01"}, lambda: Round.objects.filter(due__gte=datetime.date(2026, 2, 1))),
+    ("round-items", {"answered": "true"}, lambda: RoundItem.objects.filter(answered_at__isnull=False)),
+    ("round-items", {"answered": "false", "unit": "500112"},
+     lambda: RoundItem.objects.filter(answered_at__isnull=True, task__unit__code="500112")),
 ]
 
 
@@ -88,6 +110,7 @@ def test_a_filter_answers_the_rows_the_orm_gives(reader, url, query, expected):
     ("periods", "-period", "code"),
     ("units", "code", "code"),
     ("indicator-values", "-value", "value"),
+    ("tasks", "-progress", "progress"),
 ])
 def test_ordering_sorts_the_rows(reader, url, ordering, field):
     rows = reader.get(f"/api/v1/{url}/", {"ordering": ordering, "page_size": 1000}).json()["results"]

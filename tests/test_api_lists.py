@@ -40,7 +40,13 @@ ENDPOINTS = {
     "/api/v1/targets/": KEY + PAGE,
     # + the latest run (the cache key of the page; each page size here is a miss) + the quarters, by id
     "/api/v1/indicator-values/": RESTRICTED + ETAG + PAGE + 2,
-    "/api/v1/evaluations/": KEY + PAGE + 1,  # + the results of the page's evaluations, with units and groups
+    # + the results of the page's evaluations, with units and groups + their inputs, with units
+    "/api/v1/evaluations/": KEY + PAGE + 2,
+    "/api/v1/tasks/": RESTRICTED + ETAG + PAGE,
+    "/api/v1/progress-notes/": RESTRICTED + ETAG + PAGE,
+    # rounds are found through their items' restrict(), + the visible items of the page's rounds
+    "/api/v1/rounds/": RESTRICTED + PAGE + 1,
+    "/api/v1/round-items/": RESTRICTED + ETAG + PAGE,
 }
 
 

@@ -42,6 +42,8 @@ def test_markup_in_names_prints_literally_in_the_evaluation_pdf(published, city_
     breaks the PDF."""
     published.scheme.name = "R&D <b>方案</b>"
     published.scheme.save()
+    published.method["scheme"] = published.scheme.name  # what the report prints: the name frozen with it
+    published.save(update_fields=["method"])
     UnitGroup.objects.filter(code="central").update(name="<font size=40>中心</font> & 城区")
     names = []
     for code in FOUR:

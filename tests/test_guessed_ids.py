@@ -22,11 +22,11 @@ from enterprises.models import Enterprise, EnterpriseFigures, StatusRecord
 from enterprises.services import enterprise_create, status_record_save
 from evaluation.tests.conftest import draft, period, scheme  # noqa: F401
 from funds.models import EconomyFigures, Fund, FundAllocation, FundFlow
-from ledger.models import Attachment, Round, RoundItem, Task
+from ledger.models import Attachment, ProgressNote, Round, RoundItem, Task
 from ledger.tests.conftest import make_task
 from platforms.models import Platform, PlatformMilestone
 
-OUR_APPS = ("districts", "enterprises", "funds", "platforms", "indicators", "ledger", "evaluation")
+OUR_APPS = ("districts", "enterprises", "funds", "platforms", "indicators", "ledger", "evaluation", "briefs")
 
 # URL name -> the kwargs naming 渝北's object (or, for evaluation, a draft no district may see).
 YUBEI_OBJECT_URLS = {
@@ -61,6 +61,10 @@ YUBEI_OBJECT_URLS = {
     "fundflow-detail": lambda o: {"pk": o["fund_flow"].pk},
     "platform-detail": lambda o: {"pk": o["platform"].pk},
     "platformmilestone-detail": lambda o: {"pk": o["milestone"].pk},
+    "task-detail": lambda o: {"pk": o["task"].pk},
+    "progressnote-detail": lambda o: {"pk": o["progress_note"].pk},
+    "rounditem-detail": lambda o: {"pk": o["round_item"].pk},
+    "round-detail": lambda o: {"pk": o["round_item"].round_id},  # a round asking 渝北 only
 }
 NOT_A_DISTRICT_OBJECT = {
     "password_reset_confirm": "a signed token, not an id",
@@ -79,6 +83,7 @@ NOT_A_DISTRICT_OBJECT = {
     "indicatorvalue-detail": "computed from approved figures only",
     "fundallocation-detail": "the bureau's allocations to a unit, read-only in the API",
     "evaluation-detail": "the API lists published evaluations only",
+    "briefs:download": "a city-wide brief; district staff read none (briefs/tests)",
 }
 # Admin models whose rows are no district's unapproved figures: no permission for district staff (auth, axes,
 # beat, API keys), shared reference data, published targets and computed values, who belongs where, the
@@ -90,7 +95,8 @@ ADMIN_NOT_DISTRICT = {
     "districts.unitgroup", "districts.period", "districts.policyarticle", "funds.fund", "indicators.indicator",
     "indicators.plan", "indicators.target", "indicators.indicatorvalue", "districts.membership",
     "ledger.leaderassignment", "ledger.round", "evaluation.scheme", "evaluation.dimension", "evaluation.evaluation",
-    "indicators.dashboardrun", "evaluation.evaluationrun", "enterprises.statusvalidity",
+    "indicators.dashboardrun", "evaluation.evaluationrun", "briefs.quarterlybrief", "briefs.briefsubscription",
+    "enterprises.statusvalidity",
 }
 REFUSED = {403, 404, 405}
 
@@ -162,6 +168,8 @@ def yubei_objects(yubei_clerk, city_staff, draft):  # noqa: F811
         "round_item": RoundItem.objects.create(round=round_, task=task),
         "enterprise": enterprise,
         "status_record": status_record,
+        "progress_note": ProgressNote.objects.create(task=task, period=quarter, progress=30, text="渝北未公开进展",
+                                                     author=yubei_clerk),
         "draft": draft,
     }
 
@@ -241,6 +249,7 @@ SHARED_URL_ARGUMENTS = {
     "plan-detail": {"code": "double-doubling-2027"},
     "target-detail": {"pk": 1},
     "indicatorvalue-detail": {"pk": 1},
+    "briefs:download": {"pk": 1},
 }
 PERIOD_ACTIONS = ("open", "close", "reopen", "lock", "remind")
 

@@ -43,8 +43,11 @@ def hostile_names(reported, published):  # noqa: F811
     PlatformMilestone.objects.create(platform=platform, period=Period.objects.get_by_code("2023Q4"),
                                      date=datetime.date(2023, 11, 1), title=HOSTILE["milestone"])
     make_task("500112", HOSTILE["task"], office=HOSTILE["office"])
+    # A report prints the scheme's name frozen with it, so the name is hostile in that copy too.
     published.scheme.name = HOSTILE["scheme"]
     published.scheme.save()
+    published.method["scheme"] = HOSTILE["scheme"]
+    published.save(update_fields=["method"])
     return published
 
 

@@ -5,7 +5,7 @@ only what is under it.
       < districts
       < enterprises, platforms, funds (never each other)
       < indicators
-      < evaluation
+      < evaluation, briefs (leaders' quarterly briefs read the snapshot)
     ledger depends on districts only.
 
 The imports are read from the source (every import statement, those inside functions too), not from the running
@@ -24,6 +24,7 @@ MAY_IMPORT = {
     **{app: {"portal", "districts"} for app in FIGURES},
     "indicators": {"portal", "districts", *FIGURES},
     "evaluation": {"portal", "districts", *FIGURES, "indicators"},
+    "briefs": {"portal", "districts", *FIGURES, "indicators"},
     "ledger": {"portal", "districts"},
 }
 APPS = set(MAY_IMPORT)
@@ -59,6 +60,11 @@ def import_graph() -> dict[tuple[str, str], list[str]]:
             for other in imported_apps(path) - {app}:
                 arrows[app, other].append(str(path.relative_to(ROOT)))
     return arrows
+
+
+def test_every_app_of_the_project_has_its_place_in_the_layers():
+    project_apps = {path.parent.name for path in ROOT.glob("*/apps.py")}
+    assert project_apps == APPS
 
 
 def test_the_reader_finds_imports_at_module_level_and_inside_functions():

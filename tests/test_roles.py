@@ -6,7 +6,7 @@ from django.contrib.auth.models import Group
 
 from portal import roles
 
-DOMAIN_APPS = ("districts", "enterprises", "funds", "platforms", "indicators", "ledger", "evaluation")
+DOMAIN_APPS = ("districts", "enterprises", "funds", "platforms", "indicators", "ledger", "evaluation", "briefs")
 
 
 def codenames(role: str) -> set[str]:

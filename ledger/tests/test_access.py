@@ -55,7 +55,7 @@ def test_municipal_staff_see_every_units_tasks_and_filter_them(client_for, city_
     client = client_for(city_staff)
     page = client.get("/ledger/").content.decode()
     assert yubei_task.title in page and wanzhou_task.title in page
-    filtered = client.get("/ledger/", {"unit": wanzhou_task.unit_id}).content.decode()
+    filtered = client.get("/ledger/", {"unit": wanzhou_task.unit.code}).content.decode()
     assert wanzhou_task.title in filtered and yubei_task.title not in filtered
 
 
