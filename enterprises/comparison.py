@@ -35,6 +35,7 @@ class Row:
     counted: bool = True
     missing: int = 0  # units whose quarter is not approved (city row only)
     forecast: Forecast | None = None
+    chain: list[int] | None = None  # enterprises holding each status of the chain, in StatusKind's order
 
 
 def comparison(*, user, period: Period, target: datetime.date, today: datetime.date) -> list[Row]:
@@ -49,7 +50,9 @@ def comparison(*, user, period: Period, target: datetime.date, today: datetime.d
         figures = reported.get(unit.pk) if unit.pk in approved else None
         cells = [Cell(getattr(figures, field) if figures else None, counts.units.get(unit.pk, {}).get(kind, 0))
                  for kind, field in REPORTED_FIELD.items()]
-        rows.append(Row(unit.name, cells, unit.counts_toward_city_total, forecast=forecast.get(unit.pk)))
+        held = counts.units.get(unit.pk, {})
+        rows.append(Row(unit.name, cells, unit.counts_toward_city_total, forecast=forecast.get(unit.pk),
+                        chain=[held.get(kind, 0) for kind in StatusKind]))
     if roles.is_municipal(user) or roles.has_role(user, roles.API_CONSUMER):
         rows.append(_city_row(rows, counts.city, approved))
     return rows
@@ -68,4 +71,5 @@ def _city_row(rows: list[Row], city: dict[str, int], approved: set[int]) -> Row:
     forecasts = [row.forecast for row in counted if row.forecast]
     total = Forecast(today=sum(f.today for f in forecasts), none_renews=sum(f.none_renews for f in forecasts),
                      with_renewals=sum(f.with_renewals for f in forecasts), renewal_rate=None)
-    return Row(_("全市（不含功能区）"), cells, missing=missing, forecast=total)
+    return Row(_("全市（不含功能区）"), cells, missing=missing, forecast=total,
+               chain=[city.get(kind, 0) for kind in StatusKind])

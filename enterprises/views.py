@@ -39,4 +39,5 @@ def registry_overview(request):
         "rows": rows, "period": period, "target": target, "today": today,
         "periods": _ended(today)[:12],
         "kinds": [StatusKind(kind).label for kind in REPORTED_FIELD],
+        "chain": StatusKind.labels,
     })

@@ -41,6 +41,13 @@ def test_the_registry_count_stands_beside_the_approved_reported_figure(yubei_rep
     assert city.missing == 37 and city.cells[1] == Cell(None, 4)  # 37 divisions not approved
 
 
+def test_the_chain_counts_each_status_held_at_the_quarters_end(yubei_reported, client_for, city_viewer):
+    rows = rows_of(client_for(city_viewer))
+    # Kinds in the chain's order: tech-based, high-tech, 专精特新, little giant, listed, listing reserve.
+    assert rows["渝北区"].chain == [0, 3, 0, 0, 0, 0]  # the certificate of 1 January 2026 is not yet issued
+    assert rows["全市（不含功能区）"].chain == [0, 4, 0, 0, 0, 0]
+
+
 def test_a_clerk_sees_only_their_own_unit_and_no_city_total(yubei_reported, client_for, wanzhou_clerk):
     assert list(rows_of(client_for(wanzhou_clerk))) == ["万州区"]
 
