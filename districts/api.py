@@ -6,8 +6,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
 
-from districts.api_writes import QUARTER_KEY as SUBMISSION_KEY
-from districts.api_writes import QUARTER_KEY_REGEX, REFUSALS, refusal
+from districts.api_writes import QUARTER_LOOKUP, QUARTER_PARAMETERS, REFUSALS, refusal
 from districts.api_writes import router as figures_router
 from districts.filtersets import PeriodFilterSet, SubmissionFilterSet, UnitFilterSet, UnitGroupFilterSet
 from districts.models import Period, Submission, SubmissionEvent, Unit, UnitGroup
@@ -21,7 +20,7 @@ from districts.serializers import (
     UnitSerializer,
 )
 from districts.services import submission_approve, submission_reopen, submission_return, submission_submit
-from portal.api import PortalReadOnlyViewSet
+from portal.api import JSON_RENDERERS, PortalReadOnlyViewSet
 
 
 def period_by_code(code: str) -> Period:
@@ -67,7 +66,7 @@ class PeriodViewSet(PortalReadOnlyViewSet):
         return period_by_code(self.kwargs["code"])
 
 
-@extend_schema_view(retrieve=extend_schema(parameters=[SUBMISSION_KEY]))
+@extend_schema_view(retrieve=extend_schema(parameters=QUARTER_PARAMETERS))
 class SubmissionViewSet(PortalReadOnlyViewSet):
     """Each unit's quarter and its state; addressed as `/api/v1/submissions/500112/2025Q4/`."""
 
@@ -76,15 +75,13 @@ class SubmissionViewSet(PortalReadOnlyViewSet):
     )
     serializer_class = SubmissionSerializer
     filterset_class = SubmissionFilterSet
-    lookup_field = "key"
-    lookup_value_regex = QUARTER_KEY_REGEX
+    lookup_fields = QUARTER_LOOKUP
     last_modified_field = "updated_at"
 
     def get_object(self):
-        unit_code, _, period_code = self.kwargs["key"].partition("/")
         submission = (
             self.get_queryset()
-            .filter(unit__in=Unit.objects.by_code(unit_code), period=period_by_code(period_code))
+            .filter(unit__in=Unit.objects.by_code(self.kwargs["unit"]), period=period_by_code(self.kwargs["period"]))
             .first()
         )
         if submission is None:
@@ -104,27 +101,27 @@ class SubmissionViewSet(PortalReadOnlyViewSet):
             raise refusal(exc) from exc
         return Response(self.get_serializer(self.get_object()).data)
 
-    @extend_schema(parameters=[SUBMISSION_KEY], request=SubmitSerializer, responses=SubmissionSerializer)
-    @action(detail=True, methods=["post"])
-    def submit(self, request, key=None):
+    @extend_schema(parameters=QUARTER_PARAMETERS, request=SubmitSerializer, responses=SubmissionSerializer)
+    @action(detail=True, methods=["post"], renderer_classes=JSON_RENDERERS)
+    def submit(self, request, unit=None, period=None):
         """District staff submit their quarter; each warning needs an explanation."""
         return self._transition(submission_submit, SubmitSerializer)
 
-    @extend_schema(parameters=[SUBMISSION_KEY], request=None, responses=SubmissionSerializer)
-    @action(detail=True, methods=["post"])
-    def approve(self, request, key=None):
+    @extend_schema(parameters=QUARTER_PARAMETERS, request=None, responses=SubmissionSerializer)
+    @action(detail=True, methods=["post"], renderer_classes=JSON_RENDERERS)
+    def approve(self, request, unit=None, period=None):
         """Municipal staff approve a submitted quarter; its figures are then locked."""
         return self._transition(submission_approve)
 
-    @extend_schema(parameters=[SUBMISSION_KEY], request=ReturnSerializer, responses=SubmissionSerializer)
-    @action(detail=True, methods=["post"], url_path="return")
-    def return_(self, request, key=None):
+    @extend_schema(parameters=QUARTER_PARAMETERS, request=ReturnSerializer, responses=SubmissionSerializer)
+    @action(detail=True, methods=["post"], url_path="return", renderer_classes=JSON_RENDERERS)
+    def return_(self, request, unit=None, period=None):
         """Municipal staff send a submitted quarter back with a comment saying what to fix."""
         return self._transition(submission_return, ReturnSerializer)
 
-    @extend_schema(parameters=[SUBMISSION_KEY], request=ReopenSerializer, responses=SubmissionSerializer)
-    @action(detail=True, methods=["post"])
-    def reopen(self, request, key=None):
+    @extend_schema(parameters=QUARTER_PARAMETERS, request=ReopenSerializer, responses=SubmissionSerializer)
+    @action(detail=True, methods=["post"], renderer_classes=JSON_RENDERERS)
+    def reopen(self, request, unit=None, period=None):
         """Municipal staff reopen an approved quarter for the unit to correct, with the reason."""
         return self._transition(submission_reopen, ReopenSerializer)
 

@@ -5,17 +5,21 @@ A key reads `<prefix>.<secret>`. The prefix finds the row; only the SHA-256 of t
 """
 import hashlib
 import hmac
+import logging
 import secrets
 from datetime import timedelta
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
-from django.db import transaction
+from django.db import DatabaseError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from districts.choices import ApiKeyScope
 from districts.models import ApiKey, Membership, Unit
 from portal import roles
+
+logger = logging.getLogger(__name__)
 
 # last_used is written at most this often per key, so polling does not write on every request.
 LAST_USED_RESOLUTION = timedelta(minutes=1)
@@ -57,7 +61,7 @@ def api_key_revoke(*, key: ApiKey) -> ApiKey:
 
 
 def api_key_for(token: str) -> ApiKey | None:
-    """The live key whose full text is `token`, or None; notes when it was used."""
+    """The live key whose full text is `token`, or None; notes when it was used (at most once a minute)."""
     prefix, _, secret = token.strip().partition(".")
     key = ApiKey.objects.select_related("user", "unit").filter(prefix=prefix).first()
     if key is None or key.revoked or not key.user.is_active:
@@ -66,6 +70,17 @@ def api_key_for(token: str) -> ApiKey | None:
         return None
     now = timezone.now()
     if key.last_used is None or now - key.last_used > LAST_USED_RESOLUTION:
-        ApiKey.objects.filter(pk=key.pk).update(last_used=now)
-        key.last_used = now
+        # After the request's transaction, on its own: a read takes no write lock, and a stamp that
+        # cannot be written (a locked SQLite file) is logged and never fails the request.
+        transaction.on_commit(lambda: _stamp_last_used(key.pk, now))
     return key
+
+
+def _stamp_last_used(pk: int, now) -> None:
+    """The first of parallel requests after a quiet minute writes the stamp; the others match no row."""
+    try:
+        ApiKey.objects.filter(Q(last_used__isnull=True) | Q(last_used__lt=now - LAST_USED_RESOLUTION), pk=pk).update(
+            last_used=now
+        )
+    except DatabaseError as exc:
+        logger.warning("API key %s: last used not noted: %s", pk, exc)

@@ -3,6 +3,8 @@
 People use their browser session (DRF's SessionAuthentication); this class comes first so that an
 anonymous request is answered 401 with a `WWW-Authenticate: Api-Key` challenge.
 """
+import math
+
 from django.conf import settings
 from rest_framework.authentication import BaseAuthentication, get_authorization_header
 from rest_framework.exceptions import AuthenticationFailed
@@ -43,7 +45,11 @@ class ApiKeyRateThrottle(SimpleRateThrottle):
             return True
         self.rate = request.auth.throttle_rate
         self.num_requests, self.duration = self.parse_rate(self.rate)
-        return super().allow_request(request, view)
+        allowed = super().allow_request(request, view)
+        # history: this key's request times in the window, newest first (this one included when allowed)
+        reset = self.history[-1] + self.duration if self.history else self.now
+        request.rate_limit = (self.num_requests, max(self.num_requests - len(self.history), 0), math.ceil(reset))
+        return allowed
 
     def get_cache_key(self, request, view):
         return f"throttle_api_key_{request.auth.pk}"

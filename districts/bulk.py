@@ -7,6 +7,7 @@ written; a dry run rolls back even a clean batch, so it answers exactly what a r
 from dataclasses import dataclass, field
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from districts.exceptions import AccessDenied, FiguresRejected, QuarterConflict
 from districts.models import Period, Unit
@@ -51,19 +52,21 @@ def _write_of(*, user, index: int, row: dict, default_period: str | None, result
     values = {key: value for key, value in row.items() if key not in ("unit", "period", "version")}
     unit = _unit(user, row.get("unit"))
     if unit is None:
-        message = f"区县代码“{row.get('unit') or ''}”不存在或不属于您可填报的单位；请填写 GB/T 2260 代码，如 500112"
+        message = _("区县代码“%(code)s”不存在或不属于您可填报的单位；请填写 GB/T 2260 代码，如 500112") % {
+            "code": row.get("unit") or ""}
         result.conflicts.append(Conflict(index, "unit", "unknown_unit", message))
         return None
     period = _period(row.get("period") or default_period)
     if period is None:
-        message = f"季度“{row.get('period') or default_period or ''}”无效；应写作 2025Q4 这样的形式"
+        code = row.get("period") or default_period or ""
+        message = _("季度“%(code)s”无效；应写作 2025Q4 这样的形式") % {"code": code}
         result.conflicts.append(Conflict(index, "period", "invalid_period", message))
         return None
     version = row.get("version")
     try:
         expected_version = int(version) if version not in (None, "") else None
     except ValueError:
-        result.conflicts.append(Conflict(index, "version", "invalid", "version 应为整数（读取时返回的版本号）"))
+        result.conflicts.append(Conflict(index, "version", "invalid", _("version 应为整数（读取时返回的版本号）")))
         return None
     return QuarterWrite(unit, period, values, expected_version)
 

@@ -6,6 +6,7 @@ import datetime
 
 import django_filters
 from django import forms
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema_field
 
 from districts.choices import PeriodStatus, SubmissionState, UnitKind
@@ -25,7 +26,7 @@ class UnitCodesField(forms.CharField):
         unknown = [code for code in codes if code not in found]
         if unknown:
             raise forms.ValidationError(
-                "区县代码 %(codes)s 不存在；请用 GB/T 2260 代码（如 500112），多个用英文逗号分隔",
+                _("区县代码 %(codes)s 不存在；请用 GB/T 2260 代码（如 500112），多个用英文逗号分隔"),
                 params={"codes": "、".join(unknown)}, code="unknown_unit",
             )
         return sorted(set(found.values()))
@@ -42,7 +43,7 @@ class PeriodCodeField(forms.CharField):
             year, quarter = Period.parse_code(value)
         except ValueError:
             raise forms.ValidationError(
-                "季度应写作 2025Q4 这样的形式（四位年份、字母 Q、1–4），收到的是 %(value)s",
+                _("季度应写作 2025Q4 这样的形式（四位年份、字母 Q、1–4），收到的是 %(value)s"),
                 params={"value": value}, code="invalid_period",
             ) from None
         return year * 4 + quarter - 1
@@ -58,7 +59,7 @@ class GroupCodeField(forms.CharField):
         group = UnitGroup.objects.filter(code=value.strip()).first()
         if group is None:
             raise forms.ValidationError(
-                "区域分组代码 %(value)s 不存在；可用的代码见 /api/v1/groups/",
+                _("区域分组代码 %(value)s 不存在；可用的代码见 /api/v1/groups/"),
                 params={"value": value}, code="unknown_group",
             )
         return group.descendant_ids()
@@ -110,7 +111,7 @@ class UtcIsoDateTimeField(django_filters.fields.IsoDateTimeField):
         try:
             return value.astimezone(datetime.UTC)
         except OverflowError:
-            raise forms.ValidationError("时间超出范围；请写作 2025-01-31T08:00:00+08:00 这样的形式",
+            raise forms.ValidationError(_("时间超出范围；请写作 2025-01-31T08:00:00+08:00 这样的形式"),
                                         code="out_of_range") from None
 
 

@@ -18,10 +18,11 @@ from districts.choices import (
     SubmissionState,
     UnitKind,
 )
+from portal.names import LocalizedName
 from portal.querysets import RestrictedQuerySet
 
 
-class UnitGroup(models.Model):
+class UnitGroup(LocalizedName, models.Model):
     """A region group of the city (一区两群), possibly inside a larger group."""
 
     code = models.SlugField(_("代码"), max_length=32, unique=True)
@@ -38,7 +39,7 @@ class UnitGroup(models.Model):
         verbose_name_plural = _("区域分组")
 
     def __str__(self):
-        return self.name
+        return self.local_name
 
     def descendant_ids(self) -> list[int]:
         """This group and every group below it (the tree is a handful of rows)."""
@@ -63,7 +64,7 @@ class UnitQuerySet(RestrictedQuerySet):
         return self.filter(Q(code=code) | Q(aliases__code=code)).distinct()
 
 
-class Unit(models.Model):
+class Unit(LocalizedName, models.Model):
     """A district-level unit that reports: a district, a county or a functional zone."""
 
     unit_field = "pk"
@@ -94,7 +95,7 @@ class Unit(models.Model):
         verbose_name_plural = _("区县单位")
 
     def __str__(self):
-        return self.name
+        return self.local_name
 
 
 class UnitCodeAlias(models.Model):

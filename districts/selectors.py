@@ -3,9 +3,9 @@ from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from districts.choices import NoteKind, SubmissionState
+from districts.choices import NoteKind, SubmissionAction, SubmissionState
 from districts.figures import values_by_period
-from districts.models import Membership, Period, Submission
+from districts.models import Membership, Period, Submission, SubmissionEvent
 from districts.registry import Section, Slot, sections
 from districts.validation import Problem
 
@@ -163,3 +163,11 @@ def period_completeness(*, user, period) -> Completeness:
         submission.contacts = contacts.get(submission.unit_id, [])
     return Completeness(period, rows, Counter(s.state for s in rows), list(by_group.items()), missing)
 
+
+
+def return_event(submission) -> SubmissionEvent | None:
+    """Why, by whom and when a returned quarter was sent back: the latest return, while it is still returned."""
+    if submission is None or submission.state != SubmissionState.RETURNED:
+        return None
+    return (SubmissionEvent.objects.filter(submission=submission, action=SubmissionAction.RETURN)
+            .select_related("actor").order_by("-at", "-pk").first())

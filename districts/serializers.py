@@ -54,7 +54,7 @@ class QuarterRowSerializer(UnitScopedSerializer):
     period = PeriodCodeField()
     updated_by = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
 
-    QUARTER_FIELDS = ["unit", "unit_name", "period", "version", "updated_at", "updated_by"]
+    QUARTER_FIELDS = ["id", "unit", "unit_name", "period", "version", "updated_at", "updated_by"]
 
 
 class SubmissionEventSerializer(serializers.ModelSerializer):
@@ -116,12 +116,22 @@ class FiguresSaveResultSerializer(serializers.Serializer):
 
 class BulkRequestSerializer(serializers.Serializer):
     period = serializers.CharField(required=False, help_text="各行未写季度时使用的季度，如 2025Q4")
-    dry_run = serializers.BooleanField(default=False)
+    # No default: a generated client would send it, and it would then contradict `?dry_run=true`.
+    dry_run = serializers.BooleanField(
+        required=False, help_text="只校验不写入；也可写作查询参数，两处不一致时拒绝（400）"
+    )
     rows = serializers.ListField(
         child=serializers.DictField(child=serializers.CharField(allow_null=True, allow_blank=True)),
         min_length=1, max_length=5000,
         help_text="每行：unit（区县代码）、可选 period 与 version，其余为指标键 -> 数值",
     )
+
+
+class BulkQuerySerializer(serializers.Serializer):
+    """The bulk write's query parameters, which may also be given in the body."""
+
+    dry_run = serializers.BooleanField(required=False)
+    period = serializers.CharField(required=False)
 
 
 class ConflictSerializer(serializers.Serializer):

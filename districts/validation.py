@@ -109,6 +109,21 @@ def comparable(slot: Slot, period, by_ordinal: dict[int, dict]) -> Decimal | Non
     return None if before is None else value - before
 
 
+def quarter_code(ordinal: int) -> str:
+    return f"{ordinal // 4}Q{ordinal % 4 + 1}"
+
+
+def own_amount(slot: Slot, period, by_ordinal: dict[int, dict]) -> str:
+    """How a flow's own-quarter amount comes from the year-to-date figures the page shows."""
+    value = by_ordinal[period.ordinal][slot.key]
+    if period.quarter == 1:
+        return _("%(period)s 累计 %(value)s") % {"period": period.code, "value": fmt(value)}
+    previous = by_ordinal[period.ordinal - 1][slot.key]
+    return _("%(period)s 累计 %(value)s − %(previous_period)s 累计 %(previous)s") % {
+        "period": period.code, "value": fmt(value), "previous_period": quarter_code(period.ordinal - 1),
+        "previous": fmt(previous)}
+
+
 def _history_problems(slot: Slot, period, last, window: list, by_ordinal: dict[int, dict]) -> list[Problem]:
     """`last`: the quarter before `period` if stored; `window`: the stored quarters of the last HISTORY_QUARTERS."""
     value = by_ordinal[period.ordinal].get(slot.key)
@@ -125,20 +140,40 @@ def _history_problems(slot: Slot, period, last, window: list, by_ordinal: dict[i
     before = comparable(slot, last, by_ordinal) if last else None
     if current is not None and before and abs(current - before) > JUMP_RATIO * abs(before):
         change = (current - before) / abs(before) * 100
-        problems.append(Problem(slot.key, WARNING, "jump", _(
-            "“%(label)s”比上季度%(direction)s %(percent)s%%（%(before)s → %(current)s），超过 50%%。"
-            "请核实；数据无误请填写说明。"
-        ) % {"label": slot.label, "direction": _("增长") if change > 0 else _("下降"), "percent": f"{abs(change):.0f}",
-             "before": fmt(before), "current": fmt(current)}))
+        direction = _("增长") if change > 0 else _("下降")
+        if slot.figure.kind == "flow":
+            message = _(
+                "“%(label)s”是年初至季末的累计数，按单季发生额比较：本季度 %(current)s（%(current_from)s）"
+                "比上季度 %(before)s（%(before_from)s）%(direction)s %(percent)s%%，超过 50%%。"
+                "请核实；数据无误请填写说明。"
+            ) % {"label": slot.label, "current": fmt(current), "current_from": own_amount(slot, period, by_ordinal),
+                 "before": fmt(before), "before_from": own_amount(slot, last, by_ordinal), "direction": direction,
+                 "percent": f"{abs(change):.0f}"}
+        else:
+            message = _(
+                "“%(label)s”比上季度%(direction)s %(percent)s%%（%(before)s → %(current)s），超过 50%%。"
+                "请核实；数据无误请填写说明。"
+            ) % {"label": slot.label, "direction": direction, "percent": f"{abs(change):.0f}",
+                 "before": fmt(before), "current": fmt(current)}
+        problems.append(Problem(slot.key, WARNING, "jump", message))
     history = [v for p in window if (v := comparable(slot, p, by_ordinal)) is not None]
     if current is not None and not problems and len(history) >= MIN_HISTORY:
         low, high = min(history), max(history)
         if current > high * OUTLIER_FACTOR or (low > 0 and current < low / OUTLIER_FACTOR):
-            problems.append(Problem(slot.key, WARNING, "outlier", _(
-                "“%(label)s”（%(current)s）远超出本单位近 %(count)s 个季度的范围（%(low)s–%(high)s）。"
-                "请核实单位（万元/元）与口径；数据无误请填写说明。"
-            ) % {"label": slot.label, "current": fmt(current), "count": len(history), "low": fmt(low),
-                 "high": fmt(high)}))
+            if slot.figure.kind == "flow":
+                message = _(
+                    "“%(label)s”本季度发生额 %(current)s（%(current_from)s）远超出本单位近 %(count)s 个季度单季发生额的"
+                    "范围（%(low)s–%(high)s）。请核实单位（万元/元）与口径；数据无误请填写说明。"
+                ) % {"label": slot.label, "current": fmt(current),
+                     "current_from": own_amount(slot, period, by_ordinal), "count": len(history), "low": fmt(low),
+                     "high": fmt(high)}
+            else:
+                message = _(
+                    "“%(label)s”（%(current)s）远超出本单位近 %(count)s 个季度的范围（%(low)s–%(high)s）。"
+                    "请核实单位（万元/元）与口径；数据无误请填写说明。"
+                ) % {"label": slot.label, "current": fmt(current), "count": len(history), "low": fmt(low),
+                     "high": fmt(high)}
+            problems.append(Problem(slot.key, WARNING, "outlier", message))
     return problems
 
 

@@ -17,7 +17,7 @@ from districts.figures import quarter_values
 from districts.forms import AccessForm, AnswerForm, CommentForm, DeadlineForm, QueryForm
 from districts.models import FigureNote, Period, Submission, Unit
 from districts.registry import sections
-from districts.selectors import figure_history, period_completeness, quarter_blocks
+from districts.selectors import figure_history, period_completeness, quarter_blocks, return_event
 from districts.validation import check_quarter, parse_value
 from portal import roles
 from portal.querysets import unit_id_of
@@ -46,9 +46,13 @@ def _submission(request, period_code: str, unit_code: str) -> Submission:
 def quarter_list(request):
     """District staff: their unit's quarters. Municipal users: the periods, with open and close for staff."""
     if roles.is_municipal(request.user):
-        periods = Period.objects.exclude(status="planned").order_by("-ordinal")[:RECENT_PERIODS]
-        upcoming = Period.objects.filter(status="planned").order_by("ordinal")[:4]
-        return render(request, "districts/period_list.html", {"periods": periods, "upcoming": upcoming})
+        periods = list(Period.objects.exclude(status="planned").order_by("-ordinal")[:RECENT_PERIODS])
+        # The quarters after the latest one opened; planned quarters before it were simply never used.
+        later = {"ordinal__gt": periods[0].ordinal} if periods else {}
+        upcoming = list(Period.objects.filter(status="planned", **later).order_by("ordinal")[:4])
+        return render(request, "districts/period_list.html", {
+            "periods": periods, "upcoming": upcoming, "next_planned": upcoming[0] if upcoming else None,
+        })
     submissions = Submission.objects.restrict(request.user, "view").select_related("unit", "period")
     return render(request, "districts/my_quarters.html", {"submissions": submissions[: RECENT_PERIODS * 2]})
 
@@ -149,6 +153,7 @@ def _render_quarter(request, submission, *, problems=None, posted=None, conflict
         "can_submit": own_unit and submission.is_open_for_entry,
         "can_answer": own_unit or roles.is_municipal_staff(user),
         "conflict": conflict,
+        "returned": return_event(submission),
         "events": submission.events.select_related("actor"),
         "history": figure_history(unit=unit, period=period),
         "access_form": AccessForm(initial={"access": submission.access}),

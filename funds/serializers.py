@@ -34,4 +34,4 @@ class FundAllocationSerializer(UnitScopedSerializer):
 
     class Meta:
         model = FundAllocation
-        fields = ["unit", "unit_name", "fund", "fund_name", "year", "allocated", "disbursed", "purpose"]
+        fields = ["id", "unit", "unit_name", "fund", "fund_name", "year", "allocated", "disbursed", "purpose"]

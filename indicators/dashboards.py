@@ -100,12 +100,15 @@ def number(value) -> float | None:
     return None if value is None else float(value)
 
 
-def trend_table(values, sel: Selection, indicator, **place) -> Table:
+def trend_table(values, sel: Selection, indicator, until: Period | None = None, **place) -> Table:
+    """An indicator's quarters at one place; `until` ends it at a quarter (a unit's trend at the chosen one)."""
     rows = values.filter(plan=sel.plan, indicator=indicator, **place).select_related("period").order_by(
         "period__ordinal"
     )
+    if until is not None:
+        rows = rows.filter(period__ordinal__lte=until.ordinal)
     return Table(
-        title=f"{indicator.name}（{indicator.unit_label}）",
+        title=f"{indicator.local_name}（{indicator.unit_label}）",
         columns=[("period", _("季度")), ("value", _("数值")), ("expected_value", _("按计划路径应达")),
                  ("target_value", _("目标值")), ("progress", _("完成进度（%）")), ("status", _("状态"))],
         rows=[{"period": r.period.code, "value": number(r.value), "expected_value": number(r.expected_value),
@@ -120,11 +123,11 @@ def units_table(values, sel: Selection) -> Table:
         .select_related("unit", "unit__group").order_by("rank_all", "unit__order")
     )
     return Table(
-        title=f"{sel.indicator.name} · {sel.period} · {_('区县排名')}",
+        title=f"{sel.indicator.local_name} · {sel.period} · {_('区县排名')}",
         columns=[("rank_all", _("全市排名")), ("code", _("代码")), ("unit", _("区县单位")), ("group", _("区域分组")),
                  ("value", _("数值")), ("target_value", _("目标/配额")), ("progress", _("完成进度（%）")),
                  ("status", _("状态")), ("rank_in_group", _("组内排名")), ("yoy_growth", _("同比增长（%）"))],
-        rows=[{"rank_all": r.rank_all, "code": r.unit.code, "unit": r.unit.name, "group": r.unit.group.name,
+        rows=[{"rank_all": r.rank_all, "code": r.unit.code, "unit": r.unit.local_name, "group": r.unit.group.local_name,
                "value": number(r.value), "target_value": number(r.target_value), "progress": number(r.progress),
                "status": r.get_status_display(), "status_code": r.status, "rank_in_group": r.rank_in_group,
                "yoy_growth": number(r.yoy_growth), "counted": r.unit.counts_toward_city_total} for r in rows],
@@ -137,10 +140,10 @@ def groups_table(values, sel: Selection) -> Table:
         .select_related("group").order_by("-scope", "group__order")
     )
     return Table(
-        title=f"{sel.indicator.name} · {sel.period} · {_('一区两群对比')}",
+        title=f"{sel.indicator.local_name} · {sel.period} · {_('一区两群对比')}",
         columns=[("name", _("范围")), ("value", _("数值")), ("target_value", _("目标值")),
                  ("progress", _("完成进度（%）")), ("status", _("状态")), ("reporting", _("已审核单位/应报单位"))],
-        rows=[{"name": r.group.name if r.group else str(_("全市")), "scope": r.scope, "value": number(r.value),
+        rows=[{"name": r.group.local_name if r.group else str(_("全市")), "scope": r.scope, "value": number(r.value),
                "target_value": number(r.target_value), "progress": number(r.progress),
                "status": r.get_status_display(), "reporting": f"{r.units_reporting}/{r.units_expected}"}
               for r in rows],
@@ -151,16 +154,18 @@ def outcome_table(values, plan, target_period) -> Table:
     """Each unit's result at a passed target quarter: met or missed, and by how much."""
     rows = (
         values.filter(plan=plan, period=target_period, target_period=target_period, target__isnull=False)
-        .select_related("indicator", "group", "unit")
+        .select_related("indicator", "group", "unit__group")
         .annotate(place_order=Case(When(scope=Scope.CITY, then=0), When(scope=Scope.GROUP, then=1), default=2))
         .order_by("indicator__order", "place_order", "group__order", "unit__order")
     )
     return Table(
-        title=f"{plan.name} · {target_period} {_('目标完成情况')}",
+        title=f"{plan.local_name} · {target_period} {_('目标完成情况')}",
         columns=[("indicator", _("指标")), ("place", _("范围")), ("target_value", _("目标值")), ("value", _("实际值")),
                  ("met", _("是否完成")), ("gap", _("差额")), ("gap_percent", _("差额占目标（%）"))],
-        rows=[{"indicator": r.indicator.name, "place": r.unit.name if r.unit else r.group.name if r.group
-               else str(_("全市")), "target_value": number(r.target_value), "value": number(r.value),
+        rows=[{"indicator": r.indicator.local_name, "place": str(r.unit or r.group or _("全市")),
+               "indicator_code": r.indicator.code, "scope": r.scope,
+               "group_code": r.unit.group.code if r.unit else r.group.code if r.group else "",
+               "target_value": number(r.target_value), "value": number(r.value),
                "met": met_label(r), "status_code": r.status, "gap": number(r.gap),
                "gap_percent": round(float(r.gap / r.target_value * 100), 2) if r.gap is not None and r.target_value
                else None}

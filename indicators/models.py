@@ -9,10 +9,11 @@ from districts.choices import UnitKind
 from districts.models import Period, Unit, UnitGroup
 from indicators.choices import AppliesTo, Comparison, Direction, Method, RunStatus, RunTrigger, Scope, Status
 from portal import roles
+from portal.names import LocalizedName
 from portal.querysets import RestrictedQuerySet, unit_id_of
 
 
-class Indicator(models.Model):
+class Indicator(LocalizedName, models.Model):
     """An indicator, defined once: what it measures and how it is computed from the figures.
 
     `figure` and `denominator` are figure keys of the districts section registry, such as
@@ -40,10 +41,10 @@ class Indicator(models.Model):
         verbose_name_plural = _("指标")
 
     def __str__(self):
-        return self.name
+        return self.local_name
 
 
-class Plan(models.Model):
+class Plan(LocalizedName, models.Model):
     """A plan with targets: the 2022 guidance, the 2023–2027 double-doubling plan, or a later one."""
 
     code = models.SlugField(_("代码"), max_length=40, unique=True)
@@ -62,7 +63,7 @@ class Plan(models.Model):
         verbose_name_plural = _("规划")
 
     def __str__(self):
-        return self.name
+        return self.local_name
 
     def milestones(self) -> list[Period]:
         ids = self.targets.values_list("period", flat=True).distinct()

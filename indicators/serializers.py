@@ -58,7 +58,7 @@ class IndicatorValueSerializer(serializers.ModelSerializer):
     class Meta:
         model = IndicatorValue
         fields = [
-            "plan", "indicator", "indicator_name", "unit_label", "period", "scope", "group", "unit", "unit_name",
+            "id", "plan", "indicator", "indicator_name", "unit_label", "period", "scope", "group", "unit", "unit_name",
             "value", "units_reporting", "units_expected", "baseline_period", "baseline_value", "target_period",
             "target_value", "progress", "expected_progress", "expected_value", "pace_ratio", "gap",
             "projected_linear", "projected_compound", "status", "yoy_growth", "avg_annual_growth", "rank_all",

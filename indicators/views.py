@@ -3,12 +3,13 @@ from django.contrib.auth.decorators import login_required, permission_required
 from django.http import Http404
 from django.shortcuts import render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
-from districts.models import Submission, Unit
-from indicators import dashboards, exports, geo, selectors, snapshot_cache
-from indicators.choices import Scope
+from districts.models import Submission, Unit, UnitGroup
+from indicators import dashboards, exports, geo, outcomes, selectors, snapshot_cache
+from indicators.choices import Method, Scope
 from indicators.dashboards import Selection, to_chart
 from indicators.models import IndicatorValue
 from platforms.models import Platform
@@ -26,8 +27,8 @@ def freshness(run) -> dict:
     return {"run": run, "waiting": selectors.newer_data_waiting(run)}
 
 
-def map_payload(units_table) -> dict:
-    """Map series data keyed by the map's own feature names; zones are listed beside the map."""
+def map_payload(units_table, sel) -> dict:
+    """Map series data keyed by the map's own feature names, each with its unit page; zones are listed beside."""
     names = geo.feature_names_by_unit()
     by_progress = any(row["progress"] is not None for row in units_table.rows)
     metric = "progress" if by_progress else "value"
@@ -35,11 +36,19 @@ def map_payload(units_table) -> dict:
     data = []
     for unit in Unit.objects.filter(code__in=codes, pk__in=names):
         row = codes[unit.code]
-        data.append({"name": names[unit.pk], "unit": row["unit"], "value": row[metric], "status": row["status"],
-                     "shown": row["value"], "rank": row["rank_all"]})
+        data.append({"name": names[unit.pk], "unit": row["unit"], "value": row[metric],
+                     "status": row["status"] if row["target_value"] is not None else None,
+                     "shown": row["value"], "rank": row["rank_all"],
+                     "url": f"{reverse('dashboards:unit', args=[unit.code])}?{sel.query()}"})
     values = [item["value"] for item in data if item["value"] is not None]
-    return {"metric": _("完成进度（%）") if by_progress else _("数值"), "data": data,
+    return {"metric": _("完成进度（%）") if by_progress else _("数值"), "progress": by_progress,
+            "unit_label": sel.indicator.unit_label, "data": data,
             "min": min(values, default=0), "max": max(values, default=100)}
+
+
+def chart_kind(indicator) -> dict:
+    """What a trend chart needs to know of its indicator: a year-to-date flow is drawn as quarterly bars."""
+    return {"flow": indicator.method == Method.FLOW_SUM, "unit_label": indicator.unit_label}
 
 
 def overview_page(values, query) -> dict:
@@ -53,14 +62,14 @@ def overview_page(values, query) -> dict:
         trends = []
         for card in cards:
             table = dashboards.trend_table(values, sel, card.indicator, scope=Scope.CITY)
-            trends.append({"id": card.indicator.code, "title": table.title,
+            trends.append({"id": card.indicator.code, "title": table.title, **chart_kind(card.indicator),
                            "query": sel.query(indicator=card.indicator.code),
                            **to_chart(table, "period", "value", "expected_value", "target_value")})
         context |= {
             "cards": cards, "units": units, "groups": groups, "trends": trends,
-            "map": map_payload(units),
-            "group_chart": to_chart(dashboards.Table("", [], [r for r in groups.rows if r["scope"] == Scope.GROUP]),
-                                    "name", "value", "progress"),
+            "map": map_payload(units, sel),
+            "group_chart": {**to_chart(dashboards.Table("", [], [r for r in groups.rows if r["scope"] == Scope.GROUP]),
+                                       "name", "value", "progress"), "unit_label": sel.indicator.unit_label},
             "zones": [row for row in units.rows if not row["counted"]],
             "other_outcomes": dashboards.other_outcomes(values, sel),
         }
@@ -99,8 +108,8 @@ def unit_page(request, code):
     )
     trends = []
     for row in rows:
-        table = dashboards.trend_table(values, sel, row.indicator, unit=unit)
-        trends.append({"id": row.indicator.code, "title": table.title,
+        table = dashboards.trend_table(values, sel, row.indicator, unit=unit, until=sel.period)
+        trends.append({"id": row.indicator.code, "title": table.title, **chart_kind(row.indicator),
                        "query": sel.query(indicator=row.indicator.code, unit=unit.code),
                        **to_chart(table, "period", "value", "expected_value", "target_value")})
     platforms = Platform.objects.restrict(request.user, "view").filter(unit=unit).prefetch_related("milestones")
@@ -117,8 +126,13 @@ def outcome(request):
     """The result at each passed target quarter of a plan (the 2025 outcome of the first plan), per unit."""
     values = snapshot(request)
     sel = Selection.from_query(request.GET, values)
-    tables = [dashboards.outcome_table(values, sel.plan, p) for p in dashboards.passed_milestones(sel.plan, sel.period)]
-    context = {"sel": sel, "tables": tables, **freshness(selectors.latest_run())}
+    shown = outcomes.OutcomeFilter.from_query(request.GET)
+    tables = []
+    for milestone in dashboards.passed_milestones(sel.plan, sel.period):
+        table = dashboards.outcome_table(values, sel.plan, milestone)
+        tables.append({"milestone": milestone, "summary": outcomes.summary(table), "table": shown.apply(table)})
+    context = {"sel": sel, "tables": tables, "shown": shown, "groups": UnitGroup.objects.order_by("order"),
+               "indicators": dashboards.plan_indicators(sel.plan), **freshness(selectors.latest_run())}
     return render(request, "indicators/outcome.html", context)
 
 
@@ -132,7 +146,7 @@ def download(request, dataset, fmt):
     if dataset not in DATASETS or fmt not in ("csv", "xlsx"):
         raise Http404
     values = snapshot(request)
-    params = selection_params(request, "unit", "milestone")
+    params = selection_params(request, "unit", "milestone", "group", "measure")
     key = snapshot_cache.snapshot_key(f"download:{dataset}.{fmt}", values=values, run=selectors.latest_run(),
                                       params=params)
     return cached(key, lambda: download_response(request, values, dataset, fmt))
@@ -144,8 +158,8 @@ def download_response(request, values, dataset, fmt):
         raise Http404(_("尚无计算结果"))
     if dataset == "trend":
         place = {"scope": Scope.CITY}
-        if request.GET.get("unit"):
-            place = {"unit": dashboards.unit_for(request.user, request.GET["unit"])}
+        if request.GET.get("unit"):  # a unit's trend stops at the chosen quarter, as on its page
+            place = {"unit": dashboards.unit_for(request.user, request.GET["unit"]), "until": sel.period}
         table = dashboards.trend_table(values, sel, sel.indicator, **place)
     elif dataset == "units":
         table = dashboards.units_table(values, sel)
@@ -156,7 +170,7 @@ def download_response(request, values, dataset, fmt):
         if not passed:
             raise Http404(_("该规划尚无已到期的目标"))
         chosen = next((p for p in passed if p.code == request.GET.get("milestone")), passed[-1])
-        table = dashboards.outcome_table(values, sel.plan, chosen)
+        table = outcomes.OutcomeFilter.from_query(request.GET).apply(dashboards.outcome_table(values, sel.plan, chosen))
     filename = f"{dataset}-{sel.plan.code}-{sel.indicator.code if dataset != 'outcome' else ''}-{sel.period.code}"
     respond = exports.xlsx_response if fmt == "xlsx" else exports.csv_response
     return respond(table, filename.replace("--", "-"))

@@ -12,13 +12,13 @@ from rest_framework.permissions import SAFE_METHODS
 from rest_framework.routers import SimpleRouter
 
 from districts.models import Unit
-from portal.querysets import unit_id_of
 from ledger import services
 from ledger.filtersets import ProgressNoteFilterSet, RoundFilterSet, RoundItemFilterSet, TaskFilterSet
 from ledger.models import ProgressNote, Round, RoundItem, Task
 from ledger.serializers import ProgressNoteSerializer, RoundItemSerializer, RoundSerializer, TaskSerializer
 from portal import roles
 from portal.api import PortalReadOnlyViewSet
+from portal.querysets import unit_id_of
 
 
 def written(service, **arguments):

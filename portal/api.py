@@ -4,17 +4,24 @@ Each app builds its endpoints on `PortalReadOnlyViewSet`, whose queryset always 
 `restrict(request.user, "view")`: the API never shows a row the same person could not see on a page.
 """
 import hashlib
+import json
 
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Count, Max
-from django.utils.http import http_date, parse_etags, parse_http_date_safe, quote_etag
-from django_filters.rest_framework import DjangoFilterBackend
-from rest_framework import status, viewsets
+from django.utils.cache import get_conditional_response
+from django.utils.http import http_date, quote_etag
+from rest_framework import viewsets
 from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
 from rest_framework.response import Response
 
+from portal.filtering import StrictFilterBackend
 from portal.pagination import PageNumberPagination
 from portal.querysets import RestrictedQuerySet
 from portal.renderers import CsvRenderer, XlsxRenderer
+
+# Workflow actions and writes answer JSON only: a CSV or xlsx of an action's result is nobody's use.
+JSON_RENDERERS = [JSONRenderer, BrowsableAPIRenderer]
+CACHE_CONTROL = "private, no-cache"
 
 
 def restrict_for(queryset, user):
@@ -26,7 +33,31 @@ def restrict_for(queryset, user):
     return queryset
 
 
-class PortalReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
+def rate_limit_headers(request, response) -> None:
+    """X-RateLimit-Limit, -Remaining and -Reset (Unix time when the oldest counted request leaves the window,
+    freeing one) on every answer to a key, from the `request.rate_limit` its throttle leaves."""
+    for name, value in zip(("Limit", "Remaining", "Reset"), getattr(request, "rate_limit", ()), strict=False):
+        response[f"X-RateLimit-{name}"] = str(value)
+
+
+class ApiViewMixin:
+    """Every answer carries the caller's rate limit; every successful read an ETag (strong or weak
+    If-None-Match gives 304). A view that can tell its ETag before reading sets it itself (see list below);
+    the others get one from the data they answer, in the format and language asked for."""
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        rate_limit_headers(request, response)
+        if request.method in ("GET", "HEAD") and response.status_code == 200 and not response.has_header("ETag"):
+            fingerprint = json.dumps([response.data, request.accepted_renderer.format], cls=DjangoJSONEncoder,
+                                     sort_keys=True, ensure_ascii=False)
+            response["ETag"] = quote_etag(hashlib.sha256(fingerprint.encode()).hexdigest()[:32])
+            response["Cache-Control"] = CACHE_CONTROL
+            response = get_conditional_response(request, etag=response["ETag"], response=response)
+        return response
+
+
+class PortalReadOnlyViewSet(ApiViewMixin, viewsets.ReadOnlyModelViewSet):
     """Read endpoints: restricted rows, filters from the app's FilterSet, paging, JSON/CSV/xlsx.
 
     `last_modified_field` (e.g. "updated_at") turns on ETag and Last-Modified for the list, computed
@@ -34,7 +65,7 @@ class PortalReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
     """
 
     renderer_classes = [JSONRenderer, BrowsableAPIRenderer, CsvRenderer, XlsxRenderer]
-    filter_backends = [DjangoFilterBackend]
+    filter_backends = [StrictFilterBackend]
     pagination_class = PageNumberPagination
     # Any path segment reaches the view, so a malformed code is a JSON 404 from the API, not an HTML one.
     lookup_value_regex = "[^/]+"
@@ -44,19 +75,23 @@ class PortalReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
     def get_queryset(self):
         return restrict_for(super().get_queryset(), self.request.user)
 
+    def get_renderers(self):
+        """A viewset that also writes (create, update) answers its writes in JSON only, like every action."""
+        if self.action in ("create", "update", "partial_update"):
+            return [renderer() for renderer in JSON_RENDERERS]
+        return super().get_renderers()
+
     def list(self, request, *args, **kwargs):
         queryset = self.filter_queryset(self.get_queryset())
-        validators = self._validators(queryset) if self.last_modified_field else None
-        if validators and self._not_modified(request, *validators):
-            response = Response(status=status.HTTP_304_NOT_MODIFIED)
-        else:
-            response = self.page_response(queryset)
-        if validators:
-            etag, last_modified = validators
-            response["ETag"] = etag
-            if last_modified:
-                response["Last-Modified"] = http_date(last_modified.timestamp())
-            response["Cache-Control"] = "private, no-cache"
+        if not self.last_modified_field:
+            return self.page_response(queryset)
+        etag, last_modified = self._validators(queryset)
+        stamp = int(last_modified.timestamp()) if last_modified else None
+        response = get_conditional_response(request, etag=etag, last_modified=stamp) or self.page_response(queryset)
+        response["ETag"] = etag
+        if stamp:
+            response["Last-Modified"] = http_date(stamp)
+        response["Cache-Control"] = CACHE_CONTROL
         return response
 
     def page_response(self, queryset) -> Response:
@@ -81,11 +116,3 @@ class PortalReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
         ])
         last = max((at for at in (stamp["last"], changed_at) if at), default=None)
         return quote_etag(hashlib.sha256(fingerprint.encode()).hexdigest()[:32]), last
-
-    @staticmethod
-    def _not_modified(request, etag, last_modified) -> bool:
-        if_none_match = request.headers.get("If-None-Match")
-        if if_none_match:
-            return etag in parse_etags(if_none_match) or if_none_match.strip() == "*"
-        since = parse_http_date_safe(request.headers.get("If-Modified-Since") or "")
-        return bool(since and last_modified and int(last_modified.timestamp()) <= since)

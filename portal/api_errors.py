@@ -12,17 +12,30 @@ from rest_framework.views import exception_handler as drf_exception_handler
 # code -> (Chinese, English) for the errors DRF raises itself.
 MESSAGES = {
     "invalid": ("请求数据有误，详见 errors 中各字段的说明", "The request is invalid; see errors for each field"),
-    "parse_error": ("请求内容无法解析，请发送合法的 JSON 或 CSV", "The request body could not be parsed"),
+    "parse_error": (
+        "请求内容无法解析，请发送合法的 JSON 或 CSV", "The request body could not be parsed; send valid JSON or CSV"
+    ),
     "not_authenticated": (
         "需要登录，或在请求头中提供 API 密钥：Authorization: Api-Key <密钥>",
-        "Authentication required: log in or send Authorization: Api-Key <key>",
+        "Authentication required: log in, or send the API key in the header Authorization: Api-Key <key>",
     ),
     "authentication_failed": ("API 密钥无效或已撤销", "The API key is invalid or revoked"),
     "permission_denied": ("无权执行此操作", "You do not have permission to perform this action"),
     "not_found": ("未找到该对象，或无权查看", "Not found, or not visible to you"),
+    "page_not_found": ("没有这一页：页码超过了最后一页", "No such page: the page number is past the last page"),
+    "unknown_format": (
+        "没有这种格式：format 可用 json、csv 或 xlsx（以接口文档为准）",
+        "No such format: format may be json, csv or xlsx (as the schema says for this endpoint)",
+    ),
     "method_not_allowed": ("不支持此请求方法", "Method not allowed"),
-    "not_acceptable": ("不支持请求的格式；可用 format=json、csv 或 xlsx", "Use format=json, csv or xlsx"),
-    "unsupported_media_type": ("不支持的请求内容类型；请用 application/json 或 text/csv", "Unsupported media type"),
+    "not_acceptable": (
+        "不支持请求的格式；可用 format=json、csv 或 xlsx",
+        "The requested format is not supported; use format=json, csv or xlsx",
+    ),
+    "unsupported_media_type": (
+        "不支持的请求内容类型；请用 application/json 或 text/csv",
+        "Unsupported request content type; send application/json or text/csv",
+    ),
     "throttled": ("请求过于频繁，请稍后再试", "Too many requests; retry later"),
     "request_too_large": ("请求内容超过上限，请分批提交", "The request body is over the limit; send it in batches"),
     "database_unavailable": (
@@ -92,9 +105,9 @@ def exception_handler(exc, context):
         body = {"code": "invalid", "message": error_message("invalid"), "errors": _field_errors(exc.detail)}
     else:
         code = exc.default_code
-        default_zh = str(exc.default_detail)
-        if str(exc.detail) != default_zh and code == "permission_denied":
-            body = {"code": code, "message": {"zh": str(exc.detail), "en": MESSAGES[code][1]}, "errors": {}}
+        if str(exc.detail) != str(exc.default_detail) and code == "permission_denied":
+            # The service's reason (wrong unit, locked quarter), in the language asked for.
+            body = {"code": code, "message": error_message(code), "errors": {"non_field_errors": [str(exc.detail)]}}
         else:
             zh, en = MESSAGES.get(code, (str(exc.detail), str(exc.detail)))
             if isinstance(exc, exceptions.Throttled) and exc.wait is not None:

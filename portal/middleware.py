@@ -5,6 +5,7 @@ from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse, JsonResponse
 from django.template.loader import render_to_string
 from django.utils import translation
+from django.utils.cache import patch_vary_headers
 
 from portal.api_errors import error_message
 
@@ -17,6 +18,7 @@ class ChosenLanguageMiddleware:
 
     Django's LocaleMiddleware would follow the browser's Accept-Language, which shows English to
     bureau staff whose office machines run an English Windows; only the explicit choice counts here.
+    The API is the exception: a client program states its language in Accept-Language (after the cookie).
     """
 
     def __init__(self, get_response):
@@ -24,11 +26,17 @@ class ChosenLanguageMiddleware:
         self.available = dict(settings.LANGUAGES)
 
     def __call__(self, request):
-        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        api = request.path.startswith("/api/")
+        if api:
+            chosen = translation.get_language_from_request(request)
+        else:
+            chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
         translation.activate(chosen if chosen in self.available else settings.LANGUAGE_CODE)
         request.LANGUAGE_CODE = translation.get_language()
         response = self.get_response(request)
         response.headers.setdefault("Content-Language", request.LANGUAGE_CODE)
+        if api:
+            patch_vary_headers(response, ["Accept-Language"])
         return response
 
 

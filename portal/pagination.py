@@ -1,7 +1,7 @@
 """Page-number paging for every API list (its own module: DRF settings import it before the viewsets exist)."""
 from django.utils.translation import gettext as _
 from rest_framework import pagination
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import NotFound, ValidationError
 
 
 def is_positive_integer(text: str) -> bool:
@@ -10,24 +10,29 @@ def is_positive_integer(text: str) -> bool:
 
 
 class PageNumberPagination(pagination.PageNumberPagination):
-    """`?page=2&page_size=500`; a page holds at most 1000 rows whatever is asked."""
+    """`?page=2&page_size=500`; a page size above the maximum is refused, like one of 0."""
 
     page_size = 100
     page_size_query_param = "page_size"
     max_page_size = 1000
 
     def paginate_queryset(self, queryset, request, view=None):
-        # DRF ignores a malformed page_size and answers a malformed page with 404: say what is accepted.
+        # DRF ignores a malformed page_size, caps a large one silently and answers a malformed page with 404:
+        # say what is accepted instead.
         errors = {}
-        for name, accepted in ((self.page_query_param, _("页码须为正整数（从 1 开始）。")),
-                               (self.page_size_query_param, _("每页行数须为 1 到 %(max)s 之间的整数。")
-                                % {"max": self.max_page_size})):
-            raw = request.query_params.get(name)
-            if raw is not None and raw not in self.last_page_strings and not is_positive_integer(raw):
-                errors[name] = [accepted]
+        raw_page, raw_size = (request.query_params.get(name) for name in (self.page_query_param,
+                                                                          self.page_size_query_param))
+        if raw_page is not None and raw_page not in self.last_page_strings and not is_positive_integer(raw_page):
+            errors[self.page_query_param] = [_("页码须为正整数（从 1 开始）。")]
+        if raw_size is not None and not (is_positive_integer(raw_size) and int(raw_size) <= self.max_page_size):
+            message = _("每页行数须为 1 到 %(max)s 之间的整数。") % {"max": self.max_page_size}
+            errors[self.page_size_query_param] = [message]
         if errors:
             raise ValidationError(errors)
-        return super().paginate_queryset(queryset, request, view)
+        try:
+            return super().paginate_queryset(queryset, request, view)
+        except NotFound:
+            raise PageNotFound() from None
 
     def get_paginated_response(self, data):
         response = super().get_paginated_response(data)
@@ -38,3 +43,17 @@ class PageNumberPagination(pagination.PageNumberPagination):
         if links:
             response["Link"] = ", ".join(links)
         return response
+
+    def get_schema_operation_parameters(self, view):
+        parameters = super().get_schema_operation_parameters(view)
+        bounds = {self.page_query_param: {"minimum": 1},
+                  self.page_size_query_param: {"minimum": 1, "maximum": self.max_page_size}}
+        for parameter in parameters:
+            parameter["schema"] |= bounds.get(parameter["name"], {})
+        return parameters
+
+
+class PageNotFound(NotFound):
+    """A page past the last one: not the same answer as a row that is absent or not yours."""
+
+    default_code = "page_not_found"  # its messages are in portal/api_errors.py, like DRF's own errors'

@@ -12,10 +12,12 @@ from decimal import Decimal
 
 from django.core.serializers.json import DjangoJSONEncoder
 from openpyxl import Workbook
+from rest_framework import serializers
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 
 from portal.caching import cached
 from portal.cells import neutralise
+from portal.downloads import attachment
 
 DECIMAL = re.compile(r"-?\d+\.\d+")
 
@@ -42,6 +44,34 @@ def table(data) -> tuple[list[str], list[list]]:
     return header, [[neutralise(item.get(key)) for key in header] for item in items]
 
 
+def columns(serializer, prefix: str = "") -> list[str]:
+    """The header `flatten` gives the serializer's rows: nested serializers spread, lists in one cell."""
+    names = []
+    for name, field in serializer.fields.items():
+        if isinstance(field, serializers.Serializer):
+            names += columns(field, f"{prefix}{name}.")
+        else:
+            names.append(f"{prefix}{name}")
+    return names
+
+
+def table_of(data, view) -> tuple[list[str], list[list]]:
+    """`table`, with the header row still there when the list is empty (pandas reads a header-only CSV as an
+    empty frame with its columns; a file with no header at all it refuses)."""
+    header, rows = table(data)
+    if not header and view is not None and hasattr(view, "get_serializer"):
+        header = columns(view.get_serializer())
+    return header, rows
+
+
+def download_names(view) -> tuple[str, str]:
+    """The file's name in the reader's language (the rows' verbose name) and its ASCII fallback (the route's)."""
+    fallback = getattr(view, "basename", None) or "export"
+    queryset = getattr(view, "queryset", None)
+    name = str(queryset.model._meta.verbose_name_plural) if queryset is not None else fallback
+    return name, fallback
+
+
 class TabularRenderer(BaseRenderer):
     """Errors stay JSON whatever the format asked for, so a consumer always reads the same error shape."""
 
@@ -52,14 +82,13 @@ class TabularRenderer(BaseRenderer):
             return JSONRenderer().render(data)
         if data is None:
             return b""
+        view = (renderer_context or {}).get("view")
         if response is not None:
-            view = renderer_context.get("view")
-            name = getattr(view, "basename", None) or "export"
-            response["Content-Disposition"] = f'attachment; filename="{name}.{self.format}"'
+            response["Content-Disposition"] = attachment(*(f"{name}.{self.format}" for name in download_names(view)))
         key = getattr(response, "rendered_cache_key", None)  # set by a view whose data is a cached entry
         if key is None:
-            return self.write(*table(data))
-        return cached(f"{key}:{self.format}", lambda: self.write(*table(data)))
+            return self.write(*table_of(data, view))
+        return cached(f"{key}:{self.format}", lambda: self.write(*table_of(data, view)))
 
 
 class CsvRenderer(TabularRenderer):

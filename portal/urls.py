@@ -1,7 +1,11 @@
 from django.contrib import admin
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 
 from portal import views
+
+admin.site.site_header = admin.site.site_title = _("区县科技创新监测平台")
+admin.site.index_title = _("管理后台")
 
 urlpatterns = [
     path("", views.home, name="home"),

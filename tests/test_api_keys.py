@@ -75,11 +75,6 @@ def test_a_wrong_key_is_refused_with_401(api_client, api_key, header):
     assert api_client.get("/api/v1/units/").status_code == 401
 
 
-def test_a_key_notes_when_it_was_last_used(api_client, api_key):
-    api_client.credentials(HTTP_AUTHORIZATION=f"Api-Key {api_key('read')}")
-    assert ApiKey.objects.get().last_used is None
-    api_client.get("/api/v1/groups/")
-    assert ApiKey.objects.get().last_used is not None
 
 
 def test_an_indicators_key_reads_indicators_but_not_the_figures(api_client, api_key):

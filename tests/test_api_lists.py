@@ -89,16 +89,21 @@ def test_a_list_runs_the_same_bounded_number_of_queries_whatever_the_page_size(
 
 
 @pytest.mark.parametrize("url", ENDPOINTS)
-def test_a_list_pages_and_caps_the_page_size(keyed, url):
+def test_a_list_pages_and_refuses_a_page_size_above_its_maximum(keyed, url):
     first = keyed.get(url, {"page_size": 1}).json()
     assert len(first["results"]) == 1
     if first["count"] > 1:
         second = keyed.get(first["next"]).json()
         assert second["results"] != first["results"]
-    capped = keyed.get(url, {"page_size": 100000})
-    assert capped.status_code == 200
-    assert len(capped.json()["results"]) == min(first["count"], resolve(url).func.cls.pagination_class.max_page_size)
-    assert capped["X-Total-Count"] == str(first["count"])
+    maximum = resolve(url).func.cls.pagination_class.max_page_size
+    largest = keyed.get(url, {"page_size": maximum})
+    assert largest.status_code == 200
+    assert len(largest.json()["results"]) == min(first["count"], maximum)
+    assert largest["X-Total-Count"] == str(first["count"])
+    over = keyed.get(url, {"page_size": maximum + 1})
+    assert over.status_code == 400
+    assert list(over.json()["errors"]) == ["page_size"]
+    assert str(maximum) in over.json()["errors"]["page_size"][0]
 
 
 @pytest.mark.parametrize("url", ENDPOINTS)

@@ -12,6 +12,7 @@ from schemathesis.checks import positive_data_acceptance
 from portal.wsgi import application
 
 EXAMPLES_PER_OPERATION = 8
+JSON = "application/json"
 
 
 @pytest.fixture
@@ -53,42 +54,109 @@ def connection_kept_across_requests():
     request_finished.connect(close_old_connections)
 
 
-def test_schemathesis_finds_no_server_error_and_no_response_outside_the_schema(
-    connection_kept_across_requests, api_key, api_rows
-):
-    schema = schemathesis.openapi.from_wsgi("/api/schema/?format=json", application)
-    headers = {"Authorization": f"Api-Key {api_key('read')}"}
+def quarter_path(case, period: str) -> None:
+    """A quarter route's unit and period set to a real quarter, so a generated case reaches the view."""
+    if "unit" in (case.path_parameters or {}):
+        case.path_parameters |= {"unit": "500112", "period": period}
+
+
+def run_generated_cases(schema, headers, *, methods, period) -> dict[str, set[int]]:
+    """Generated cases of each operation with `methods`, checked against the document; the statuses seen."""
+    seen: dict[str, set[int]] = {}
     for result in schema.get_all_operations():
         operation = result.ok()
-
-        @given(case=operation.as_strategy())
-        @settings(max_examples=EXAMPLES_PER_OPERATION, deadline=None, database=None,
-                  suppress_health_check=list(HealthCheck))
-        def check(case):
-            # Schema-valid values may still name no unit or an empty page (400/404): not a fault.
-            case.call_and_validate(headers=headers, excluded_checks=[positive_data_acceptance])
-
-        check()
-
-
-def test_schemathesis_finds_no_server_error_on_the_write_paths_with_a_write_key(
-    connection_kept_across_requests, api_key, api_rows, city_staff
-):
-    from districts.models import Period
-    from districts.services import period_open
-
-    period_open(user=city_staff, period=Period.objects.get_by_code("2026Q3"), deadline=None)
-    schema = schemathesis.openapi.from_wsgi("/api/schema/?format=json", application)
-    headers = {"Authorization": f"Api-Key {api_key('write', '500112')}"}
-    for result in schema.get_all_operations():
-        operation = result.ok()
-        if operation.method.upper() == "GET":
+        if operation.method.upper() not in methods:
             continue
 
         @given(case=operation.as_strategy())
         @settings(max_examples=EXAMPLES_PER_OPERATION, deadline=None, database=None,
                   suppress_health_check=list(HealthCheck))
         def check(case):
-            case.call_and_validate(headers=headers, excluded_checks=[positive_data_acceptance])
+            quarter_path(case, period)
+            # Schema-valid values may still name no unit or an empty page (400/404): not a fault.
+            response = case.call_and_validate(headers=headers, excluded_checks=[positive_data_acceptance])
+            seen.setdefault(case.operation.label, set()).add(response.status_code)
 
         check()
+    return seen
+
+
+def real_path_parameters(operation, operations, headers) -> dict:
+    """Path parameters naming a row that exists: the first row of the operation's list (read through the
+    same WSGI calls: Django's test client would reconnect the signal that closes the test's connection)."""
+    path = operation.path
+    if "{unit}" in path:
+        return {"unit": "500112", "period": "2025Q4"}
+    if "{" not in path:
+        return {}
+    name = path[path.index("{") + 1:path.index("}")]
+    first = operations[f"GET {path[:path.index('{')]}"].Case(query={"page_size": 1}).call(headers=headers)
+    return {name: first.json()["results"][0][name]}
+
+
+def test_schemathesis_finds_no_server_error_and_no_response_outside_the_schema(
+    connection_kept_across_requests, api_key, api_rows
+):
+    schema = schemathesis.openapi.from_wsgi("/api/schema/?format=json", application)
+    headers = {"Authorization": f"Api-Key {api_key('read')}"}
+    run_generated_cases(schema, headers, methods={"GET"}, period="2025Q4")
+
+    # Every format of every read, on a row that exists: CSV and xlsx answers are checked against the document too.
+    operations = {operation.label: operation for operation in (r.ok() for r in schema.get_all_operations())}
+    formats_seen = set()
+    for operation in operations.values():
+        if operation.method.upper() != "GET" or not operation.path.startswith("/api/v1/"):
+            continue
+        path_parameters = real_path_parameters(operation, operations, headers)
+        for name in operation.get_parameter("format", "query").definition["schema"]["enum"]:
+            case = operation.Case(path_parameters=path_parameters, query={"format": name})
+            response = case.call_and_validate(headers=headers)
+            assert response.status_code == 200, (operation.label, name)
+            formats_seen.add(response.headers["content-type"][0].split(";")[0])
+    assert formats_seen == {"application/json", "text/csv",
+                            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+
+
+def test_schemathesis_reaches_the_write_paths_with_a_write_key_and_finds_nothing_outside_the_schema(
+    connection_kept_across_requests, api_key, api_rows, city_staff
+):
+    from districts.models import Period
+    from districts.services import period_open
+    from ledger.models import RoundItem, Task
+
+    period_open(user=city_staff, period=Period.objects.get_by_code("2026Q3"), deadline=None)
+    schema = schemathesis.openapi.from_wsgi("/api/schema/?format=json", application)
+    headers = {"Authorization": f"Api-Key {api_key('write', '500112')}"}
+    writes = {"POST", "PATCH", "PUT", "DELETE"}
+    seen = run_generated_cases(schema, headers, methods=writes, period="2026Q3")
+
+    # Valid writes of the key's own quarter, checked against the document like the generated ones.
+    operations = {operation.label: operation for operation in (r.ok() for r in schema.get_all_operations())}
+    quarter = {"unit": "500112", "period": "2026Q3"}
+    valid = [
+        ("PATCH /api/v1/figures/{unit}/{period}/", quarter, {"values": {"enterprises.tech_smes": "12"}}, JSON),
+        ("POST /api/v1/figures/bulk/", {}, {"period": "2026Q3", "rows": [{"unit": "500112",
+                                                                          "enterprises.high_tech": "3"}]}, JSON),
+        ("POST /api/v1/figures/bulk/", {}, "unit,period,enterprises.tech_smes\n500112,2026Q3,13\n", "text/csv"),
+        ("POST /api/v1/submissions/{unit}/{period}/submit/", quarter, {}, JSON),
+    ]
+    # The key's unit's own ledger rows: a task, and its answer to this year's scheduling round.
+    item = {"id": RoundItem.objects.filter(task__unit__code="500112", round__due__year=2026).values_list("pk")[0][0]}
+    task = {"id": Task.objects.filter(unit__code="500112").values_list("pk")[0][0]}
+    answer = {"answer": "已完成选址", "progress": 40}
+    renamed = {"kind": "task", "title": "渝北区重点任务（调整）", "office": "区科技局", "owner": "张三",
+               "start": "2026-01-01", "due": "2026-12-31", "status": "in_progress"}
+    valid += [(f"{method} /api/v1/round-items/{{id}}/", item, answer, JSON) for method in ("PUT", "PATCH")]
+    valid += [(f"{method} /api/v1/tasks/{{id}}/", task, renamed, JSON) for method in ("PUT", "PATCH")]
+    for label, path_parameters, body, media_type in valid:
+        case = operations[label].Case(path_parameters=path_parameters, body=body, media_type=media_type,
+                                      query={"dry_run": "true"} if "bulk" in label else None)
+        response = case.call_and_validate(headers=headers)
+        assert response.status_code == 200, (label, response.text)
+        seen.setdefault(label, set()).add(response.status_code)
+
+    # Every write operation was reached with a live key and a real quarter: answered by its own rules
+    # (200, a validation 400, a role's 403, a state's 409), never "who are you" or "no such route".
+    assert set(seen) == {label for label in operations if label.split()[0] in writes}
+    for label, statuses in seen.items():
+        assert statuses - {401, 404}, (label, statuses)

@@ -2,6 +2,7 @@ from django import template
 
 from districts.choices import PeriodStatus
 from districts.models import Period, Submission
+from districts.selectors import return_event
 from portal import roles
 
 register = template.Library()
@@ -13,7 +14,7 @@ def quarter_card(context):
     user = context["request"].user
     if roles.is_district_staff(user):
         submission = Submission.objects.restrict(user, "view").select_related("unit", "period").first()
-        return {"submission": submission}
+        return {"submission": submission, "returned": return_event(submission)}
     if roles.is_municipal(user):
         period = Period.objects.filter(status=PeriodStatus.OPEN).order_by("-ordinal").first()
         submissions = Submission.objects.restrict(user, "view").filter(period=period)

@@ -1,4 +1,6 @@
 """Writing figures through the API: a unit's quarter, the bulk write (JSON and CSV, dry run), the workflow."""
+import re
+
 import pytest
 
 from districts.models import Submission
@@ -115,3 +117,89 @@ def test_a_quarter_goes_submitted_returned_with_a_comment_then_resubmitted(clerk
     approve_now = clerk_api.post("/api/v1/submissions/500112/2026Q3/approve/", format="json")
     assert approve_now.status_code == 409 and approve_now.json()["code"] == "transition_refused"
     assert Submission.objects.get(pk=yubei_submission.pk).state == "returned"
+
+
+@pytest.mark.parametrize("query, body", [("true", False), ("false", True), ("1", False)])
+def test_a_dry_run_asked_one_way_in_the_query_and_another_in_the_body_is_refused_and_writes_nothing(
+    staff_api, query, body
+):
+    response = staff_api.post(f"/api/v1/figures/bulk/?dry_run={query}",
+                              {"period": "2026Q3", "rows": ROWS, "dry_run": body}, format="json")
+    assert response.status_code == 400
+    assert list(response.json()["errors"]) == ["dry_run"]
+    assert stored() == []
+
+
+def test_a_dry_run_asked_only_in_the_query_is_a_dry_run_even_with_a_body_that_does_not_mention_it(staff_api):
+    response = staff_api.post("/api/v1/figures/bulk/?dry_run=true", {"period": "2026Q3", "rows": ROWS},
+                              format="json")
+    assert (response.status_code, response.json()["written"]) == (200, False)
+    assert stored() == []
+    agreeing = staff_api.post("/api/v1/figures/bulk/?dry_run=true", {"period": "2026Q3", "rows": ROWS,
+                                                                     "dry_run": True}, format="json")
+    assert (agreeing.status_code, agreeing.json()["dry_run"]) == (200, True)
+    assert stored() == []
+
+
+def test_a_dry_run_of_a_csv_file_in_the_query_writes_nothing(staff_api):
+    text = "unit,period,enterprises.tech_smes\n500112,2026Q3,88\n"
+    response = staff_api.generic("POST", "/api/v1/figures/bulk/?dry_run=true", text.encode(), content_type="text/csv")
+    assert (response.status_code, response.json()["created"]) == (200, 1)
+    assert stored() == []
+
+
+def test_the_schema_gives_the_bodys_dry_run_no_default_for_a_generated_client_to_send(client, chongqing):
+    schema = client.get("/api/schema/", {"format": "json"}).json()
+    body = schema["components"]["schemas"]["BulkRequestRequest"]["properties"]["dry_run"]
+    assert "default" not in body
+
+
+def test_the_write_routes_take_unit_and_period_as_two_path_parameters(client, chongqing):
+    paths = client.get("/api/schema/", {"format": "json"}).json()["paths"]
+    quarter_paths = [path for path in paths if "{unit}/{period}" in path]
+    assert set(quarter_paths) == {
+        "/api/v1/figures/{unit}/{period}/", "/api/v1/submissions/{unit}/{period}/",
+        *(f"/api/v1/submissions/{{unit}}/{{period}}/{name}/" for name in ("submit", "approve", "return", "reopen")),
+    }
+    assert not [path for path in paths if "{key}" in path]
+    for path in quarter_paths:
+        for operation in paths[path].values():
+            names = {p["name"] for p in operation["parameters"] if p["in"] == "path"}
+            assert names == {"unit", "period"}, path
+
+
+def test_the_old_single_key_with_an_encoded_slash_still_reaches_the_quarter(clerk_api, yubei_submission):
+    saved = clerk_api.patch("/api/v1/figures/500112%2F2026Q3/", {"values": {"enterprises.tech_smes": 7}},
+                            format="json")
+    assert saved.status_code == 200, saved.json()
+    assert clerk_api.get("/api/v1/figures/500112%2F2026Q3/").json()["values"]["enterprises.tech_smes"] == "7.00"
+    submitted = clerk_api.post("/api/v1/submissions/500112%2F2026Q3/submit/", {}, format="json")
+    assert (submitted.status_code, submitted.json()["state"]) == (200, "submitted")
+
+
+def test_a_write_key_submits_its_quarter_but_cannot_approve_it_and_city_staff_approve_it(
+    api_client, api_key, city_staff, yubei_submission
+):
+    api_client.credentials(HTTP_AUTHORIZATION=f"Api-Key {api_key('write', '500112')}")
+    api_client.patch("/api/v1/figures/500112/2026Q3/", {"values": {"enterprises.tech_smes": 9}}, format="json")
+    assert api_client.post("/api/v1/submissions/500112/2026Q3/submit/", {}, format="json").status_code == 200
+    refused = api_client.post("/api/v1/submissions/500112/2026Q3/approve/", format="json")
+    assert refused.status_code == 403
+    assert Submission.objects.get(pk=yubei_submission.pk).state == "submitted"
+    api_client.credentials()
+    api_client.force_login(city_staff)
+    approved = api_client.post("/api/v1/submissions/500112/2026Q3/approve/", format="json")
+    assert (approved.status_code, approved.json()["state"]) == (200, "approved")
+
+
+def test_a_refusal_says_the_same_in_both_languages_and_gives_the_services_reason_in_the_language_asked(
+    clerk_api, yubei_submission
+):
+    english = clerk_api.post("/api/v1/submissions/500112/2026Q3/approve/", HTTP_ACCEPT_LANGUAGE="en")
+    chinese = clerk_api.post("/api/v1/submissions/500112/2026Q3/approve/")
+    assert english.status_code == chinese.status_code == 403
+    assert english.json()["message"] == chinese.json()["message"]
+    assert english.json()["message"]["zh"] != english.json()["message"]["en"]
+    reason_en, reason_zh = (r.json()["errors"]["non_field_errors"][0] for r in (english, chinese))
+    assert not re.search(r"[\u4e00-\u9fff]", reason_en) and re.search(r"[\u4e00-\u9fff]", reason_zh)
+    assert Submission.objects.get(pk=yubei_submission.pk).state == yubei_submission.state

@@ -117,3 +117,27 @@ def test_one_warning_per_figure_the_jump_said_first(yubei, q3, record):
         record(yubei, code, {"enterprises.high_tech": value})
     problems = check_quarter(unit=yubei, period=q3, values={"enterprises.high_tech": 1000})
     assert codes(problems) == {("enterprises.high_tech", "warning", "jump")}
+
+
+def test_a_flow_jump_message_quotes_the_year_to_date_figures_and_the_quarterly_amounts_it_compares(
+    yubei, q3, record
+):
+    # The page shows the year-to-date figures 420.95 (Q1), 691.71 (Q2) and 1207.87 (Q3); the rule compares
+    # the quarters' own amounts: Q3 1207.87 − 691.71 = 516.16 against Q2 691.71 − 420.95 = 270.76, +91%.
+    record(yubei, "2026Q1", {"economy.rd_spending": "420.95"})
+    record(yubei, "2026Q2", {"economy.rd_spending": "691.71"})
+    [problem] = check_quarter(unit=yubei, period=q3, values={"economy.rd_spending": "1207.87"})
+    assert problem.code == "jump"
+    for shown in ("1207.87", "691.71", "420.95", "516.16", "270.76", "91%", "2026Q3", "2026Q2", "单季发生额"):
+        assert shown in problem.message, shown
+    assert problem.message.index("516.16") < problem.message.index("270.76")
+
+
+def test_a_first_quarter_flow_is_its_own_amount_in_the_message(yubei, record, chongqing):
+    # 2025: Q3 300 and Q4 400 year to date, so Q4's own amount is 100; 2026Q1 reports 180 (+80%).
+    record(yubei, "2025Q3", {"economy.rd_spending": "300"})
+    record(yubei, "2025Q4", {"economy.rd_spending": "400"})
+    [problem] = check_quarter(unit=yubei, period=Period.objects.get_by_code("2026Q1"),
+                              values={"economy.rd_spending": "180"})
+    assert "2026Q1 累计 180" in problem.message and "2025Q4 累计 400 − 2025Q3 累计 300" in problem.message
+    assert "80%" in problem.message

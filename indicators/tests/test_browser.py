@@ -28,8 +28,9 @@ def log_in(page, live_server, username):
 
 
 def shown(number) -> str:
-    """A snapshot number as the zh-hans page prints it (no digit grouping, no trailing zeros)."""
-    return f"{number.normalize():f}"
+    """A snapshot number as the zh-hans page prints it: digits grouped in threes, no trailing zeros (79,603)."""
+    whole, _, fraction = f"{number.normalize():f}".partition(".")
+    return f"{int(whole):,}" + (f".{fraction}" if fraction else "")
 
 
 def test_the_overview_and_a_unit_page_draw_their_charts_with_the_snapshot_numbers(

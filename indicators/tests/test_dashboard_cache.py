@@ -42,7 +42,7 @@ def test_with_the_cache_warm_the_overview_costs_a_handful_of_queries(
         again = client.get("/dashboards/", QUERY).content.decode()
 
     assert ranking(again) == ranking(first)
-    assert f'data-field="value">{city_total(reported)} ' in again
+    assert f'data-field="value">{city_total(reported):,} ' in again
 
 
 def test_a_one_unit_run_shows_on_the_overview_and_its_download_at_once(reported, city_viewer, client_for):
@@ -55,7 +55,7 @@ def test_a_one_unit_run_shows_on_the_overview_and_its_download_at_once(reported,
     dashboards_compute(run=dashboard_run_create(trigger=RunTrigger.APPROVAL, unit=yubei, period=period))
 
     html = client.get("/dashboards/", QUERY).content.decode()
-    assert f'data-field="value">{city_total(reported) + 1000} ' in html
+    assert f'data-field="value">{city_total(reported) + 1000:,} ' in html
     assert units_csv(client)["500112"] == reported["500112", "2023Q4"] + 1000
 
 

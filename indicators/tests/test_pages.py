@@ -27,7 +27,7 @@ def test_the_overview_shows_the_city_value_of_the_snapshot(reported, city_viewer
     expected = sum(v for (unit, period), v in reported.items() if period == "2023Q4" and unit in counted)
     card = next(c for c in response.context["cards"] if c.indicator.code == "tech_smes")
     assert card.row == city_row() and card.row.value == expected
-    assert f"data-field=\"value\">{expected} " in response.content.decode()  # zh-hans groups no digits
+    assert f"data-field=\"value\">{expected:,} " in response.content.decode()  # digits grouped in threes: 5,643
     assert len(response.context["units"].rows) == Unit.objects.count()
 
 
@@ -128,3 +128,29 @@ def test_nobody_edits_the_snapshot_in_the_admin_and_runs_are_listed(reported, ci
 
     assert response.status_code == 403
     assert IndicatorValue.objects.filter(pk=row.pk).exists()
+
+
+def test_the_outcome_page_sums_up_targets_met_by_place_and_filters_by_group_and_indicator(
+    world, city_viewer, client_for
+):
+    # 2025Q4: north's 甲区 120 and 乙区 220, south's 丙县 320. Quotas: 甲 110 (met), 乙 250 (missed), 丙 300 (met);
+    # the city target 700 against 120 + 220 + 320 = 660 (missed). By hand: 2 of 4 met; city 0 of 1;
+    # north's units 1 of 2; south's units 1 of 1.
+    for unit, value in ((world.a, 120), (world.b, 220), (world.c, 320), (world.zone, 70)):
+        world.report(unit, "2024Q4", smes=value - 20)
+        world.report(unit, "2025Q4", smes=value)
+    world.target(world.smes, "2025Q4", 700)
+    for unit, quota in ((world.a, 110), (world.b, 250), (world.c, 300)):
+        world.target(world.smes, "2025Q4", quota, unit=unit)
+    world.compute()
+    client = client_for(city_viewer)
+    query = {"plan": "t-plan", "period": "2025Q4"}
+
+    [outcome] = client.get("/dashboards/outcome/", query).context["tables"]
+    tallies = {tally.label: (tally.met, tally.total) for tally in outcome["summary"]}
+    narrowed = client.get("/dashboards/outcome/", {**query, "group": "north", "measure": "t_smes"})
+    download = client.get("/dashboards/data/outcome.csv", {**query, "group": "north"}).content.decode("utf-8-sig")
+
+    assert tallies == {"全部目标": (2, 4), "全市目标": (0, 1), "北片各区县": (1, 2), "南片各区县": (1, 1)}
+    assert [row["place"] for row in narrowed.context["tables"][0]["table"].rows] == ["甲区", "乙区"]
+    assert "甲区" in download and "丙县" not in download and "全市" not in download
