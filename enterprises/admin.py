@@ -1,9 +1,11 @@
 from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
 
 from districts.figures_admin import QuarterFiguresAdmin
-from enterprises.models import EnterpriseFigures
+from enterprises.models import Enterprise, EnterpriseFigures, Registration, StatusRecord, StatusValidity
 from enterprises.resources import EnterpriseFiguresResource
-from portal.admin import ExportAdminMixin
+from enterprises.services import enterprise_create, enterprise_update, status_record_revoke, status_record_save
+from portal.admin import ExportAdminMixin, RestrictedAdmin
 
 
 @admin.register(EnterpriseFigures)
@@ -13,3 +15,62 @@ class EnterpriseFiguresAdmin(ExportAdminMixin, QuarterFiguresAdmin):
     list_filter = ["period", "unit__group"]
     search_fields = ["unit__name", "unit__code"]
     list_select_related = ["unit", "period"]
+
+
+class RegistrationInline(admin.TabularInline):
+    model = Registration
+    fields = ["unit", "since", "until"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Enterprise)
+class EnterpriseAdmin(RestrictedAdmin):
+    list_display = ["name", "credit_code", "unit", "industry", "founded", "updated_at"]
+    list_filter = ["unit__group"]
+    search_fields = ["name", "credit_code"]
+    list_select_related = ["unit"]
+    fields = ["credit_code", "name", "earlier_names", "industry", "founded", "unit"]
+    inlines = [RegistrationInline]
+
+    def get_readonly_fields(self, request, obj=None):
+        # The unit changes only by a dated move (enterprise_move), which keeps where it was before.
+        return ["earlier_names", "unit"] if obj else ["earlier_names"]
+
+    def save_model(self, request, obj, form, change):
+        fields = {name: form.cleaned_data.get(name) for name in ("name", "credit_code", "industry", "founded")}
+        if change:
+            enterprise_update(user=request.user, enterprise=obj, **fields)
+        else:
+            obj.pk = enterprise_create(user=request.user, unit=form.cleaned_data["unit"], **fields).pk
+
+
+@admin.register(StatusRecord)
+class StatusRecordAdmin(RestrictedAdmin):
+    list_display = ["enterprise", "kind", "number", "issued", "valid_until", "revoked"]
+    list_filter = ["kind", "enterprise__unit__group"]
+    search_fields = ["enterprise__name", "enterprise__credit_code", "number"]
+    list_select_related = ["enterprise"]
+    autocomplete_fields = ["enterprise"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["enterprise", "kind", "issued"] if obj else []
+
+    def save_model(self, request, obj, form, change):
+        data = form.cleaned_data
+        record, _changed = status_record_save(user=request.user, enterprise=obj.enterprise, kind=obj.kind,
+                                              issued=obj.issued, number=data.get("number") or "",
+                                              valid_until=data.get("valid_until"))
+        if (record.revoked, record.revoked_reason) != (data.get("revoked"), data.get("revoked_reason") or ""):
+            record = status_record_revoke(user=request.user, record=record, on=data.get("revoked"),
+                                          reason=data.get("revoked_reason") or "")
+        obj.pk = record.pk
+
+
+@admin.register(StatusValidity)
+class StatusValidityAdmin(SimpleHistoryAdmin):
+    list_display = ["kind", "rule", "years"]

@@ -7,7 +7,7 @@ from portal import roles
 class EnterprisesConfig(AppConfig):
     name = "enterprises"
     verbose_name = _("科技企业")
-    role_permissions = roles.domain_permissions("enterprises", district_staff=roles.WRITE)
+    role_permissions = roles.domain_permissions("enterprises", district_staff=roles.WRITE, statusvalidity=roles.READ)
 
     def ready(self):
         from districts.registry import sections

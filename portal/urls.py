@@ -16,6 +16,7 @@ urlpatterns = [
     path("dashboards/", include("indicators.urls")),
     path("quarters/", include("districts.urls")),
     path("platforms/", include("platforms.urls")),
+    path("registry/", include("enterprises.urls")),
     path("api/", include("portal.api_urls")),
     path("data/", include("districts.spreadsheets.urls")),
     path("ledger/", include("ledger.urls")),

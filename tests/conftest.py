@@ -6,7 +6,9 @@ from django.utils import timezone
 
 from districts.choices import SubmissionAction, SubmissionState
 from districts.models import Period, Submission, SubmissionEvent, Unit
+from enterprises.credit_codes import synthetic
 from enterprises.models import EnterpriseFigures
+from enterprises.services import enterprise_create, status_record_save
 from evaluation.models import Evaluation, Scheme, UnitResult
 from funds.models import EconomyFigures, Fund, FundAllocation, FundFlow
 from indicators.choices import RunTrigger, Scope
@@ -43,6 +45,9 @@ def api_rows(chongqing, city_staff):
             # Snapshot rows as the dashboard computation writes them (computing all plans here would be slow).
             IndicatorValue.objects.create(run=run, computed_at=timezone.now(), plan=plan, indicator=indicator,
                                           period=period, scope=Scope.UNIT, unit=unit, value=100 * n + step)
+            firm = enterprise_create(user=city_staff, name=f"{unit.name}测试企业{step}", unit=unit,
+                                     credit_code=synthetic(unit.code, step))
+            status_record_save(user=city_staff, enterprise=firm, kind="high_tech", issued=period.end_date)
     round_ = Round.objects.create(title="接口测试调度", due=datetime.date(2026, 1, 15), created_by=city_staff)
     for n, unit in enumerate(Unit.objects.filter(code__in=UNIT_CODES)):
         task = Task.objects.create(unit=unit, kind="project" if n % 2 else "task", title=f"{unit.name}重点任务",

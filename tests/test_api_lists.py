@@ -27,6 +27,8 @@ ENDPOINTS = {
     "/api/v1/periods/": KEY + PAGE,
     "/api/v1/submissions/": RESTRICTED + ETAG + PAGE + 1,  # + the events of the page's submissions, with actors
     "/api/v1/enterprise-figures/": RESTRICTED + ETAG + PAGE,
+    "/api/v1/enterprises/": RESTRICTED + ETAG + PAGE,
+    "/api/v1/status-records/": RESTRICTED + ETAG + PAGE,
     "/api/v1/economy-figures/": RESTRICTED + ETAG + PAGE,
     "/api/v1/funds/": KEY + PAGE,
     "/api/v1/fund-flows/": RESTRICTED + ETAG + PAGE,

@@ -19,7 +19,8 @@ from django.utils import timezone
 
 from districts.models import FigureNote, ImportJob, Period, Submission, Unit
 from districts.services import figures_save, period_open
-from enterprises.models import EnterpriseFigures
+from enterprises.models import Enterprise, EnterpriseFigures, StatusRecord
+from enterprises.services import enterprise_create, status_record_save
 from evaluation.tests.conftest import draft, period, scheme  # noqa: F401
 from funds.models import EconomyFigures, Fund, FundAllocation, FundFlow
 from ledger.models import Attachment, LeaderAssignment, ProgressNote, Round, RoundItem, Task
@@ -56,6 +57,8 @@ YUBEI_OBJECT_URLS = {
     "submission-submit": lambda o: {"unit": "500112", "period": "2026Q3"},
     "figures-detail": lambda o: {"unit": "500112", "period": "2026Q3"},
     "enterprisefigures-detail": lambda o: {"pk": o["enterprise_figures"].pk},
+    "enterprise-detail": lambda o: {"pk": o["enterprise"].pk},
+    "statusrecord-detail": lambda o: {"pk": o["status_record"].pk},
     "economyfigures-detail": lambda o: {"pk": o["economy_figures"].pk},
     "fundflow-detail": lambda o: {"pk": o["fund_flow"].pk},
     "platform-detail": lambda o: {"pk": o["platform"].pk},
@@ -95,6 +98,7 @@ ADMIN_NOT_DISTRICT = {
     "indicators.plan", "indicators.target", "indicators.indicatorvalue", "districts.membership",
     "ledger.leaderassignment", "ledger.round", "evaluation.scheme", "evaluation.dimension", "evaluation.evaluation",
     "indicators.dashboardrun", "evaluation.evaluationrun", "briefs.quarterlybrief", "briefs.briefsubscription",
+    "enterprises.statusvalidity",
 }
 REFUSED = {403, 404, 405}
 
@@ -123,7 +127,7 @@ def test_every_url_naming_an_object_is_classified():
 
 # The admins of district rows: the yubei_objects fixture holds one row of each.
 ADMIN_OF_DISTRICT_ROWS = (Unit, Submission, FigureNote, ImportJob, EnterpriseFigures, EconomyFigures, FundAllocation,
-                          FundFlow, Platform, PlatformMilestone, Task)
+                          FundFlow, Platform, PlatformMilestone, Task, Enterprise, StatusRecord)
 
 
 def test_every_admin_is_classified():
@@ -143,6 +147,9 @@ def yubei_objects(yubei_clerk, city_staff, draft):  # noqa: F811
     platform = Platform.objects.create(unit=yubei, name="渝北未公开平台", kind="incubator", level="district")
     task = make_task("500112", "渝北未公开任务")
     round_ = Round.objects.create(title="一季度调度", due=datetime.date(2026, 12, 1), created_by=city_staff)
+    enterprise = enterprise_create(user=city_staff, name="渝北未公开企业有限公司", unit=yubei)
+    status_record, _ = status_record_save(user=city_staff, enterprise=enterprise, kind="high_tech",
+                                          issued=datetime.date(2025, 1, 1))
     return {
         "unit": yubei,
         "submission": Submission.objects.get(unit=yubei, period=quarter),
@@ -161,6 +168,8 @@ def yubei_objects(yubei_clerk, city_staff, draft):  # noqa: F811
         "attachment": Attachment.objects.create(task=task, file=SimpleUploadedFile("渝北.pdf", b"%PDF-1.4"),
                                                 name="渝北.pdf", uploaded_by=yubei_clerk),
         "round_item": RoundItem.objects.create(round=round_, task=task),
+        "enterprise": enterprise,
+        "status_record": status_record,
         "progress_note": ProgressNote.objects.create(task=task, period=quarter, progress=30, text="渝北未公开进展",
                                                      author=yubei_clerk),
         "draft": draft,

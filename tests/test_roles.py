@@ -41,9 +41,10 @@ def test_only_municipal_staff_may_delete_and_they_may_delete_every_model(synced)
         assert {name for name in codenames(role) if ".delete_" in name} == set(), role
 
 
-def test_district_staff_change_only_what_a_unit_reports_and_its_own_ledger(synced):
+def test_district_staff_change_only_what_a_unit_reports_its_own_ledger_and_registry(synced):
     changed = {name.replace(".change_", ".") for name in codenames(roles.DISTRICT_STAFF) if ".change_" in name}
     assert {name for name in changed if ".historical" not in name} == {
         "enterprises.enterprisefigures", "funds.fundflow", "funds.economyfigures", "platforms.platformmilestone",
         "ledger.task", "ledger.progressnote", "ledger.attachment", "ledger.rounditem",
+        "enterprises.enterprise", "enterprises.registration", "enterprises.statusrecord",
     }

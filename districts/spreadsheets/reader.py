@@ -61,8 +61,31 @@ def column_letter(index: int) -> str:
     return get_column_letter(index + 1)
 
 
+@dataclass(frozen=True)
+class Layout:
+    """What makes a sheet's header: how one header cell is read, which roles found together are a header, and
+    what to say when none of the first rows is one (given the sheets tried). The quarterly sheet is one layout;
+    another import (the enterprise lists) brings its own and shares the rest of the reading."""
+
+    match: Callable[[object], HeaderMatch | None]
+    complete: Callable[[set[str]], bool]
+    missing: Callable[[list[str]], str]
+
+
 def read_table(data: bytes, file_name: str, columns: list[FigureColumn], *, size: int | None = None) -> Table:
-    """`size`: the uploaded file's size, when `data` holds only its first bytes (enough to see it is too big)."""
+    return read_sheet(data, file_name, size=size, layout=Layout(
+        match=lambda value: match_header(value, columns),
+        complete=lambda roles: "figure" in roles and bool(roles & {"code", "name"}),
+        missing=lambda tried: _("在工作表（%(sheets)s）的前 %(n)s 行中找不到表头：需要“单位代码”或“单位名称”列，"
+                                "以及至少一个指标列，如“%(example)s”。请使用本平台下载的模板。")
+        % {"sheets": "、".join(tried), "n": HEADER_SEARCH_ROWS, "example": columns[0].header if columns else ""},
+    ))
+
+
+def read_sheet(data: bytes, file_name: str, *, layout: Layout, size: int | None = None) -> Table:
+    """The first sheet with a header of `layout` in its first rows; FileRefused for a file that is not a readable
+    .xlsx or CSV, too big, or has no such header. `size`: the uploaded file's size, when `data` holds only its
+    first bytes (enough to see it is too big)."""
     size = len(data) if size is None else size
     if size > settings.IMPORT_MAX_BYTES:
         raise FileRefused(
@@ -82,15 +105,11 @@ def read_table(data: bytes, file_name: str, columns: list[FigureColumn], *, size
         raise FileRefused(_("只接受 .xlsx 或 .csv 文件，收到的是“%(name)s”。") % {"name": file_name})
     tried = []
     for name, source in sheets:
-        table = _find_table(name, source, columns)
+        table = _find_table(name, source, layout)
         if table is not None:
             return table
         tried.append(name)
-    raise FileRefused(
-        _("在工作表（%(sheets)s）的前 %(n)s 行中找不到表头：需要“单位代码”或“单位名称”列，"
-          "以及至少一个指标列，如“%(example)s”。请使用本平台下载的模板。")
-        % {"sheets": "、".join(tried), "n": HEADER_SEARCH_ROWS, "example": columns[0].header if columns else ""}
-    )
+    raise FileRefused(layout.missing(tried))
 
 
 def _xlsx_sheets(data: bytes):
@@ -160,16 +179,16 @@ def _decodes(data: bytes, encoding: str, block: int = 1 << 16) -> bool:
     return True
 
 
-def _find_table(sheet: str, source, columns: list[FigureColumn]) -> Table | None:
+def _find_table(sheet: str, source, layout: Layout) -> Table | None:
     for number, values in enumerate(source(), start=1):
         if number > HEADER_SEARCH_ROWS:
             return None
         try:
-            headers = {i: m for i, value in enumerate(values) if (m := match_header(value, columns)) is not None}
+            headers = {i: m for i, value in enumerate(values) if (m := layout.match(value)) is not None}
         except UnknownUnitOfMeasure as exc:
             raise FileRefused(str(exc)) from exc
         roles = {match.role for match in headers.values()}
-        if "figure" in roles and roles & {"code", "name"}:
+        if layout.complete(roles):
             return Table(sheet, number, headers, source)
     return None
 

@@ -1,0 +1,52 @@
+"""Counts read from the enterprise registry: enterprises holding each status at a date, per unit, group and city."""
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.db.models import Count
+
+from districts.models import Period, Unit, UnitGroup
+from enterprises.models import StatusRecord
+
+
+@dataclass
+class RegistryCounts:
+    """Enterprises holding each kind of status on `date`: {unit id / group id: {kind: n}} and {kind: n} for the city.
+
+    A group and the city add up only the units that count toward the city total: the functional zones overlap
+    their host districts, so their enterprises are shown under the zone and never added to a total."""
+
+    date: datetime.date
+    units: dict[int, dict[str, int]]
+    groups: dict[int, dict[str, int]]
+    city: dict[str, int]
+
+
+def counts_at(date: datetime.date) -> RegistryCounts:
+    units: dict[int, dict[str, int]] = defaultdict(dict)
+    rows = (StatusRecord.objects.held_at(date).order_by().values("unit_at", "kind")
+            .annotate(n=Count("enterprise", distinct=True)))
+    for row in rows:
+        units[row["unit_at"]][row["kind"]] = row["n"]
+    counted = set(Unit.objects.counted().values_list("pk", flat=True))
+    group_of = dict(Unit.objects.values_list("pk", "group_id"))
+    groups: dict[int, dict[str, int]] = {}
+    for group in UnitGroup.objects.all():
+        inside = set(group.descendant_ids())
+        groups[group.pk] = _sum(counts for unit_id, counts in units.items()
+                                if unit_id in counted and group_of[unit_id] in inside)
+    city = _sum(counts for unit_id, counts in units.items() if unit_id in counted)
+    return RegistryCounts(date=date, units=dict(units), groups=groups, city=city)
+
+
+def quarter_counts(period: Period) -> RegistryCounts:
+    """The stock at the quarter's end: statuses in force on its last day."""
+    return counts_at(period.end_date)
+
+
+def _sum(many) -> dict[str, int]:
+    total: dict[str, int] = defaultdict(int)
+    for counts in many:
+        for kind, n in counts.items():
+            total[kind] += n
+    return dict(total)

@@ -1,0 +1,112 @@
+"""Writes to the enterprise registry: the one path for forms, admin, import and API.
+
+Each service checks the enterprise is inside `restrict(user, "change")` before it writes and again after, in the
+same transaction: a district clerk can neither touch another unit's enterprise nor move one out of their unit.
+"""
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from districts.exceptions import AccessDenied
+from districts.models import Unit
+from enterprises import credit_codes
+from enterprises.models import Enterprise, Registration, StatusRecord, StatusValidity
+
+_REFUSED = _("您只能修改本单位的企业及其资质记录。")
+
+
+def _check(user, enterprise: Enterprise, action: str = "change") -> None:
+    if not Enterprise.objects.restrict(user, action).filter(pk=enterprise.pk).exists():
+        raise AccessDenied(_REFUSED)
+
+
+def _save(user, obj) -> None:
+    obj._history_user = user
+    obj.full_clean()
+    obj.save()
+
+
+@transaction.atomic
+def enterprise_create(*, user, name: str, unit: Unit, credit_code: str | None = None,
+                      since: datetime.date | None = None, earlier_names: list[str] | None = None, industry: str = "",
+                      founded: datetime.date | None = None) -> Enterprise:
+    """Put an enterprise on the registry, registered in `unit` from `since` (None: as far back as known)."""
+    enterprise = Enterprise(name=name.strip(), unit=unit, credit_code=credit_codes.normalise(credit_code) or None,
+                            earlier_names=earlier_names or [], industry=industry, founded=founded)
+    _save(user, enterprise)
+    _check(user, enterprise, "add")
+    _save(user, Registration(enterprise=enterprise, unit=unit, since=since))
+    return enterprise
+
+
+@transaction.atomic
+def enterprise_update(*, user, enterprise: Enterprise, name: str | None = None, credit_code: str | None = None,
+                      industry: str | None = None, founded: datetime.date | None = None) -> Enterprise:
+    """Change what is known of an enterprise; a new name keeps the old one among its earlier names."""
+    _check(user, enterprise)
+    enterprise = Enterprise.objects.select_for_update().get(pk=enterprise.pk)
+    if name is not None and name.strip() != enterprise.name:
+        if enterprise.name not in enterprise.earlier_names:
+            enterprise.earlier_names = [*enterprise.earlier_names, enterprise.name]
+        enterprise.name = name.strip()
+    if credit_code is not None:
+        enterprise.credit_code = credit_codes.normalise(credit_code) or None
+    if industry is not None:
+        enterprise.industry = industry
+    if founded is not None:
+        enterprise.founded = founded
+    _save(user, enterprise)
+    return enterprise
+
+
+@transaction.atomic
+def enterprise_move(*, user, enterprise: Enterprise, unit: Unit, on: datetime.date) -> Enterprise:
+    """Register the enterprise in `unit` from `on`: it counts in its old unit up to the day before."""
+    _check(user, enterprise)
+    enterprise = Enterprise.objects.select_for_update().get(pk=enterprise.pk)
+    current = enterprise.registrations.get(until__isnull=True)
+    if current.unit_id == unit.pk:
+        return enterprise
+    if current.since is not None and on <= current.since:
+        raise ValidationError(_("迁移日期须晚于在现单位的起始日期 %(since)s。") % {"since": current.since})
+    current.until = on - datetime.timedelta(days=1)
+    _save(user, current)
+    _save(user, Registration(enterprise=enterprise, unit=unit, since=on))
+    enterprise.unit = unit
+    _save(user, enterprise)
+    _check(user, enterprise)  # a clerk may not move an enterprise out of their own unit
+    return enterprise
+
+
+def default_valid_until(kind: str, issued: datetime.date) -> datetime.date | None:
+    rule = StatusValidity.objects.filter(kind=kind).first()
+    return rule.valid_until(issued) if rule else None
+
+
+@transaction.atomic
+def status_record_save(*, user, enterprise: Enterprise, kind: str, issued: datetime.date, number: str = "",
+                       valid_until: datetime.date | None = None) -> tuple[StatusRecord, bool]:
+    """Record a status given on `issued` (one record per enterprise, kind and issue day), the end date from the
+    kind's rule unless given. Saving what is already recorded changes nothing: returns (record, changed)."""
+    _check(user, enterprise)
+    wanted = {"number": number.strip(), "valid_until": valid_until or default_valid_until(kind, issued)}
+    record = StatusRecord.objects.select_for_update().filter(enterprise=enterprise, kind=kind, issued=issued).first()
+    if record is not None and all(getattr(record, field) == value for field, value in wanted.items()):
+        return record, False
+    record = record or StatusRecord(enterprise=enterprise, kind=kind, issued=issued)
+    for field, value in wanted.items():
+        setattr(record, field, value)
+    _save(user, record)
+    return record, True
+
+
+@transaction.atomic
+def status_record_revoke(*, user, record: StatusRecord, on: datetime.date | None, reason: str) -> StatusRecord:
+    """Revoke a status from `on`: it no longer holds that day (None lifts a revocation made in error)."""
+    _check(user, record.enterprise)
+    record = StatusRecord.objects.select_for_update().get(pk=record.pk)
+    record.revoked, record.revoked_reason = on, reason.strip() if on else ""
+    _save(user, record)
+    return record

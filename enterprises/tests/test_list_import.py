@@ -1,0 +1,119 @@
+"""Importing an announcement list: matching by code, normalised name or earlier name, all or nothing, twice = once."""
+import datetime
+
+import pytest
+
+from districts.tests.files import csv_bytes, xlsx_bytes
+from enterprises.credit_codes import synthetic
+from enterprises.lists import status_list_import
+from enterprises.models import Enterprise, StatusRecord
+from enterprises.services import enterprise_update
+
+D = datetime.date
+HEADER = ["序号", "企业名称", "统一社会信用代码", "证书编号", "发证日期"]
+
+
+@pytest.fixture
+def firms(make_enterprise, city_staff):
+    """Four enterprises of 渝北: one known by its code, one by a bracketed name, one renamed, and two of one name."""
+    by_code = make_enterprise("500112", "重庆代码科技有限公司", credit_code=synthetic("500112", 501))
+    bracketed = make_enterprise("500112", "重庆(渝北)智能装备有限公司", credit_code=None)
+    renamed = make_enterprise("500112", "重庆旧名材料有限公司", credit_code=None)
+    enterprise_update(user=city_staff, enterprise=renamed, name="重庆新名材料有限责任公司")
+    twins = [make_enterprise(code, "重庆同名商贸有限公司", credit_code=None) for code in ("500112", "500112")]
+    return {"by_code": by_code, "bracketed": bracketed, "renamed": renamed, "twins": twins}
+
+
+def clean_list(firms):
+    """A GBK CSV with a title row, as a bureau exports it: full-width brackets, stray spaces, an earlier name."""
+    return csv_bytes([
+        ["2024年重庆市第一批高新技术企业名单"],
+        HEADER,
+        ["1", "重庆代码科技有限公司（原名）", synthetic("500112", 501), "GR202450000001", "2024-11-20"],
+        ["2", " 重庆（渝北）智能装备 有限公司 ", "", "GR202450000002", "2024年11月20日"],
+        ["3", "重庆旧名材料有限公司", "", "GR202450000003", "２０２４/１１/２０"],
+    ], encoding="gbk")
+
+
+def records():
+    return sorted(StatusRecord.objects.values_list("enterprise__name", "kind", "number", "issued", "valid_until"))
+
+
+def test_a_clean_list_is_checked_without_writing_then_imported(firms, city_staff):
+    content = clean_list(firms)
+    check = status_list_import(user=city_staff, content=content, file_name="名单.csv", kind="high_tech")
+    assert (check.rows, check.changed, check.problems, check.unresolved, check.written) == (3, 3, [], [], False)
+    assert records() == []
+    done = status_list_import(user=city_staff, content=content, file_name="名单.csv", kind="high_tech", dry_run=False)
+    assert done.written and done.changed == 3
+    until = D(2027, 11, 19)
+    assert records() == [
+        ("重庆(渝北)智能装备有限公司", "high_tech", "GR202450000002", D(2024, 11, 20), until),
+        ("重庆代码科技有限公司", "high_tech", "GR202450000001", D(2024, 11, 20), until),  # matched by its code
+        ("重庆新名材料有限责任公司", "high_tech", "GR202450000003", D(2024, 11, 20), until),  # by its earlier name
+    ]
+
+
+def test_importing_the_same_list_again_changes_nothing(firms, city_staff):
+    content = clean_list(firms)
+    status_list_import(user=city_staff, content=content, file_name="名单.csv", kind="high_tech", dry_run=False)
+    before = list(StatusRecord.history.values_list("history_id", flat=True))
+    again = status_list_import(user=city_staff, content=content, file_name="名单.csv", kind="high_tech", dry_run=False)
+    assert (again.changed, again.unchanged) == (0, 3)
+    assert list(StatusRecord.history.values_list("history_id", flat=True)) == before
+
+
+def test_unmatched_and_ambiguous_names_are_listed_and_nothing_is_written(firms, city_staff):
+    content = xlsx_bytes([
+        HEADER,
+        ["1", "重庆代码科技有限公司", synthetic("500112", 501), "GR1", datetime.datetime(2024, 11, 20)],
+        ["2", "重庆不存在有限公司", "", "GR2", datetime.datetime(2024, 11, 20)],
+        ["3", "重庆同名商贸有限公司", "", "GR3", datetime.datetime(2024, 11, 20)],
+    ], title="高新技术企业名单", merge_title=True)
+    outcome = status_list_import(user=city_staff, content=content, file_name="名单.xlsx", kind="high_tech",
+                                 dry_run=False)
+    twins = sorted((firm.pk, firm.name) for firm in firms["twins"])
+    assert [(row["row"], row["name"], row["candidates"]) for row in outcome.unresolved] == [
+        (4, "重庆不存在有限公司", []), (5, "重庆同名商贸有限公司", twins)]
+    assert not outcome.written and records() == []
+
+
+def test_a_person_resolves_the_listed_names_and_the_list_imports(firms, city_staff, make_enterprise):
+    content = csv_bytes([HEADER, ["1", "重庆同名商贸有限公司", "", "GR3", "2024-11-20"]])
+    chosen = firms["twins"][1]
+    outcome = status_list_import(user=city_staff, content=content, file_name="名单.csv", kind="high_tech",
+                                 resolutions={"重庆同名商贸有限公司": chosen.pk}, dry_run=False)
+    assert outcome.written
+    assert list(StatusRecord.objects.values_list("enterprise", flat=True)) == [chosen.pk]
+
+
+def test_a_row_with_a_wrong_check_character_or_date_blocks_the_file(firms, city_staff):
+    wrong = synthetic("500112", 501)[:-1] + ("0" if synthetic("500112", 501)[-1] != "0" else "1")
+    content = csv_bytes([HEADER, ["1", "重庆代码科技有限公司", wrong, "GR1", "2024-11-20"],
+                         ["2", "重庆(渝北)智能装备有限公司", "", "GR2", "2024-13-40"]])
+    outcome = status_list_import(user=city_staff, content=content, file_name="名单.csv", kind="high_tech",
+                                 dry_run=False)
+    assert [(p["row"], p["column"]) for p in outcome.problems] == [(2, "C"), (3, "E")]
+    assert records() == []
+
+
+def test_rows_without_a_date_take_the_lists_date(firms, city_staff):
+    content = csv_bytes([["企业名称", "入库登记编号"], ["重庆代码科技有限公司", "202450011200001"]])
+    outcome = status_list_import(user=city_staff, content=content, file_name="入库.csv", kind="tech_sme",
+                                 issued=D(2024, 4, 30), dry_run=False)
+    assert outcome.written
+    assert records() == [("重庆代码科技有限公司", "tech_sme", "202450011200001", D(2024, 4, 30), D(2024, 12, 31))]
+
+
+def test_a_clerk_cannot_reach_another_units_enterprise_through_a_list(firms, wanzhou_clerk):
+    outcome = status_list_import(user=wanzhou_clerk, content=clean_list(firms), file_name="名单.csv",
+                                 kind="high_tech", resolutions={"重庆同名商贸有限公司": firms["twins"][0].pk},
+                                 dry_run=False)
+    assert len(outcome.unresolved) == 3 and not outcome.written
+    assert records() == [] and Enterprise.objects.count() == 5
+
+
+def test_a_file_that_is_no_list_is_refused_whole(firms, city_staff):
+    outcome = status_list_import(user=city_staff, content=b"\xd0\xcf\x11\xe0old", file_name="名单.xls",
+                                 kind="high_tech", dry_run=False)
+    assert len(outcome.problems) == 1 and not outcome.written

@@ -1,0 +1,70 @@
+"""The registry page: the registry's count beside the reported figure, and the forecast, for whom may see them."""
+import datetime
+
+import pytest
+
+from conftest import ARTIFACTS
+from districts.choices import SubmissionState
+from districts.models import Period, Submission, Unit
+from enterprises.comparison import Cell
+from enterprises.models import EnterpriseFigures
+from enterprises.services import status_record_save
+
+D = datetime.date
+
+
+@pytest.fixture
+def yubei_reported(make_enterprise, city_staff):
+    """渝北 reported 5 high-tech enterprises for 2025Q4 (approved); the registry holds 3 on 31 December."""
+    yubei, quarter = Unit.objects.get(code="500112"), Period.objects.get_by_code("2025Q4")
+    EnterpriseFigures.objects.create(unit=yubei, period=quarter, tech_smes=40, high_tech=5)
+    Submission.objects.create(unit=yubei, period=quarter, state=SubmissionState.APPROVED)
+    for n, issued in enumerate((D(2023, 1, 1), D(2024, 6, 1), D(2025, 12, 31), D(2026, 1, 1))):
+        firm = make_enterprise("500112", f"渝北高新{n}有限公司")
+        status_record_save(user=city_staff, enterprise=firm, kind="high_tech", issued=issued)
+    status_record_save(user=city_staff, enterprise=make_enterprise("500101", "万州高新有限公司"), kind="high_tech",
+                       issued=D(2025, 3, 1))
+
+
+def rows_of(client, **query):
+    response = client.get("/registry/", {"period": "2025Q4", "target": "2026-12-31", **query})
+    assert response.status_code == 200
+    return {row.label: row for row in response.context["rows"]}
+
+
+def test_the_registry_count_stands_beside_the_approved_reported_figure(yubei_reported, client_for, city_viewer):
+    rows = rows_of(client_for(city_viewer))
+    tech, high_tech = rows["渝北区"].cells[:2]
+    assert (tech, high_tech, high_tech.difference) == (Cell(40, 0), Cell(5, 3), -2)
+    assert rows["万州区"].cells[1] == Cell(None, 1)  # not approved: no reported figure to compare
+    city = rows["全市（不含功能区）"]
+    assert city.missing == 37 and city.cells[1] == Cell(None, 4)  # 37 divisions not approved
+
+
+def test_the_chain_counts_each_status_held_at_the_quarters_end(yubei_reported, client_for, city_viewer):
+    rows = rows_of(client_for(city_viewer))
+    # Kinds in the chain's order: tech-based, high-tech, 专精特新, little giant, listed, listing reserve.
+    assert rows["渝北区"].chain == [0, 3, 0, 0, 0, 0]  # the certificate of 1 January 2026 is not yet issued
+    assert rows["全市（不含功能区）"].chain == [0, 4, 0, 0, 0, 0]
+
+
+def test_a_clerk_sees_only_their_own_unit_and_no_city_total(yubei_reported, client_for, wanzhou_clerk):
+    assert list(rows_of(client_for(wanzhou_clerk))) == ["万州区"]
+
+
+@pytest.mark.browser
+def test_the_page_reads_on_a_desktop_and_a_phone(yubei_reported, city_viewer, live_server, browser):
+    for width, height in ((1366, 900), (390, 844)):
+        page = browser.new_page(viewport={"width": width, "height": height})
+        page.goto(f"{live_server.url}/accounts/login/")
+        page.fill("input[name=username]", "city_viewer")
+        page.fill("input[name=password]", "pw-for-tests-1")
+        page.click("button[type=submit]")
+        page.wait_for_load_state()
+        page.goto(f"{live_server.url}/registry/?period=2025Q4&target=2026-12-31")
+        assert "企业名录统计" in page.inner_text("h1")
+        assert "渝北区" in page.inner_text("#registry-comparison")
+        # The wide tables scroll inside their box; the page itself does not scroll sideways.
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
+        page.screenshot(path=str(ARTIFACTS / f"registry-{width}.png"), full_page=True)
+        page.close()
