@@ -69,7 +69,7 @@ def brief_content(*, plan: Plan, period: Period) -> BriefContent:
     values = IndicatorValue.objects.all()  # a brief is for the bureau's leaders, who see every unit
     sel = Selection.from_query({"plan": plan.code, "period": period.code}, values)
     sel.period = period  # also a quarter without a city value yet (asked for on demand)
-    cards = dashboards.cards(values, sel)
+    cards = dashboards.cards(values, sel, dashboards.approvals(sel))
     trends = [_until(dashboards.trend_table(values, sel, card.indicator, scope=Scope.CITY), period)
               for card in cards]
     ranking = dashboards.units_table(values, sel)

@@ -59,6 +59,8 @@ def brief_generate(request):
 @require_POST
 @login_required
 def subscription(request):
+    if not briefs_allowed(request.user, "view"):
+        raise PermissionDenied
     choice = request.POST.get("subscribed")
     if choice not in ("1", "0"):
         return HttpResponseBadRequest(_("请选择订阅或取消订阅。"))

@@ -5,7 +5,7 @@ through ledger/services.py, which re-checks `restrict(user, action)` inside the 
 of a row is never taken from the request: a clerk's (or unit key's) new task is their own unit's, a
 note belongs to the task's unit, an answer to the item's.
 """
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
 from rest_framework import mixins, serializers
 from rest_framework.permissions import SAFE_METHODS
@@ -39,6 +39,12 @@ class LedgerViewSet(PortalReadOnlyViewSet):
             return super().get_queryset()
         return self.queryset.all().restrict(self.request.user, "change")
 
+    def check_permissions(self, request):
+        # Before the data is read: a reader gets 403, not the 400 of a form they may not send.
+        super().check_permissions(request)
+        if self.action == "create" and not request.user.has_perm(f"ledger.add_{self.queryset.model._meta.model_name}"):
+            self.permission_denied(request)
+
 
 class TaskViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, LedgerViewSet):
     """Key tasks and projects (`kind=project`) of each unit; a unit's staff create and update their own."""
@@ -52,11 +58,6 @@ class TaskViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, LedgerViewSe
         if self.request.method not in SAFE_METHODS:
             kwargs["unit_choices"] = Unit.objects.restrict(self.request.user, "view")
         return super().get_serializer(*args, **kwargs)
-
-    def create(self, request, *args, **kwargs):
-        if not request.user.has_perm("ledger.add_task"):  # before the data is read: a reader gets 403, not 400
-            raise PermissionDenied
-        return super().create(request, *args, **kwargs)
 
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)

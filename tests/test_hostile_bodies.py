@@ -16,7 +16,7 @@ from districts.services import figures_save, period_open
 from tests.test_guessed_ids import database_state, url_patterns
 
 WRITE_METHODS = ("post", "put", "patch")
-ARGUMENTS = {"key": "500112/2026Q3", "unit": "500112", "period": "2026Q3"}
+ARGUMENTS = {"key": "500112/2026Q3", "unit": "500112", "period": "2026Q3", "pk": None}
 BODY_LIMIT = 4096
 NESTED = "[" * 1500 + "]" * 1500  # 3 KB: Python's decoder gives up with RecursionError
 DEEP = '{"values": ' * 200 + "1" + "}" * 200  # decodes, and nests far deeper than any request of ours
@@ -63,13 +63,26 @@ def submitted_quarter(city_staff, yubei_clerk):
     return period
 
 
+@pytest.fixture
+def yubei_rows(city_staff):
+    """渝北's own ledger rows, for the routes that write one row by its id (URL name -> the row's id)."""
+    from ledger.models import Round, RoundItem
+    from ledger.tests.conftest import make_task
+
+    task = make_task("500112", "国家农业高新技术产业示范区创建")
+    round_ = Round.objects.create(title="调度", due=datetime.date(2026, 12, 15), created_by=city_staff)
+    item = RoundItem.objects.create(round=round_, task=task)
+    return {"task-detail": task.pk, "rounditem-detail": item.pk}
+
+
 @pytest.mark.parametrize(("name", "method"), write_endpoints())
 def test_every_hostile_body_to_a_write_endpoint_is_refused_and_nothing_is_written(
-    submitted_quarter, yubei_clerk, city_staff, api_client, settings, name, method
+    submitted_quarter, yubei_rows, yubei_clerk, city_staff, api_client, settings, name, method
 ):
     settings.DATA_UPLOAD_MAX_MEMORY_SIZE = BODY_LIMIT
     assert [body for body, data in HOSTILE.items() if len(data) > BODY_LIMIT] == ["huge"]
-    url = reverse(name, kwargs={argument: ARGUMENTS[argument] for argument in _arguments_of(name)})
+    url = reverse(name, kwargs={argument: ARGUMENTS[argument] if argument != "pk" else yubei_rows[name]
+                                for argument in _arguments_of(name)})
     before = database_state()
     taken = {}
     for body, data in HOSTILE.items():
@@ -79,8 +92,10 @@ def test_every_hostile_body_to_a_write_endpoint_is_refused_and_nothing_is_writte
             response = getattr(api_client, method)(url, data, content_type="application/json")
             assert set(response.json()) >= {"code", "message", "errors"}, response.content[:200]
             answers[user.username] = (response.status_code, response.json()["code"])
-        # The body is refused; a user who may not take the action at all is refused before it is read.
-        if not (all(status in BODY_REFUSED or code == "permission_denied" for status, code in answers.values())
+        # The body is refused; a user who may not take the action at all (or may not reach the row: the same 404 as
+        # an absent one) is refused before it is read.
+        if not (all(status in BODY_REFUSED or code in ("permission_denied", "not_found")
+                    for status, code in answers.values())
                 and any(status in BODY_REFUSED for status, _code in answers.values())):
             taken[body] = answers
     assert taken == {}
