@@ -1,11 +1,10 @@
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
 
 from districts.figures_admin import QuarterFiguresAdmin
 from enterprises.models import Enterprise, EnterpriseFigures, Registration, StatusRecord, StatusValidity
 from enterprises.resources import EnterpriseFiguresResource
 from enterprises.services import enterprise_create, enterprise_update, status_record_revoke, status_record_save
-from portal.admin import ExportAdminMixin, RestrictedAdmin
+from portal.admin import ExportAdminMixin, RestrictedAdmin, RestrictedTabularInline
 
 
 @admin.register(EnterpriseFigures)
@@ -17,7 +16,7 @@ class EnterpriseFiguresAdmin(ExportAdminMixin, QuarterFiguresAdmin):
     list_select_related = ["unit", "period"]
 
 
-class RegistrationInline(admin.TabularInline):
+class RegistrationInline(RestrictedTabularInline):
     model = Registration
     fields = ["unit", "since", "until"]
     readonly_fields = fields
@@ -72,5 +71,5 @@ class StatusRecordAdmin(RestrictedAdmin):
 
 
 @admin.register(StatusValidity)
-class StatusValidityAdmin(SimpleHistoryAdmin):
+class StatusValidityAdmin(RestrictedAdmin):
     list_display = ["kind", "rule", "years"]

@@ -29,9 +29,10 @@ HOSTILE_FILES = {
     "program.exe": lambda: b"MZ\x90\x00 a program",
 }
 # URL name of each upload form -> the hostile files it keeps. The ledger keeps documents as they came (it never
-# opens them: they are downloaded as attachments); the import opens every file and keeps none of these.
+# opens them: they are downloaded as attachments); the imports open every file and keep none of these.
 UPLOADS = {
     "spreadsheets:upload": set(),
+    "enterprises:import": set(),
     "ledger:task": {"laughs.xlsx", "external-entity.xlsx", "outside-dtd.xlsx"},
 }
 FORM = re.compile(r"<form\b[^>]*enctype=\"multipart/form-data\"[^>]*>", re.S)
