@@ -1,7 +1,7 @@
 """The quarter pages: my quarters, the period list, one unit's quarter, a period's completeness.
 
 Views stay thin: they find the rows through `restrict()`, call a service and turn its refusal into a
-message; every rule lives in districts/services.py.
+message; every rule lives in districts/services/.
 """
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required

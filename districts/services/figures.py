@@ -1,30 +1,24 @@
-"""Writes with rules for periods, submissions and a quarter's figures. Views, admin, import, API and tasks call these.
-
-Every function takes keyword arguments, checks who may do it, refuses with an exception from
-districts/exceptions.py (Chinese message) and writes nothing when it refuses.
-"""
+"""A quarter's figures: one write path for the form, the admin, the import and the API (`figures_save_many`)."""
 from collections import defaultdict
 from dataclasses import dataclass, field
-from functools import cache, wraps
+from functools import cache
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from simple_history.utils import bulk_create_with_history
 
 from districts import signals
-from districts.choices import EDITABLE_STATES, EntryAccess, NoteKind, PeriodStatus, SubmissionAction, SubmissionState
-from districts.exceptions import AccessDenied, FiguresRejected, QuarterConflict, TransitionRefused
-from districts.figures import quarter_values
-from districts.models import FigureNote, Period, Submission, SubmissionEvent, Unit
+from districts.choices import NoteKind, SubmissionState
+from districts.exceptions import AccessDenied, FiguresRejected, QuarterConflict
+from districts.models import FigureNote, Period, Submission, Unit
 from districts.registry import sections
 from districts.rows_with_history import HISTORY_CHANGED, add_history, insert_with_history, update_with_history
+from districts.services.access import editable_quarters, permission_first, require_figure_entry
+from districts.services.trail import save_tracked
 from districts.validation import ERROR, Problem, check_quarter, errors, history_of, parse_values, warnings
-from portal import roles
-from portal.querysets import unit_id_of
 
 CREATED, UPDATED, UNCHANGED = "created", "updated", "unchanged"
 
@@ -75,72 +69,6 @@ class QuarterSaved:
     refusal: AccessDenied | QuarterConflict | FiguresRejected | None = None
 
 
-def editable_quarters(*, user, quarters) -> set[tuple[int, int]]:
-    """The (unit id, period id) of `quarters` ((unit, period) pairs) whose figures this user may change.
-    Municipal staff may correct any quarter; district staff only their own unit's, while it is open for entry."""
-    unit_ids = {unit.pk for unit, _period in quarters}
-    visible = set(Unit.objects.restrict(user, "view").filter(pk__in=unit_ids).values_list("pk", flat=True))
-    asked = {(unit.pk, period.pk) for unit, period in quarters if unit.pk in visible}
-    if roles.is_municipal_staff(user):
-        return asked
-    if not roles.is_district_staff(user):
-        return set()
-    open_quarters = Submission.objects.open_for_entry().filter(
-        unit_id__in=visible, period_id__in={period_id for _unit_id, period_id in asked}
-    )
-    return asked & set(open_quarters.values_list("unit_id", "period_id"))
-
-
-def quarter_editable(*, user, unit, period) -> bool:
-    """May this user change this unit's figures for this quarter? (see `editable_quarters`)"""
-    return bool(editable_quarters(user=user, quarters=[(unit, period)]))
-
-
-def _require_municipal_staff(user, **_target) -> None:
-    if not roles.is_municipal_staff(user):
-        raise AccessDenied(_("只有市级管理人员可以执行此操作。"))
-
-
-def _require_own_unit_staff(user, *, submission, **_target) -> None:
-    if not roles.is_district_staff(user) or unit_id_of(user) != submission.unit_id:
-        raise AccessDenied(_("只有本单位的区县填报人员可以提交本季度数据。"))
-
-
-def require_figure_entry(user, **_target) -> None:
-    """Anyone who may enter figures for some unit; which quarters they may change is checked per quarter."""
-    if not (roles.is_municipal_staff(user) or roles.is_district_staff(user)):
-        raise AccessDenied(_("只有区县填报人员和市级管理人员可以填报数据。"))
-
-
-def permission_first(rule):
-    """The service checks `rule(user, **its arguments)` before anything else, and offers it as
-    `service.check_permission` to views, which call it before they read or validate the request: someone who
-    may not take an action is refused the same way whatever they send, and learns nothing from validation."""
-
-    def decorate(service):
-        @wraps(service)
-        def guarded(*, user, **arguments):
-            rule(user, **arguments)
-            return service(user=user, **arguments)
-
-        guarded.check_permission = rule
-        return guarded
-
-    return decorate
-
-
-def _record(submission, action, user, comment="") -> SubmissionEvent:
-    return SubmissionEvent.objects.create(submission=submission, action=action, actor=user, comment=comment)
-
-
-def _save_tracked(obj, user) -> None:
-    obj._history_user = user
-    obj.full_clean()
-    obj.save()
-
-
-def _locked_submission(submission) -> Submission:
-    return Submission.objects.select_for_update().select_related("unit", "period").get(pk=submission.pk)
 
 
 def _save_comments(*, user, submission, notes: dict[str, str]) -> None:
@@ -158,7 +86,7 @@ def _save_comments(*, user, submission, notes: dict[str, str]) -> None:
             continue
         note = existing or FigureNote(submission=submission, figure=key, kind=NoteKind.COMMENT)
         note.text, note.author = text, user
-        _save_tracked(note, user)
+        save_tracked(note, user)
 
 
 @permission_first(require_figure_entry)
@@ -387,195 +315,3 @@ def _field_problems(section, row: dict, names) -> list[Problem]:
         except ValidationError as exc:
             problems += [Problem(section.key, ERROR, "invalid", message) for message in exc.messages]
     return problems
-
-
-# --- periods -------------------------------------------------------------------------------------------
-
-
-def _units_joined_by(period):
-    return Unit.objects.filter(Q(joined__isnull=True) | Q(joined__ordinal__lte=period.ordinal))
-
-
-def _record_for_period(period, action, user, comment) -> None:
-    SubmissionEvent.objects.bulk_create(
-        SubmissionEvent(submission=s, action=action, actor=user, comment=comment)
-        for s in Submission.objects.filter(period=period)
-    )
-
-
-@permission_first(_require_municipal_staff)
-@transaction.atomic
-def period_open(*, user, period, deadline) -> int:
-    """Open a quarter for entry (or move its deadline) and give every unit that has joined a draft; returns
-    how many drafts were created."""
-    period = Period.objects.select_for_update().get(pk=period.pk)
-    period.status, period.deadline = PeriodStatus.OPEN, deadline
-    _save_tracked(period, user)
-    existing = set(Submission.objects.filter(period=period).values_list("unit_id", flat=True))
-    drafts = [Submission(unit=unit, period=period) for unit in _units_joined_by(period) if unit.pk not in existing]
-    bulk_create_with_history(drafts, Submission, default_user=user)
-    comment = _("开放填报，截止日期 %(deadline)s") % {"deadline": deadline} if deadline else _("开放填报，未设截止日期")
-    _record_for_period(period, SubmissionAction.OPEN, user, comment)
-    return len(drafts)
-
-
-@permission_first(_require_municipal_staff)
-@transaction.atomic
-def period_close(*, user, period) -> None:
-    period = Period.objects.select_for_update().get(pk=period.pk)
-    if period.status != PeriodStatus.OPEN:
-        raise TransitionRefused(_("%(period)s 当前为“%(status)s”，只有填报中的季度可以关闭。")
-                                % {"period": period.code, "status": period.get_status_display()})
-    period.status = PeriodStatus.CLOSED
-    _save_tracked(period, user)
-    _record_for_period(period, SubmissionAction.CLOSE, user, _("关闭填报期"))
-
-
-# --- submissions ---------------------------------------------------------------------------------------
-
-
-@permission_first(_require_municipal_staff)
-@transaction.atomic
-def submission_set_access(*, user, submission, access: str, comment: str = "") -> Submission:
-    """Open or close entry for one unit regardless of the period, or let it follow the period again."""
-    if access not in EntryAccess.values:
-        choices = "、".join(map(str, EntryAccess.labels))
-        raise TransitionRefused(_("填报开放方式应为：%(choices)s。") % {"choices": choices})
-    submission = _locked_submission(submission)
-    submission.access = access
-    _save_tracked(submission, user)
-    action = SubmissionAction.OPEN if submission.is_open_for_entry else SubmissionAction.CLOSE
-    label = EntryAccess(access).label
-    _record(submission, action, user, f"{label}{'：' + comment.strip() if comment.strip() else ''}")
-    return submission
-
-
-def _require_state(submission, allowed, doing: str) -> None:
-    if submission.state not in allowed:
-        raise TransitionRefused(
-            _("%(submission)s 当前状态为“%(state)s”，不能%(doing)s。")
-            % {"submission": submission, "state": submission.get_state_display(), "doing": doing}
-        )
-
-
-@permission_first(_require_own_unit_staff)
-@transaction.atomic
-def submission_submit(*, user, submission, explanations: dict[str, str] | None = None) -> Submission:
-    """Submit a quarter for approval: no errors, and a written explanation for every warning."""
-    submission = _locked_submission(submission)
-    _require_state(submission, EDITABLE_STATES, _("提交"))
-    if not submission.is_open_for_entry:
-        raise TransitionRefused(
-            _("%(submission)s 的填报已关闭，不能提交；如需补报请联系市科技局。") % {"submission": submission}
-        )
-    if not any(v is not None for v in quarter_values(unit=submission.unit, period=submission.period).values()):
-        raise FiguresRejected([Problem("", ERROR, "empty", _("本季度尚未填报任何数据，请先填写并保存。"))])
-    problems = check_quarter(unit=submission.unit, period=submission.period, values={})
-    if errors(problems):
-        raise FiguresRejected(errors(problems))
-    explanations = {key: (text or "").strip() for key, text in (explanations or {}).items()}
-    missing = [w for w in warnings(problems) if not explanations.get(w.figure)]
-    if missing:
-        raise ExplanationsMissing(missing)
-    for key in {w.figure for w in warnings(problems)}:
-        note = FigureNote.objects.filter(submission=submission, figure=key, kind=NoteKind.EXPLANATION).first()
-        note = note or FigureNote(submission=submission, figure=key, kind=NoteKind.EXPLANATION)
-        note.text, note.author = explanations[key], user
-        _save_tracked(note, user)
-    submission.state, submission.submitted_at = SubmissionState.SUBMITTED, timezone.now()
-    _save_tracked(submission, user)
-    count = len({w.figure for w in warnings(problems)})
-    _record(submission, SubmissionAction.SUBMIT, user, _("附 %(count)s 条情况说明") % {"count": count} if count else "")
-    return submission
-
-
-@permission_first(_require_municipal_staff)
-@transaction.atomic
-def submission_approve(*, user, submission) -> Submission:
-    """Approve a submitted quarter; its values are kept so later corrections show what changed."""
-    submission = _locked_submission(submission)
-    _require_state(submission, (SubmissionState.SUBMITTED,), _("审核通过"))
-    values = quarter_values(unit=submission.unit, period=submission.period)
-    submission.state, submission.approved_at = SubmissionState.APPROVED, timezone.now()
-    submission.approved_values = {key: None if v is None else str(v) for key, v in values.items()}
-    _save_tracked(submission, user)
-    _record(submission, SubmissionAction.APPROVE, user)
-    signals.quarter_approved.send(sender=Submission, unit=submission.unit, period=submission.period)
-    return submission
-
-
-@permission_first(_require_municipal_staff)
-@transaction.atomic
-def submission_return(*, user, submission, comment: str) -> Submission:
-    """Send a submitted quarter back to the unit with what to fix."""
-    if not (comment or "").strip():
-        raise TransitionRefused(_("退回时请填写退回原因，说明需要修改的内容。"))
-    submission = _locked_submission(submission)
-    _require_state(submission, (SubmissionState.SUBMITTED,), _("退回"))
-    submission.state = SubmissionState.RETURNED
-    _save_tracked(submission, user)
-    _record(submission, SubmissionAction.RETURN, user, comment.strip())
-    return submission
-
-
-@permission_first(_require_municipal_staff)
-@transaction.atomic
-def submission_reopen(*, user, submission, reason: str) -> Submission:
-    """Reopen an approved quarter for the unit to correct (entry opened for that unit)."""
-    if not (reason or "").strip():
-        raise TransitionRefused(_("重新开放已审核的季度时请填写原因。"))
-    submission = _locked_submission(submission)
-    _require_state(submission, (SubmissionState.APPROVED,), _("重新开放"))
-    submission.state, submission.access = SubmissionState.DRAFT, EntryAccess.OPEN
-    _save_tracked(submission, user)
-    _record(submission, SubmissionAction.REOPEN, user, reason.strip())
-    signals.quarter_reopened.send(sender=Submission, unit=submission.unit, period=submission.period)
-    return submission
-
-
-# --- follow-up queries ---------------------------------------------------------------------------------
-
-
-@permission_first(_require_municipal_staff)
-@transaction.atomic
-def figure_query_raise(*, user, submission, figure: str, text: str) -> FigureNote:
-    """Municipal staff flag a figure for follow-up: a question the unit answers."""
-    try:
-        sections.slot(figure)
-    except KeyError:
-        raise TransitionRefused(_("没有名为“%(key)s”的填报项。") % {"key": figure}) from None
-    if not (text or "").strip():
-        raise TransitionRefused(_("请写明需要核实的内容。"))
-    note = FigureNote(submission=submission, figure=figure, kind=NoteKind.QUERY, text=text.strip(), author=user)
-    _save_tracked(note, user)
-    return note
-
-
-@transaction.atomic
-def figure_query_answer(*, user, note, answer: str) -> FigureNote:
-    """The unit answers a follow-up query (also on a locked quarter: answering changes no figure)."""
-    note = FigureNote.objects.select_for_update().select_related("submission").get(pk=note.pk)
-    if note.kind != NoteKind.QUERY:
-        raise TransitionRefused(_("只能答复核实要求。"))
-    own = roles.is_district_staff(user) and unit_id_of(user) == note.submission.unit_id
-    if not (own or roles.is_municipal_staff(user)):
-        raise AccessDenied(_("只有本单位的填报人员可以答复核实要求。"))
-    if not (answer or "").strip():
-        raise TransitionRefused(_("请填写答复内容。"))
-    note.answer, note.answered_by, note.answered_at = answer.strip(), user, timezone.now()
-    _save_tracked(note, user)
-    return note
-
-
-@transaction.atomic
-def periods_close_overdue(*, actor=None, today=None) -> list[str]:
-    """Close every open period whose deadline has passed, recorded as `period_close` records it (the actor is None
-    when the schedule closes them: no person did); returns the codes closed."""
-    today = today or timezone.localdate()
-    overdue = list(Period.objects.select_for_update().filter(status=PeriodStatus.OPEN, deadline__lt=today))
-    for period in overdue:
-        period.status = PeriodStatus.CLOSED
-        _save_tracked(period, actor)
-        _record_for_period(period, SubmissionAction.CLOSE, actor,
-                           _("截止日期 %(deadline)s 已过，自动关闭填报期") % {"deadline": period.deadline.isoformat()})
-    return [period.code for period in overdue]
