@@ -80,8 +80,23 @@ class PeriodFilter(django_filters.Filter):
     field_class = PeriodCodeField
 
 
+class CodesWidget(django_filters.widgets.BaseCSVWidget, forms.TextInput):
+    """Codes separated by commas (`fund=a,b`) or the parameter repeated (`fund=a&fund=b`): the schema documents an
+    array, which generated clients send as a repeated parameter."""
+
+    def value_from_datadict(self, data, files, name):
+        values = data.getlist(name) if hasattr(data, "getlist") else []
+        if len(values) > 1:
+            return [code for value in values for code in value.split(",")]
+        return super().value_from_datadict(data, files, name)
+
+
 class CodesFilter(django_filters.BaseInFilter, django_filters.CharFilter):
-    """Codes separated by commas: `fund=a,b`."""
+    """Codes separated by commas or repeated: `fund=a,b` is `fund=a&fund=b`."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", CodesWidget)
+        super().__init__(*args, **kwargs)
 
 
 def _unit_prefix(model) -> str:

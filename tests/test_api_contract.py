@@ -240,3 +240,23 @@ def test_a_throttled_answer_carries_the_rate_limit_beside_retry_after(api_client
     reset = int(third["X-RateLimit-Reset"])
     assert 0 < reset - time.time() <= 61
     assert abs(reset - time.time() - int(third["Retry-After"])) <= 2
+
+
+def test_a_list_of_codes_reads_the_same_comma_separated_or_repeated(keyed, schema):  # noqa: F811
+    """The schema documents the code filters as arrays (`style: form, explode: false`); a generated client that
+    sends an array as a repeated parameter gets what the comma-separated form gives."""
+    from funds.models import Fund, FundFlow
+
+    second = FundFlow.objects.first()
+    second.pk, second.fund = None, Fund.objects.exclude(pk=second.fund_id).first()
+    second.save()
+    parameter = next(p for p in schema["paths"]["/api/v1/fund-flows/"]["get"]["parameters"] if p["name"] == "fund")
+    assert parameter["schema"]["type"] == "array"
+    codes = sorted(set(FundFlow.objects.values_list("fund__code", flat=True)))[:2]
+    assert len(codes) == 2
+
+    def ids(query):
+        return {row["id"] for row in keyed.get("/api/v1/fund-flows/", {**query, "page_size": 1000}).json()["results"]}
+
+    alone = ids({"fund": codes[0]}) | ids({"fund": codes[1]})
+    assert alone and ids({"fund": ",".join(codes)}) == ids({"fund": codes}) == alone
