@@ -7,6 +7,7 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from districts.exceptions import AccessDenied
@@ -162,4 +163,6 @@ def cultivation_note_save(*, user, entry: CultivationEntry, period: Period, text
         CultivationNote(entry=entry, period=period)
     note.text = text.strip()
     _save(user, note)
+    # The list's ETag and Last-Modified follow the entries: a new note is a change of its entry.
+    CultivationEntry.objects.filter(pk=entry.pk).update(updated_at=timezone.now())
     return note

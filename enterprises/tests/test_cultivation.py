@@ -1,8 +1,12 @@
 """The cultivation list: which entries reached their tier (today and by the due day), and who may change a list."""
+import csv
 import datetime
+import io
 
+import openpyxl
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from districts.exceptions import AccessDenied
 from districts.models import Period, Unit
@@ -110,3 +114,70 @@ def test_a_recommendation_into_the_reserve_pool_is_dated_and_can_be_withdrawn(yu
     assert CultivationEntry.objects.get(pk=entry.pk).recommended == D(2026, 5, 20)
     cultivation_entry_recommend(user=yubei_clerk, entry=entry, on=None)
     assert CultivationEntry.objects.get(pk=entry.pk).recommended is None
+
+
+def test_the_list_page_shows_the_units_entries_and_a_clerk_adds_one_of_their_own(yubei_list, make_enterprise,
+                                                                                 client_for, yubei_clerk):
+    client = client_for(yubei_clerk)
+    page = client.get("/registry/cultivation/")
+    assert page.status_code == 200 and "渝北甲科技有限公司" in page.content.decode()
+    firm = make_enterprise("500112", "渝北新秀科技有限公司")
+    answer = client.post("/registry/cultivation/", {"enterprise": firm.credit_code, "target": "high_tech",
+                                                     "due": "2027-12-31"})
+    assert answer.status_code == 302
+    assert CultivationEntry.objects.get(enterprise=firm).due == D(2027, 12, 31)
+
+
+def test_a_clerk_cannot_put_another_units_enterprise_on_a_list_from_the_page(yubei_list, make_enterprise,
+                                                                              client_for, wanzhou_clerk):
+    before = CultivationEntry.objects.count()
+    firm = yubei_list["甲"].enterprise
+    answer = client_for(wanzhou_clerk).post("/registry/cultivation/", {"enterprise": firm.credit_code,
+                                                                        "target": "listed", "due": "2027-12-31"})
+    assert answer.status_code == 200 and CultivationEntry.objects.count() == before
+
+
+def test_another_units_clerk_can_neither_read_nor_change_an_entry_page(yubei_list, client_for, wanzhou_clerk):
+    entry = yubei_list["乙"]
+    client = client_for(wanzhou_clerk)
+    before = list(CultivationEntry.objects.values_list("target", "due", "recommended", "updated_at"))
+    assert client.get(f"/registry/cultivation/{entry.pk}/").status_code == 404
+    for body in ({"action": "recommend"}, {"action": "target", "target": "listed", "due": "2030-01-01"},
+                 {"action": "note", "period": Period.objects.get_by_code("2026Q2").pk, "text": "越权"}):
+        assert client.post(f"/registry/cultivation/{entry.pk}/", body).status_code == 404
+    assert list(CultivationEntry.objects.values_list("target", "due", "recommended", "updated_at")) == before
+    assert not CultivationNote.objects.exists()
+
+
+def test_a_municipal_viewer_reads_every_entry_but_changes_none(yubei_list, client_for, city_viewer):
+    entry = yubei_list["乙"]
+    client = client_for(city_viewer)
+    assert client.get(f"/registry/cultivation/{entry.pk}/").status_code == 200
+    assert client.post(f"/registry/cultivation/{entry.pk}/", {"action": "recommend"}).status_code == 403
+    assert CultivationEntry.objects.get(pk=entry.pk).recommended is None
+
+
+def test_the_unit_notes_a_quarter_and_recommends_the_enterprise_from_the_entry_page(yubei_list, client_for,
+                                                                                   yubei_clerk):
+    entry = yubei_list["丙"]
+    client = client_for(yubei_clerk)
+    today = timezone.localdate()
+    quarter = Period.objects.get(year=today.year, quarter=(today.month - 1) // 3 + 1)
+    assert client.post(f"/registry/cultivation/{entry.pk}/",
+                       {"action": "note", "period": quarter.pk, "text": "已入选市级培育库"}).status_code == 302
+    assert client.post(f"/registry/cultivation/{entry.pk}/", {"action": "recommend"}).status_code == 302
+    entry.refresh_from_db()
+    assert entry.recommended == today
+    assert list(entry.notes.values_list("period__year", "text")) == [(today.year, "已入选市级培育库")]
+
+
+def test_municipal_staff_export_the_recommended_reserve_as_csv_and_xlsx(yubei_list, client_for, city_staff,
+                                                                         yubei_clerk):
+    cultivation_entry_recommend(user=yubei_clerk, entry=yubei_list["丙"], on=D(2026, 5, 20))
+    client = client_for(city_staff)
+    response = client.get("/registry/cultivation/", {"recommended": "true", "export": "csv"})
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert [row[1] for row in rows[1:]] == ["渝北丙科技有限公司"] and rows[1][7] == "2026-05-20"
+    response = client.get("/registry/cultivation/", {"export": "xlsx"})
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    assert sheet.max_row == 1 + 5
