@@ -8,6 +8,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from conftest import ARTIFACTS
 from districts.exceptions import AccessDenied
 from districts.models import Period, Unit
 from enterprises.cultivation import cultivation_list
@@ -181,3 +182,26 @@ def test_municipal_staff_export_the_recommended_reserve_as_csv_and_xlsx(yubei_li
     response = client.get("/registry/cultivation/", {"export": "xlsx"})
     sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
     assert sheet.max_row == 1 + 5
+
+
+@pytest.mark.browser
+def test_the_list_and_entry_pages_read_on_a_desktop_and_a_phone(yubei_list, yubei_clerk, live_server, chromium):
+    entry_url = f"{live_server.url}/registry/cultivation/{yubei_list['甲'].pk}/"
+    with chromium() as browser:
+        for width, height in ((1366, 900), (390, 844)):
+            page = browser.new_page(viewport={"width": width, "height": height})
+            page.goto(f"{live_server.url}/accounts/login/")
+            page.fill("input[name=username]", "yubei_staff")
+            page.fill("input[name=password]", "pw-for-tests-1")
+            page.click("button[type=submit]")
+            page.wait_for_load_state()
+            page.goto(f"{live_server.url}/registry/cultivation/")
+            assert "培育清单" in page.inner_text("h1")
+            assert "渝北乙科技有限公司" in page.inner_text("#cultivation-entries")
+            assert page.evaluate("document.documentElement.scrollWidth") <= width
+            page.screenshot(path=str(ARTIFACTS / f"cultivation-{width}.png"), full_page=True)
+            page.goto(entry_url)
+            assert "渝北甲科技有限公司" in page.inner_text("h1")
+            assert page.evaluate("document.documentElement.scrollWidth") <= width
+            page.screenshot(path=str(ARTIFACTS / f"cultivation-entry-{width}.png"), full_page=True)
+            page.close()
