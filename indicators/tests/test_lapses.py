@@ -3,6 +3,7 @@ import datetime
 
 import pytest
 
+from conftest import ARTIFACTS
 from districts.models import Unit
 from enterprises.credit_codes import synthetic
 from enterprises.services import enterprise_create, status_record_save
@@ -61,3 +62,21 @@ def test_the_overview_and_the_unit_page_show_the_block(registry, yubei_clerk, cl
         if response.context["lapses"] is not None:  # the plan has a high-tech target after today
             assert 'id="high-tech-lapses"' in response.content.decode()
             assert response.context["lapses"].held_today == 4
+
+
+@pytest.mark.browser
+def test_the_unit_pages_lapse_block_reads_on_a_desktop_and_a_phone(registry, yubei_clerk, live_server, chromium):
+    with chromium() as browser:
+        for width, height in ((1366, 900), (390, 844)):
+            page = browser.new_page(viewport={"width": width, "height": height})
+            page.goto(f"{live_server.url}/accounts/login/")
+            page.fill("input[name=username]", "yubei_staff")
+            page.fill("input[name=password]", "pw-for-tests-1")
+            page.click("button[type=submit]")
+            page.wait_for_load_state()
+            page.goto(f"{live_server.url}/dashboards/units/500112/?plan=double-doubling-2027")
+            if page.locator("#high-tech-lapses").count():  # the plan has a high-tech target after today
+                assert "今天有效" in page.inner_text("#high-tech-lapses")
+            assert page.evaluate("document.documentElement.scrollWidth") <= width
+            page.screenshot(path=str(ARTIFACTS / f"unit-lapses-{width}.png"), full_page=True)
+            page.close()
