@@ -77,6 +77,7 @@ def test_the_unit_pages_lapse_block_reads_on_a_desktop_and_a_phone(registry, yub
             page.goto(f"{live_server.url}/dashboards/units/500112/?plan=double-doubling-2027")
             if page.locator("#high-tech-lapses").count():  # the plan has a high-tech target after today
                 assert "今天有效" in page.inner_text("#high-tech-lapses")
+                page.locator("#high-tech-lapses").screenshot(path=str(ARTIFACTS / f"lapse-block-{width}.png"))
             assert page.evaluate("document.documentElement.scrollWidth") <= width
             page.screenshot(path=str(ARTIFACTS / f"unit-lapses-{width}.png"), full_page=True)
             page.close()
