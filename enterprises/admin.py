@@ -1,9 +1,24 @@
 from django.contrib import admin
 
 from districts.figures_admin import QuarterFiguresAdmin
-from enterprises.models import Enterprise, EnterpriseFigures, Registration, StatusRecord, StatusValidity
+from enterprises.models import (
+    CultivationEntry,
+    CultivationNote,
+    Enterprise,
+    EnterpriseFigures,
+    Registration,
+    StatusRecord,
+    StatusValidity,
+)
 from enterprises.resources import EnterpriseFiguresResource
-from enterprises.services import enterprise_create, enterprise_update, status_record_revoke, status_record_save
+from enterprises.services import (
+    cultivation_entry_recommend,
+    cultivation_entry_save,
+    enterprise_create,
+    enterprise_update,
+    status_record_revoke,
+    status_record_save,
+)
 from portal.admin import ExportAdminMixin, RestrictedAdmin, RestrictedTabularInline
 
 
@@ -73,3 +88,36 @@ class StatusRecordAdmin(RestrictedAdmin):
 @admin.register(StatusValidity)
 class StatusValidityAdmin(RestrictedAdmin):
     list_display = ["kind", "rule", "years"]
+
+
+class CultivationNoteInline(RestrictedTabularInline):
+    model = CultivationNote
+    fields = ["period", "text", "updated_at"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False  # notes are written on the list's page, through cultivation_note_save
+
+
+@admin.register(CultivationEntry)
+class CultivationEntryAdmin(RestrictedAdmin):
+    list_display = ["enterprise", "unit", "target", "due", "recommended", "updated_at"]
+    list_filter = ["target", "unit__group"]
+    search_fields = ["enterprise__name", "enterprise__credit_code"]
+    list_select_related = ["enterprise", "unit"]
+    autocomplete_fields = ["enterprise"]
+    fields = ["unit", "enterprise", "target", "due", "recommended"]
+    inlines = [CultivationNoteInline]
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["unit", "enterprise"] if obj else []
+
+    def save_model(self, request, obj, form, change):
+        data = form.cleaned_data
+        entry = cultivation_entry_save(user=request.user, unit=obj.unit, enterprise=obj.enterprise,
+                                       target=data["target"], due=data["due"], entry=obj if change else None)
+        if entry.recommended != data.get("recommended"):
+            entry = cultivation_entry_recommend(user=request.user, entry=entry, on=data.get("recommended"))
+        obj.pk = entry.pk

@@ -12,6 +12,15 @@ class StatusKind(models.TextChoices):
     LISTED = "listed", _("上市/挂牌")
     LISTING_RESERVE = "listing_reserve", _("上市储备库")
 
+    @classmethod
+    def chain(cls) -> list["StatusKind"]:
+        """The tiers of the cultivation chain, lowest first (the reserve pool is a list, not a tier)."""
+        return [kind for kind in cls if kind != cls.LISTING_RESERVE]
+
+    @classmethod
+    def chain_choices(cls) -> list[tuple[str, str]]:
+        return [(kind.value, kind.label) for kind in cls.chain()]
+
 
 class ValidityRule(models.TextChoices):
     YEARS = "years", _("自发证日起若干年")

@@ -7,7 +7,15 @@ from simple_history.utils import bulk_create_with_history
 
 from enterprises.choices import StatusKind
 from enterprises.credit_codes import synthetic
-from enterprises.models import Enterprise, EnterpriseFigures, Registration, StatusRecord, StatusValidity
+from enterprises.models import (
+    CultivationEntry,
+    CultivationNote,
+    Enterprise,
+    EnterpriseFigures,
+    Registration,
+    StatusRecord,
+    StatusValidity,
+)
 from portal.demo import CITY_STOCKS
 
 REGISTRY_SAMPLE = 600  # enterprises over the whole city, shared out by unit size
@@ -17,6 +25,10 @@ TRADES = (("C3911", "电子科技"), ("C3670", "汽车零部件"), ("I6513", "�
           ("M7320", "检测技术"), ("C3841", "新能源"), ("C4011", "智能仪器"), ("A0412", "农业科技"))
 MOVED_ON = datetime.date(2024, 7, 1)  # a few enterprises move to another unit of their group that day
 SUFFIXES = ("有限公司", "有限责任公司", "股份有限公司")
+CULTIVATED_PER_UNIT = 3
+CULTIVATION_TARGETS = (StatusKind.HIGH_TECH, StatusKind.SPECIALISED, StatusKind.LITTLE_GIANT)
+CULTIVATION_NOTES = ("已走访企业，了解研发投入情况", "指导准备高企认定申报材料", "已推荐参加科技金融对接会",
+                     "协助申报市级研发平台")
 
 
 def seed(ctx):
@@ -65,6 +77,24 @@ def seed_registry(ctx):
     bulk_create_with_history(registrations, Registration, batch_size=500)
     bulk_create_with_history(records, StatusRecord, batch_size=500)
     ctx.log(f"enterprises: {len(firms)} on the registry ({len(origins)} moved) with {len(records)} status records")
+    seed_cultivation(ctx, firms)
+
+
+def seed_cultivation(ctx, firms):
+    """Each unit's cultivation list: up to three of its enterprises, a tier to reach by the end of next year, a note
+    for the last quarter, now and then a recommendation into the listing reserve pool."""
+    rng, last = ctx.rng, ctx.periods[-1]
+    entries = []
+    for unit in ctx.units:
+        for firm in [firm for firm in firms if firm.unit_id == unit.pk][:CULTIVATED_PER_UNIT]:
+            entries.append(CultivationEntry(
+                unit=unit, enterprise=firm, target=rng.choice(CULTIVATION_TARGETS),
+                due=datetime.date(last.end_date.year + 1, 12, 31),
+                recommended=last.end_date if rng.random() < 0.2 else None))
+    entries = bulk_create_with_history(entries, CultivationEntry, batch_size=500)
+    notes = [CultivationNote(entry=entry, period=last, text=rng.choice(CULTIVATION_NOTES)) for entry in entries]
+    bulk_create_with_history(notes, CultivationNote, batch_size=500)
+    ctx.log(f"enterprises: {len(entries)} on the cultivation lists")
 
 
 def _statuses(rng, rules, firm) -> list[StatusRecord]:

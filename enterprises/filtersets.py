@@ -5,7 +5,7 @@ from django.utils import timezone
 from districts.filtersets import QUARTER_ORDERING, DistrictScopedFilterSet, QuarterFilterSet, UpdatedAfterFilter
 from enterprises import credit_codes
 from enterprises.choices import StatusKind
-from enterprises.models import Enterprise, EnterpriseFigures, StatusRecord
+from enterprises.models import CultivationEntry, Enterprise, EnterpriseFigures, StatusRecord
 
 
 class EnterpriseFiguresFilterSet(QuarterFilterSet):
@@ -97,3 +97,26 @@ class StatusRecordFilterSet(RegistryFilterSet):
 
     def matching(self, queryset, records):
         return queryset.filter(pk__in=records.values("pk"))
+
+
+class CultivationEntryFilterSet(DistrictScopedFilterSet):
+    """`unit` and `group` are the unit whose list it is; `reached` asks the registry at today."""
+
+    target = django_filters.MultipleChoiceFilter(choices=StatusKind.chain_choices(), label="培育目标（可多选）")
+    due_before = django_filters.DateFilter(field_name="due", lookup_expr="lte", label="目标日期不晚于此日期")
+    recommended = django_filters.BooleanFilter(field_name="recommended", lookup_expr="isnull", exclude=True,
+                                               label="是否已推荐入上市储备库")
+    reached = django_filters.BooleanFilter(field_name="reached_today", label="今天是否已达到培育目标")
+    search = django_filters.CharFilter(method="filter_search", label="按企业名称（含部分）或信用代码查找")
+    updated_after = UpdatedAfterFilter(field_name="updated_at", lookup_expr="gt",
+                                       label="只返回此时间之后更新的记录（ISO 8601，如 2025-01-31T08:00:00+08:00）")
+    ordering = django_filters.OrderingFilter(
+        fields=(("unit__order", "unit"), ("due", "due"), ("enterprise__name", "name"), ("updated_at", "updated_at"))
+    )
+
+    filter_search = RegistryFilterSet.filter_search
+    enterprise_prefix = "enterprise__"
+
+    class Meta:
+        model = CultivationEntry
+        fields = ["unit", "group", "target", "due_before", "recommended", "reached", "search", "updated_after"]

@@ -225,3 +225,60 @@ class StatusRecord(models.Model):
 
     def __str__(self):
         return f"{self.enterprise} {self.get_kind_display()} {self.issued}"
+
+
+class CultivationEntry(models.Model):
+    """An enterprise on a unit's cultivation list (培育清单): the tier of the chain it should reach, by when, and
+    whether the unit recommended it into the city's listing reserve pool (上市储备库)."""
+
+    unit_field = "unit"
+
+    unit = models.ForeignKey(Unit, models.PROTECT, related_name="+", verbose_name=_("培育单位"))
+    enterprise = models.ForeignKey(Enterprise, models.CASCADE, related_name="cultivation", verbose_name=_("企业"))
+    target = models.CharField(_("培育目标"), max_length=20, choices=StatusKind.chain_choices())
+    due = models.DateField(_("目标日期"))
+    recommended = models.DateField(_("推荐入上市储备库日期"), null=True, blank=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    objects = RestrictedQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["unit__order", "due", "enterprise__name"]
+        verbose_name = _("培育清单企业")
+        verbose_name_plural = _("培育清单")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["unit", "enterprise", "target"], name="cultivationentry_unique_unit_enterprise_target",
+                violation_error_message=_("该企业已在本单位清单中，目标相同"),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.enterprise} → {self.get_target_display()}"
+
+
+class CultivationNote(models.Model):
+    """What a unit did for an enterprise on its list in a quarter (one note per entry and quarter)."""
+
+    unit_field = "entry__unit"
+
+    entry = models.ForeignKey(CultivationEntry, models.CASCADE, related_name="notes", verbose_name=_("清单企业"))
+    period = models.ForeignKey("districts.Period", models.PROTECT, related_name="+", verbose_name=_("季度"))
+    text = models.TextField(_("培育情况"), max_length=2000)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    objects = RestrictedQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["entry", "-period__ordinal"]
+        verbose_name = _("培育情况")
+        verbose_name_plural = _("培育情况")
+        constraints = [
+            models.UniqueConstraint(fields=["entry", "period"], name="cultivationnote_unique_entry_period",
+                                    violation_error_message=_("该企业本季度已有培育情况记录")),
+        ]
+
+    def __str__(self):
+        return f"{self.entry} {self.period}"

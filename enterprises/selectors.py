@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from django.db.models import Count
 
 from districts.models import Period, Unit, UnitGroup
+from enterprises.forecast import forecast_at
 from enterprises.models import StatusRecord
 
 
@@ -50,3 +51,41 @@ def _sum(many) -> dict[str, int]:
         for kind, n in counts.items():
             total[kind] += n
     return dict(total)
+
+
+@dataclass
+class LapseOutlook:
+    """High-tech certificates of some units from today to a target day: held today, lapsing before the day (ending
+    on or before it, not renewed by then), the count at the day if none renews and with each unit's renewal rate,
+    and the shortfall against a target value (None without one; 0 when met)."""
+
+    until: datetime.date
+    held_today: int
+    none_renews: int
+    with_renewals: float
+    target: float | None = None
+
+    @property
+    def lapsing(self) -> int:
+        return self.held_today - self.none_renews
+
+    def shortfall(self, count: float) -> float | None:
+        return None if self.target is None else max(0.0, self.target - count)
+
+    @property
+    def gap_none_renews(self) -> float | None:
+        return self.shortfall(self.none_renews)
+
+    @property
+    def gap_with_renewals(self) -> float | None:
+        return self.shortfall(self.with_renewals)
+
+
+def high_tech_outlook(*, unit_ids: set[int], until: datetime.date, today: datetime.date,
+                      target: float | None = None) -> LapseOutlook:
+    """The lapse forecast (`enterprises.forecast.forecast_at`) to `until`, added up over `unit_ids` (for the city or
+    a group, pass the units counted toward its total)."""
+    forecasts = [f for unit, f in forecast_at(target=until, today=today).items() if unit in unit_ids]
+    return LapseOutlook(until=until, held_today=sum(f.today for f in forecasts),
+                        none_renews=sum(f.none_renews for f in forecasts),
+                        with_renewals=sum(f.with_renewals for f in forecasts), target=target)

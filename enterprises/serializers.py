@@ -1,7 +1,7 @@
 from rest_framework import serializers
 
-from districts.serializers import QuarterRowSerializer, UnitScopedSerializer
-from enterprises.models import Enterprise, EnterpriseFigures, StatusRecord
+from districts.serializers import PeriodCodeField, QuarterRowSerializer, UnitScopedSerializer
+from enterprises.models import CultivationEntry, CultivationNote, Enterprise, EnterpriseFigures, StatusRecord
 
 
 class EnterpriseFiguresSerializer(QuarterRowSerializer):
@@ -26,3 +26,24 @@ class StatusRecordSerializer(serializers.ModelSerializer):
         model = StatusRecord
         fields = ["id", "enterprise", "enterprise_name", "credit_code", "unit", "kind", "number", "issued",
                   "valid_until", "revoked", "revoked_reason", "updated_at"]
+
+
+class CultivationNoteSerializer(serializers.ModelSerializer):
+    period = PeriodCodeField()
+
+    class Meta:
+        model = CultivationNote
+        fields = ["period", "text", "updated_at"]
+
+
+class CultivationEntrySerializer(UnitScopedSerializer):
+    enterprise_name = serializers.CharField(source="enterprise.name", read_only=True)
+    credit_code = serializers.CharField(source="enterprise.credit_code", read_only=True)
+    reached_today = serializers.BooleanField(read_only=True)
+    reached_by_due = serializers.BooleanField(read_only=True)
+    notes = CultivationNoteSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = CultivationEntry
+        fields = ["id", "unit", "unit_name", "enterprise", "enterprise_name", "credit_code", "target", "due",
+                  "reached_today", "reached_by_due", "recommended", "notes", "updated_at"]

@@ -7,12 +7,20 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from districts.exceptions import AccessDenied
-from districts.models import Unit
+from districts.models import Period, Unit
 from enterprises import credit_codes
-from enterprises.models import Enterprise, Registration, StatusRecord, StatusValidity
+from enterprises.models import (
+    CultivationEntry,
+    CultivationNote,
+    Enterprise,
+    Registration,
+    StatusRecord,
+    StatusValidity,
+)
 
 _REFUSED = _("您只能修改本单位的企业及其资质记录。")
 
@@ -110,3 +118,51 @@ def status_record_revoke(*, user, record: StatusRecord, on: datetime.date | None
     record.revoked, record.revoked_reason = on, reason.strip() if on else ""
     _save(user, record)
     return record
+
+
+_LIST_REFUSED = _("您只能修改本单位的培育清单。")
+
+
+def _check_entry(user, entry: CultivationEntry) -> None:
+    if not CultivationEntry.objects.restrict(user, "change").filter(pk=entry.pk).exists():
+        raise AccessDenied(_LIST_REFUSED)
+
+
+@transaction.atomic
+def cultivation_entry_save(*, user, unit: Unit, enterprise: Enterprise, target: str, due: datetime.date,
+                           entry: CultivationEntry | None = None) -> CultivationEntry:
+    """Put an enterprise registered in `unit` on the unit's cultivation list with the tier it should reach by
+    `due`, or change the tier and date of `entry`."""
+    if entry is not None:
+        _check_entry(user, entry)
+        entry = CultivationEntry.objects.select_for_update().get(pk=entry.pk)
+    if not Enterprise.objects.restrict(user).filter(pk=enterprise.pk, unit=unit).exists():
+        raise ValidationError(_("只能选择当前注册在本单位的企业。"))
+    entry = entry or CultivationEntry(unit=unit, enterprise=enterprise)
+    entry.target, entry.due = target, due
+    _save(user, entry)
+    _check_entry(user, entry)
+    return entry
+
+
+@transaction.atomic
+def cultivation_entry_recommend(*, user, entry: CultivationEntry, on: datetime.date | None) -> CultivationEntry:
+    """Recommend the enterprise into the city's listing reserve pool on `on` (None withdraws the recommendation)."""
+    _check_entry(user, entry)
+    entry = CultivationEntry.objects.select_for_update().get(pk=entry.pk)
+    entry.recommended = on
+    _save(user, entry)
+    return entry
+
+
+@transaction.atomic
+def cultivation_note_save(*, user, entry: CultivationEntry, period: Period, text: str) -> CultivationNote:
+    """The unit's note on an enterprise of its list for a quarter (saving again replaces it)."""
+    _check_entry(user, entry)
+    note = CultivationNote.objects.filter(entry=entry, period=period).first() or \
+        CultivationNote(entry=entry, period=period)
+    note.text = text.strip()
+    _save(user, note)
+    # The list's ETag and Last-Modified follow the entries: a new note is a change of its entry.
+    CultivationEntry.objects.filter(pk=entry.pk).update(updated_at=timezone.now())
+    return note

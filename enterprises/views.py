@@ -4,9 +4,14 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.utils import timezone
 
-from districts.models import Period
+from districts.models import Period, Unit
+from enterprises.chain import CONVERSION_YEARS, conversions, moved_up
 from enterprises.choices import StatusKind
 from enterprises.comparison import REPORTED_FIELD, comparison
+from enterprises.models import StatusRecord
+from portal import roles
+
+MOVERS_SHOWN = 100
 
 
 def _ended(today: datetime.date):
@@ -31,11 +36,20 @@ def _chosen_target(request, today: datetime.date) -> datetime.date:
 
 @login_required
 def registry_overview(request):
-    """Registry counts beside the reported figures of a quarter, and the high-tech lapse forecast to a target."""
+    """Registry counts beside the reported figures of a quarter, the chain over time and the high-tech lapse forecast
+    to a target."""
     today = timezone.localdate()
     period, target = _chosen_period(request, today), _chosen_target(request, today)
     rows = comparison(user=request.user, period=period, target=target, today=today) if period else []
+    units = Unit.objects.restrict(request.user)
+    if roles.is_municipal(request.user) or roles.has_role(request.user, roles.API_CONSUMER):
+        units = units.counted()
+    movers = moved_up(year=today.year, records=StatusRecord.objects.restrict(request.user)).select_related(
+        "enterprise__unit").order_by("-issued", "enterprise__name")
     return render(request, "enterprises/registry.html", {
+        "conversions": conversions(years=range(today.year - 6, today.year - CONVERSION_YEARS),
+                                   unit_ids=set(units.values_list("pk", flat=True))),
+        "conversion_years": CONVERSION_YEARS, "movers": movers[:MOVERS_SHOWN], "movers_total": movers.count(),
         "rows": rows, "period": period, "target": target, "today": today,
         "periods": _ended(today)[:12],
         "kinds": [StatusKind(kind).label for kind in REPORTED_FIELD],

@@ -4,11 +4,12 @@ from django.http import Http404
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from districts.models import Submission, Unit, UnitGroup
-from indicators import dashboards, exports, geo, outcomes, selectors, snapshot_cache
+from indicators import dashboards, exports, geo, lapses, outcomes, selectors, snapshot_cache
 from indicators.choices import Method, Scope
 from indicators.dashboards import Selection, to_chart
 from indicators.models import IndicatorValue
@@ -100,8 +101,11 @@ def overview(request):
     run = selectors.latest_run()
     key = snapshot_cache.snapshot_key("overview", values=values, run=run, params=selection_params(request))
     page = cached(key, lambda: overview_page(values, request.GET))
+    plan = Selection.from_query(request.GET, values).plan
     return render(request, "indicators/overview.html", {
         "page": {**page, "head": mark_safe(page["head"]), "body": mark_safe(page["body"])},  # noqa: S308 (our render)
+        # Outside the cached page: the registry changes without a new dashboard snapshot.
+        "lapses": lapses.city_outlook(plan, timezone.localdate()) if plan else None,
         **freshness(run),
     })
 
@@ -125,8 +129,10 @@ def unit_page(request, code):
                        **to_chart(table, "period", "value", "expected_value", "target_value")})
     platforms = Platform.objects.restrict(request.user, "view").filter(unit=unit).prefetch_related("milestones")
     submissions = Submission.objects.restrict(request.user, "view").filter(unit=unit).select_related("period")[:8]
+    high_tech = next((row for row in rows if row.indicator.code == lapses.HIGH_TECH), None)
     return render(request, "indicators/unit.html", {
         "sel": sel, "unit": unit, "rows": rows, "trends": trends, "platforms": platforms,
+        "lapses": lapses.unit_outlook(sel.plan, unit, high_tech, timezone.localdate()) if sel.plan else None,
         "submissions": submissions, **freshness(selectors.latest_run()),
     })
 

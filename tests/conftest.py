@@ -8,7 +8,13 @@ from districts.choices import SubmissionAction, SubmissionState
 from districts.models import Period, Submission, SubmissionEvent, Unit
 from enterprises.credit_codes import synthetic
 from enterprises.models import EnterpriseFigures
-from enterprises.services import enterprise_create, status_record_save
+from enterprises.services import (
+    cultivation_entry_recommend,
+    cultivation_entry_save,
+    cultivation_note_save,
+    enterprise_create,
+    status_record_save,
+)
 from evaluation.models import Evaluation, Scheme, UnitResult
 from funds.models import EconomyFigures, Fund, FundAllocation, FundFlow
 from indicators.choices import RunTrigger, Scope
@@ -48,6 +54,11 @@ def api_rows(chongqing, city_staff):
             firm = enterprise_create(user=city_staff, name=f"{unit.name}测试企业{step}", unit=unit,
                                      credit_code=synthetic(unit.code, step))
             status_record_save(user=city_staff, enterprise=firm, kind="high_tech", issued=period.end_date)
+            entry = cultivation_entry_save(user=city_staff, unit=unit, enterprise=firm,
+                                           target=("high_tech", "specialised")[step], due=datetime.date(2026, 12, 31))
+            cultivation_note_save(user=city_staff, entry=entry, period=period, text="已走访")
+            if n % 2:
+                cultivation_entry_recommend(user=city_staff, entry=entry, on=period.end_date)
     round_ = Round.objects.create(title="接口测试调度", due=datetime.date(2026, 1, 15), created_by=city_staff)
     for n, unit in enumerate(Unit.objects.filter(code__in=UNIT_CODES)):
         task = Task.objects.create(unit=unit, kind="project" if n % 2 else "task", title=f"{unit.name}重点任务",

@@ -5,7 +5,7 @@ import pytest
 from django.utils import timezone
 
 from districts.models import Period, Submission, Unit, UnitGroup
-from enterprises.models import EnterpriseFigures
+from enterprises.models import CultivationEntry, EnterpriseFigures
 from funds.models import EconomyFigures, Fund, FundAllocation, FundFlow
 from indicators.models import Indicator, IndicatorValue, Plan, Target
 from ledger.models import ProgressNote, Round, RoundItem, Task
@@ -43,6 +43,16 @@ CASES = [
      lambda: EnterpriseFigures.objects.filter(period__ordinal__gte=quarter("2025Q4"))),
     ("enterprise-figures", {"updated_after": "2999-01-01T00:00:00+08:00"}, lambda: EnterpriseFigures.objects.none()),
     ("enterprise-figures", {"updated_after": "2000-01-01T00:00:00+08:00"}, lambda: EnterpriseFigures.objects.all()),
+    ("cultivation-entries", {"unit": "500112"}, lambda: CultivationEntry.objects.filter(unit__code="500112")),
+    ("cultivation-entries", {"group": "central"},
+     lambda: CultivationEntry.objects.filter(unit__group__in=central())),
+    ("cultivation-entries", {"target": "specialised"}, lambda: CultivationEntry.objects.filter(target="specialised")),
+    ("cultivation-entries", {"recommended": "true"}, lambda: CultivationEntry.objects.exclude(recommended=None)),
+    ("cultivation-entries", {"recommended": "false"}, lambda: CultivationEntry.objects.filter(recommended=None)),
+    # Each firm holds a high-tech certificate from its quarter's end: the high-tech targets are reached today.
+    ("cultivation-entries", {"reached": "true"}, lambda: CultivationEntry.objects.filter(target="high_tech")),
+    ("cultivation-entries", {"due_before": "2026-12-30"}, lambda: CultivationEntry.objects.none()),
+    ("cultivation-entries", {"search": "渝北"}, lambda: CultivationEntry.objects.filter(unit__code="500112")),
     ("economy-figures", {"group": "central", "period_before": "2025Q3"},
      lambda: EconomyFigures.objects.filter(unit__group__in=central(), period__ordinal__lte=quarter("2025Q3"))),
     ("fund-flows", {"fund": "district-st-guidance-fund"},

@@ -29,6 +29,7 @@ ENDPOINTS = {
     "/api/v1/enterprise-figures/": RESTRICTED + ETAG + PAGE,
     "/api/v1/enterprises/": RESTRICTED + ETAG + PAGE,
     "/api/v1/status-records/": RESTRICTED + ETAG + PAGE,
+    "/api/v1/cultivation-entries/": RESTRICTED + ETAG + PAGE + 1,  # + the notes of the page's entries, with quarters
     "/api/v1/economy-figures/": RESTRICTED + ETAG + PAGE,
     "/api/v1/funds/": KEY + PAGE,
     "/api/v1/fund-flows/": RESTRICTED + ETAG + PAGE,

@@ -19,8 +19,8 @@ from django.utils import timezone
 
 from districts.models import FigureNote, ImportJob, Period, Submission, Unit
 from districts.services import figures_save, period_open
-from enterprises.models import Enterprise, EnterpriseFigures, StatusRecord
-from enterprises.services import enterprise_create, status_record_save
+from enterprises.models import CultivationEntry, Enterprise, EnterpriseFigures, StatusRecord
+from enterprises.services import cultivation_entry_save, enterprise_create, status_record_save
 from evaluation.tests.conftest import draft, period, scheme  # noqa: F401
 from funds.models import EconomyFigures, Fund, FundAllocation, FundFlow
 from ledger.models import Attachment, LeaderAssignment, ProgressNote, Round, RoundItem, Task
@@ -59,6 +59,8 @@ YUBEI_OBJECT_URLS = {
     "enterprisefigures-detail": lambda o: {"pk": o["enterprise_figures"].pk},
     "enterprise-detail": lambda o: {"pk": o["enterprise"].pk},
     "statusrecord-detail": lambda o: {"pk": o["status_record"].pk},
+    "cultivationentry-detail": lambda o: {"pk": o["cultivation_entry"].pk},
+    "enterprises:cultivation_entry": lambda o: {"pk": o["cultivation_entry"].pk},
     "economyfigures-detail": lambda o: {"pk": o["economy_figures"].pk},
     "fundflow-detail": lambda o: {"pk": o["fund_flow"].pk},
     "platform-detail": lambda o: {"pk": o["platform"].pk},
@@ -127,7 +129,8 @@ def test_every_url_naming_an_object_is_classified():
 
 # The admins of district rows: the yubei_objects fixture holds one row of each.
 ADMIN_OF_DISTRICT_ROWS = (Unit, Submission, FigureNote, ImportJob, EnterpriseFigures, EconomyFigures, FundAllocation,
-                          FundFlow, Platform, PlatformMilestone, Task, Enterprise, StatusRecord)
+                          FundFlow, Platform, PlatformMilestone, Task, Enterprise, StatusRecord,
+                          CultivationEntry)
 
 
 def test_every_admin_is_classified():
@@ -170,6 +173,8 @@ def yubei_objects(yubei_clerk, city_staff, draft):  # noqa: F811
         "round_item": RoundItem.objects.create(round=round_, task=task),
         "enterprise": enterprise,
         "status_record": status_record,
+        "cultivation_entry": cultivation_entry_save(user=city_staff, unit=yubei, enterprise=enterprise,
+                                                    target="specialised", due=datetime.date(2027, 12, 31)),
         "progress_note": ProgressNote.objects.create(task=task, period=quarter, progress=30, text="渝北未公开进展",
                                                      author=yubei_clerk),
         "draft": draft,

@@ -47,4 +47,5 @@ def test_district_staff_change_only_what_a_unit_reports_its_own_ledger_and_regis
         "enterprises.enterprisefigures", "funds.fundflow", "funds.economyfigures", "platforms.platformmilestone",
         "ledger.task", "ledger.progressnote", "ledger.attachment", "ledger.rounditem",
         "enterprises.enterprise", "enterprises.registration", "enterprises.statusrecord",
+        "enterprises.cultivationentry", "enterprises.cultivationnote",
     }

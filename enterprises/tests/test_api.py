@@ -80,7 +80,7 @@ def test_a_credit_code_is_found_however_it_is_typed(reader, registry):
 
 def test_the_indicator_only_key_does_not_reach_the_registry(api_client, api_key, registry):
     api_client.credentials(HTTP_AUTHORIZATION=f"Api-Key {api_key('indicators')}")
-    for url in ("/api/v1/enterprises/", "/api/v1/status-records/"):
+    for url in ("/api/v1/enterprises/", "/api/v1/status-records/", "/api/v1/cultivation-entries/"):
         assert api_client.get(url).status_code == 403, url
 
 

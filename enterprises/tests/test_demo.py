@@ -6,7 +6,7 @@ from districts.demo import demo_context
 from districts.models import Period
 from enterprises.credit_codes import is_valid
 from enterprises.demo import MOVED_ON, seed_registry
-from enterprises.models import Enterprise, Registration, StatusRecord
+from enterprises.models import CultivationEntry, CultivationNote, Enterprise, Registration, StatusRecord
 from enterprises.selectors import quarter_counts
 
 
@@ -24,3 +24,11 @@ def test_the_demo_registry_is_quick_valid_and_consistent(chongqing):
     counts = quarter_counts(Period.objects.get_by_code("2025Q4")).city
     assert counts["tech_sme"] > counts["high_tech"] > counts.get("specialised", 0) > 0
     assert StatusRecord.objects.filter(revoked__isnull=False).exists()
+
+
+def test_the_demo_gives_each_unit_a_cultivation_list_of_its_own_enterprises(chongqing):
+    seed_registry(demo_context(lambda message: None))
+    entries = CultivationEntry.objects.select_related("enterprise")
+    assert entries.exists() and all(entry.enterprise.unit_id == entry.unit_id for entry in entries)
+    assert entries.filter(recommended__isnull=False).exists()
+    assert CultivationNote.objects.count() == entries.count()

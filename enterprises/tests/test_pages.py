@@ -2,6 +2,7 @@
 import datetime
 
 import pytest
+from django.utils import timezone
 
 from conftest import ARTIFACTS
 from districts.choices import SubmissionState
@@ -68,3 +69,23 @@ def test_the_page_reads_on_a_desktop_and_a_phone(yubei_reported, city_viewer, li
         assert page.evaluate("document.documentElement.scrollWidth") <= width
         page.screenshot(path=str(ARTIFACTS / f"registry-{width}.png"), full_page=True)
         page.close()
+
+
+def test_the_page_shows_the_conversions_and_this_years_movers_of_the_users_units(make_enterprise, city_staff,
+                                                                                   client_for, wanzhou_clerk):
+    today = timezone.localdate()
+    year = today.year - 3
+    yubei_firm = make_enterprise("500112", "渝北转化有限公司")
+    wanzhou_firm = make_enterprise("500101", "万州转化有限公司")
+    for firm in (yubei_firm, wanzhou_firm):
+        status_record_save(user=city_staff, enterprise=firm, kind="tech_sme", issued=D(year, 3, 1),
+                           valid_until=D(year, 12, 31))
+    status_record_save(user=city_staff, enterprise=wanzhou_firm, kind="high_tech", issued=D(year + 1, 3, 1))
+    status_record_save(user=city_staff, enterprise=yubei_firm, kind="high_tech", issued=D(today.year, 1, 1))
+    response = client_for(wanzhou_clerk).get("/registry/")
+    rows = {row.year: (row.registered, row.converted) for row in response.context["conversions"]}
+    assert rows[year] == (1, 1)  # 万州's own registration only
+    assert list(response.context["movers"]) == []  # 渝北's first certificate is not theirs to see
+    city = client_for(city_staff).get("/registry/")
+    assert {row.year: (row.registered, row.converted) for row in city.context["conversions"]}[year] == (2, 1)
+    assert [record.enterprise.name for record in city.context["movers"]] == ["渝北转化有限公司"]
