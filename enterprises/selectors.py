@@ -3,11 +3,11 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db.models import Count
+from django.db.models import Count, Max
 
 from districts.models import Period, Unit, UnitGroup
 from enterprises.forecast import forecast_at
-from enterprises.models import StatusRecord
+from enterprises.models import Registration, StatusRecord
 
 
 @dataclass
@@ -79,6 +79,14 @@ class LapseOutlook:
     @property
     def gap_with_renewals(self) -> float | None:
         return self.shortfall(self.with_renewals)
+
+
+def registry_version() -> str:
+    """Changes whenever a status record or a registration is added, changed, moved or removed: the key under which
+    what is computed from the registry (the lapse forecast) may be kept."""
+    records = StatusRecord.objects.aggregate(n=Count("pk"), last=Max("updated_at"))
+    registrations = Registration.objects.aggregate(n=Count("pk"), last=Max("pk"), moved=Max("until"))
+    return "|".join(str(value) for value in [*records.values(), *registrations.values()])
 
 
 def high_tech_outlook(*, unit_ids: set[int], until: datetime.date, today: datetime.date,

@@ -86,7 +86,7 @@ def overview_page(values, query) -> dict:
         }
     return {"head": render_to_string("indicators/_overview_head.html", context),
             "body": render_to_string("indicators/_overview_body.html", context),
-            "has_period": sel.period is not None}
+            "has_period": sel.period is not None, "plan_id": sel.plan.pk if sel.plan else None}
 
 
 def selection_params(request, *extra: str) -> dict:
@@ -101,11 +101,10 @@ def overview(request):
     run = selectors.latest_run()
     key = snapshot_cache.snapshot_key("overview", values=values, run=run, params=selection_params(request))
     page = cached(key, lambda: overview_page(values, request.GET))
-    plan = Selection.from_query(request.GET, values).plan
     return render(request, "indicators/overview.html", {
         "page": {**page, "head": mark_safe(page["head"]), "body": mark_safe(page["body"])},  # noqa: S308 (our render)
         # Outside the cached page: the registry changes without a new dashboard snapshot.
-        "lapses": lapses.city_outlook(plan, timezone.localdate()) if plan else None,
+        "lapses": lapses.city_outlook(page["plan_id"], timezone.localdate()) if page["plan_id"] else None,
         **freshness(run),
     })
 

@@ -36,10 +36,21 @@ def registry(chongqing, city_staff):
 
 
 def test_the_city_block_counts_what_lapses_before_the_next_target_and_the_gap_it_opens(registry):
-    outlook = lapses.city_outlook(Plan.objects.get(code="double-doubling-2027"), TODAY)
+    outlook = lapses.city_outlook(Plan.objects.get(code="double-doubling-2027").pk, TODAY)
     assert outlook.until == D(2027, 12, 31)
     assert (outlook.held_today, outlook.lapsing, outlook.none_renews, outlook.with_renewals) == (4, 2, 2, 3.0)
     assert (outlook.target, outlook.gap_none_renews, outlook.gap_with_renewals) == (12800, 12798, 12797)
+
+
+def test_a_certificate_issued_after_the_forecast_was_kept_counts_at_once(registry, city_staff):
+    plan = Plan.objects.get(code="double-doubling-2027").pk
+    assert lapses.city_outlook(plan, TODAY).held_today == 4  # now kept in the cache
+    made = enterprise_create(user=city_staff, name="F", unit=Unit.objects.get(code="500101"),
+                             credit_code=synthetic("500000", 99))
+    status_record_save(user=city_staff, enterprise=made, kind="high_tech", issued=D(2026, 6, 1),
+                       valid_until=D(2029, 5, 31))
+    outlook = lapses.city_outlook(plan, TODAY)
+    assert (outlook.held_today, outlook.none_renews) == (5, 3)
 
 
 def test_the_unit_block_has_no_gap_without_a_target_of_its_own(registry):
@@ -50,7 +61,7 @@ def test_the_unit_block_has_no_gap_without_a_target_of_its_own(registry):
 
 
 def test_a_plan_whose_high_tech_targets_have_all_passed_shows_no_block(registry):
-    assert lapses.city_outlook(Plan.objects.get(code="guidance-2022"), TODAY) is None
+    assert lapses.city_outlook(Plan.objects.get(code="guidance-2022").pk, TODAY) is None
 
 
 def test_the_overview_and_the_unit_page_show_the_block(registry, yubei_clerk, client_for):
