@@ -16,6 +16,7 @@ from enterprises.filtersets import CultivationEntryFilterSet
 from enterprises.forms import CultivationEntryForm, CultivationNoteForm, CultivationTargetForm
 from enterprises.models import Enterprise
 from enterprises.services import cultivation_entry_recommend, cultivation_entry_save, cultivation_note_save
+from portal.downloads import attachment
 
 EXPORT_FORMATS = ("csv", "xlsx")
 
@@ -32,7 +33,7 @@ def _export(entries, file_format: str) -> HttpResponse:
              entry.recommended.isoformat() if entry.recommended else "",
              next((f"{note.period.code} {note.text}" for note in entry.notes.all()), "")]
             for entry in entries.prefetch_related("notes__period")]
-    name = f"cultivation-{timezone.localdate():%Y%m%d}.{file_format}"
+    stamp = f"{timezone.localdate():%Y%m%d}.{file_format}"
     if file_format == "csv":
         response = HttpResponse(content_type="text/csv; charset=utf-8")
         response.write("\ufeff")  # Excel opens UTF-8 with its byte-order mark
@@ -44,7 +45,7 @@ def _export(entries, file_format: str) -> HttpResponse:
             sheet.append(row)
         response = HttpResponse(content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
         book.save(response)
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    response["Content-Disposition"] = attachment(f"{_('培育清单')}-{stamp}", f"cultivation-{stamp}")
     return response
 
 

@@ -16,6 +16,7 @@ from evaluation.report import build_report, visible_evaluations
 from evaluation.sensitivity import fixed_weights, sensitivity, weight_choices
 from evaluation.xlsx import XLSX, report_workbook
 from portal import roles
+from portal.downloads import attachment
 
 
 def _evaluation(request, pk) -> Evaluation:
@@ -45,22 +46,25 @@ def report(request, pk):
     })
 
 
-def _download(content: bytes, content_type: str, name: str) -> HttpResponse:
+def _download(content: bytes, content_type: str, evaluation, extension: str) -> HttpResponse:
     response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{name}"
+    response["Content-Disposition"] = attachment(
+        f"{evaluation.scheme}-{_('评价报告')}-v{evaluation.version}.{extension}",
+        f"evaluation-{evaluation.pk}.{extension}",
+    )
     return response
 
 
 @login_required
 def report_pdf_download(request, pk):
     evaluation = _evaluation(request, pk)
-    return _download(report_pdf(build_report(evaluation)), "application/pdf", f"evaluation-{pk}.pdf")
+    return _download(report_pdf(build_report(evaluation)), "application/pdf", evaluation, "pdf")
 
 
 @login_required
 def report_xlsx_download(request, pk):
     evaluation = _evaluation(request, pk)
-    return _download(report_workbook(build_report(evaluation)), XLSX, f"evaluation-{pk}.xlsx")
+    return _download(report_workbook(build_report(evaluation)), XLSX, evaluation, "xlsx")
 
 
 @login_required

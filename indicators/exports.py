@@ -10,6 +10,7 @@ from django.http import HttpResponse
 from openpyxl import Workbook
 
 from portal.cells import neutralise
+from portal.downloads import attachment
 
 
 def table_cells(table):
@@ -20,7 +21,7 @@ def table_cells(table):
 
 def csv_response(table, filename: str) -> HttpResponse:
     response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
+    response["Content-Disposition"] = attachment(f"{table.title}.csv", f"{filename}.csv")
     response.write("\ufeff")  # so Excel and WPS open the UTF-8 file as UTF-8
     writer = csv.writer(response)
     writer.writerow([table.title])
@@ -40,5 +41,5 @@ def xlsx_response(table, filename: str) -> HttpResponse:
     response = HttpResponse(
         buffer.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     )
-    response["Content-Disposition"] = f'attachment; filename="{filename}.xlsx"'
+    response["Content-Disposition"] = attachment(f"{table.title}.xlsx", f"{filename}.xlsx")
     return response

@@ -19,6 +19,7 @@ from ledger.forms import AttachmentForm, ProgressNoteForm, RoundAnswerForm, Roun
 from ledger.models import Attachment, Round, RoundItem, Task
 from ledger.selectors import leader_units, leader_watchlist
 from portal import roles
+from portal.downloads import attachment
 
 PAGE_SIZE = 25
 
@@ -115,7 +116,7 @@ def ledger_export(request, unit_code):
     unit = get_object_or_404(Unit.objects.restrict(request.user, "view"), code=unit_code)
     tasks = Task.objects.restrict(request.user, "view").filter(unit=unit).select_related("article")
     response = HttpResponse(ledger_workbook(unit, tasks, today=timezone.localdate()), content_type=XLSX)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{unit.code}-ledger.xlsx"
+    response["Content-Disposition"] = attachment(f"{unit.name}-{_('任务台账')}.xlsx", f"{unit.code}-ledger.xlsx")
     return response
 
 

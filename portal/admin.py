@@ -4,10 +4,12 @@
 tests/test_guessed_ids.py checks that every registered admin and each of its inlines is built on these.
 """
 from django.contrib import admin
+from django.utils import timezone
 from import_export.admin import ExportActionMixin
 from simple_history.admin import SimpleHistoryAdmin
 
 from portal import roles
+from portal.downloads import attachment
 from portal.querysets import people_visible_to, visible_rows
 from portal.resources import EXPORT_FORMATS
 
@@ -85,6 +87,13 @@ class ExportAdminMixin(ExportActionMixin):
     the admin's `resource_classes` (SafeResource: Chinese headers, formulas neutralised)."""
 
     export_formats = EXPORT_FORMATS
+
+    def _do_file_export(self, file_format, request, queryset, export_form=None):
+        response = super()._do_file_export(file_format, request, queryset, export_form=export_form)
+        ascii_name = self.get_export_filename(request, queryset, file_format)
+        name = f"{self.model._meta.verbose_name_plural}-{timezone.localdate()}.{file_format.get_extension()}"
+        response["Content-Disposition"] = attachment(name, ascii_name)
+        return response
 
 
 class RestrictedExportAdmin(ExportAdminMixin, RestrictedAdmin):

@@ -7,6 +7,8 @@ registries (export lists, API routers, admin exports), so a new list is covered 
 import csv
 import datetime
 import io
+import re
+from urllib.parse import unquote
 
 import pytest
 from django.contrib import admin
@@ -83,6 +85,8 @@ def downloads(client, evaluation):
                                                                  f"{DASHBOARD_QUERY}&unit=500112")
     yield "ledger", client.get("/ledger/export/500112.xlsx")
     yield "evaluation", client.get(f"/evaluation/{evaluation.pk}/report.xlsx")
+    for extension in ("xlsx", "csv"):
+        yield f"cultivation list.{extension}", client.get("/registry/cultivation/", {"export": extension})
     for prefix, viewset, _basename in router.registry:
         if not hasattr(viewset, "list"):
             continue  # figures/<unit>/<period> has objects only, no list
@@ -90,6 +94,16 @@ def downloads(client, evaluation):
             yield f"api {prefix}.{extension}", client.get(f"/api/v1/{prefix}/", {"format": extension,
                                                                                   "page_size": 1000})
     yield from admin_exports(client)
+
+
+def file_names(response) -> tuple[str, str]:
+    """The ASCII `filename` and the decoded `filename*` of an RFC 6266 attachment."""
+    disposition = response["Content-Disposition"]
+    assert disposition.startswith("attachment;"), disposition
+    fallback = re.search(r'filename="([ -~]*)"', disposition)
+    encoded = re.search(r"filename\*=UTF-8''([A-Za-z0-9%._~-]+)$", disposition)
+    assert fallback and encoded, disposition
+    return fallback.group(1), unquote(encoded.group(1), errors="strict")
 
 
 def test_every_download_quotes_the_hostile_names_and_writes_no_cell_a_spreadsheet_would_run(
@@ -100,6 +114,9 @@ def test_every_download_quotes_the_hostile_names_and_writes_no_cell_a_spreadshee
         if response.status_code != 200:
             problems[name] = f"status {response.status_code}"
             continue
+        ascii_name, name = file_names(response)
+        if not (ascii_name.endswith(name[name.rfind("."):]) and "\n" not in name):
+            problems[name] = f"file names disagree: {ascii_name!r} / {name!r}"
         cells = [cell for cell in cells_of(response) if isinstance(cell, str)]
         runnable = [cell for cell in cells if neutralise(cell) != cell]
         if runnable:

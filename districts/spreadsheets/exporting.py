@@ -3,6 +3,7 @@ from django.http import HttpResponse
 from django.utils import timezone
 
 from districts.exports import ExportList
+from portal.downloads import attachment
 from portal.resources import EXPORT_FORMATS
 
 FORMATS = {format_class().get_extension(): format_class for format_class in EXPORT_FORMATS}
@@ -18,5 +19,6 @@ def export_response(*, export_list: ExportList, user, extension: str, period=Non
     response = HttpResponse(file_format.export_data(dataset), content_type=content_type)
     stamp = timezone.localdate().isoformat()
     suffix = f"-{period.code}" if period is not None else ""
-    response["Content-Disposition"] = f'attachment; filename="{export_list.key}{suffix}-{stamp}.{extension}"'
+    response["Content-Disposition"] = attachment(
+        f"{export_list.label}{suffix}-{stamp}.{extension}", f"{export_list.key}{suffix}-{stamp}.{extension}")
     return response

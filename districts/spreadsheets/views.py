@@ -12,6 +12,7 @@ from districts.spreadsheets.exporting import FORMATS, export_response
 from districts.spreadsheets.forms import ImportForm, default_period, recent_periods
 from districts.spreadsheets.template import build_template
 from districts.spreadsheets.values import units_for_entry
+from portal.downloads import attachment
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -58,7 +59,7 @@ def template_download(request):
     period = _period_from(request) or default_period()
     content = build_template(period=period, units=units)
     response = HttpResponse(content, content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="template-{period.code}.xlsx"'
+    response["Content-Disposition"] = attachment(f"{_('填报模板')}-{period}.xlsx", f"template-{period.code}.xlsx")
     return response
 
 
