@@ -6,10 +6,7 @@ most in that ranking since the previous computed quarter, and the units at risk 
 """
 from dataclasses import dataclass, field
 
-from django.db.models import Q
-
-from districts.choices import SubmissionState
-from districts.models import Period, Submission, Unit
+from districts.models import Period
 from indicators import dashboards
 from indicators.choices import Scope, Status
 from indicators.dashboards import Card, Selection, Table
@@ -69,39 +66,23 @@ def brief_content(*, plan: Plan, period: Period) -> BriefContent:
     values = IndicatorValue.objects.all()  # a brief is for the bureau's leaders, who see every unit
     sel = Selection.from_query({"plan": plan.code, "period": period.code}, values)
     sel.period = period  # also a quarter without a city value yet (asked for on demand)
-    cards = dashboards.cards(values, sel, dashboards.approvals(sel))
+    approvals = dashboards.approvals(sel)
+    cards = dashboards.cards(values, sel, approvals)
     trends = [_until(dashboards.trend_table(values, sel, card.indicator, scope=Scope.CITY), period)
               for card in cards]
     ranking = dashboards.units_table(values, sel)
     ranked = values.filter(plan=plan, indicator=sel.indicator, scope=Scope.UNIT, rank_all__isnull=False,
                            period__ordinal__lt=period.ordinal)
     previous = Period.objects.filter(pk__in=ranked.values("period")).order_by("-ordinal").first()
-    approved = set(approved_units(period).values_list("unit", flat=True))
-    units = list(expected_units(period))
     return BriefContent(
         plan=plan, period=period, previous=previous,
-        approved=sum(unit.pk in approved for unit in units), expected=len(units),
-        not_approved=[unit.name for unit in units if unit.pk not in approved],
+        approved=approvals.approved, expected=approvals.expected,
+        not_approved=[unit.name for unit in approvals.unapproved],
         cards=cards, trends=trends, ranking=ranking,
         movers=movers(values, sel, previous) if previous else [],
         at_risk=list(values.filter(plan=plan, period=period, scope=Scope.UNIT, target__isnull=False, status__in=RISK)
                      .select_related("unit", "indicator").order_by("unit__order", "indicator__order")),
     )
-
-
-def expected_units(period: Period):
-    """The units that report this quarter: all but those that joined later."""
-    return Unit.objects.filter(Q(joined__isnull=True) | Q(joined__ordinal__lte=period.ordinal)).order_by("order")
-
-
-def approved_units(period: Period):
-    return Submission.objects.filter(period=period, state=SubmissionState.APPROVED, unit__in=expected_units(period))
-
-
-def latest_complete_period() -> Period | None:
-    """The latest quarter every expected unit has had approved."""
-    candidates = Period.objects.filter(submissions__state=SubmissionState.APPROVED).distinct().order_by("-ordinal")
-    return next((p for p in candidates if approved_units(p).count() == expected_units(p).count()), None)
 
 
 def _until(table: Table, period: Period) -> Table:

@@ -10,11 +10,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from briefs.choices import BriefTrigger
-from briefs.content import brief_content, latest_complete_period
+from briefs.content import brief_content
 from briefs.models import BriefSubscription, QuarterlyBrief, briefs_allowed
 from briefs.pdf import brief_pdf
 from districts.models import Period
 from indicators import selectors
+from indicators.dashboards import latest_complete_period
 from indicators.models import DashboardRun, Plan
 
 logger = logging.getLogger(__name__)
@@ -36,18 +37,18 @@ def brief_generate(*, plan: Plan, period: Period, trigger: str, run: DashboardRu
 
 
 def briefs_for_completed_quarters(*, run: DashboardRun) -> list[QuarterlyBrief]:
-    """For each plan being tracked, the brief of the latest complete quarter (every expected unit approved),
-    if it has none yet.
+    """For each plan being tracked, the brief of the latest complete quarter (every expected unit approved in
+    the snapshot), if it has none yet.
 
-    Called after every succeeded run: the run that stores the last unit's approval completes the quarter.
-    Only the latest complete quarter is briefed, so older quarters are not briefed after the fact.
+    Called after every succeeded run: the run that stores the last unit's approval completes the quarter; an
+    approval the snapshot does not hold yet waits for its own run. Only the latest complete quarter is briefed,
+    so older quarters are not briefed after the fact.
     """
-    latest = latest_complete_period()
-    if latest is None:
-        return []
     made = []
     for plan in Plan.objects.filter(active=True):
-        if QuarterlyBrief.objects.filter(plan=plan, period=latest, trigger=BriefTrigger.COMPLETED).exists():
+        latest = latest_complete_period(plan)
+        if latest is None or QuarterlyBrief.objects.filter(
+                plan=plan, period=latest, trigger=BriefTrigger.COMPLETED).exists():
             continue
         try:
             made.append(brief_generate(plan=plan, period=latest, trigger=BriefTrigger.COMPLETED, run=run))

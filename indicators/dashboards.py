@@ -6,7 +6,7 @@ download always matches the chart it sits under.
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
-from django.db.models import Case, Count, F, When
+from django.db.models import Case, Count, F, Q, When
 from django.http import Http404
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -98,6 +98,7 @@ class Approvals:
     approved: int
     expected: int
     waiting: dict  # group id (None: the city) -> [Unit] not approved yet
+    unapproved: list = field(default_factory=list)  # every unit not approved yet, zones too
 
     def of(self, group_id=None) -> list:
         return self.waiting.get(group_id, [])
@@ -109,11 +110,22 @@ def approvals(sel: Selection) -> Approvals:
     rows = list(IndicatorValue.objects.filter(plan=sel.plan, indicator=sel.indicator, period=sel.period,
                                               scope=Scope.UNIT, units_expected__gt=0)
                 .select_related("unit").order_by("unit__order"))
-    missing = [r.unit for r in rows if not r.units_reporting and r.unit.counts_toward_city_total]
+    unapproved = [r.unit for r in rows if not r.units_reporting]
+    missing = [unit for unit in unapproved if unit.counts_toward_city_total]
     waiting = {None: missing}
     for group_id, covered in group_tree().items():
         waiting[group_id] = [unit for unit in missing if unit.group_id in covered]
-    return Approvals(sum(1 for r in rows if r.units_reporting), len(rows), waiting)
+    return Approvals(len(rows) - len(unapproved), len(rows), waiting, unapproved)
+
+
+def latest_complete_period(plan: Plan) -> Period | None:
+    """The latest quarter of the plan whose every expected unit is approved in the snapshot (the reading of
+    `approvals`), so what is said complete is also what the snapshot shows."""
+    quarters = (IndicatorValue.objects.filter(plan=plan, scope=Scope.UNIT, units_expected__gt=0)
+                .values("period").annotate(waiting=Count("pk", filter=Q(units_reporting=0)))
+                .filter(waiting=0).order_by("-period__ordinal").values_list("period", flat=True))
+    latest = quarters.first()
+    return None if latest is None else Period.objects.get(pk=latest)
 
 
 def cards(values, sel: Selection, approved: Approvals) -> list[Card]:

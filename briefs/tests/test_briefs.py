@@ -78,6 +78,9 @@ def test_a_quarter_is_briefed_when_its_last_unit_is_approved_and_only_once(world
     assert [b.period.code for b in QuarterlyBrief.objects.all()] == ["2024Q4"]  # 2025Q4 waits for 丙县
 
     world.report(world.c, "2025Q4", smes=120)  # the last unit approved
+    # A run that ends before this approval reaches the snapshot (one already under way) does not brief the
+    # quarter: the brief would show the last unit as waiting.
+    assert briefs_for_completed_quarters(run=selectors.latest_run()) == []
     with django_capture_on_commit_callbacks(execute=True):
         run = world.compute()
     completed = QuarterlyBrief.objects.get(period=world.period("2025Q4"))
