@@ -9,7 +9,6 @@ SQLite), lets both reach it, and lets go, so they overlap for real.
 import contextlib
 import datetime
 import sqlite3
-import threading
 import time
 
 import pytest
@@ -25,6 +24,7 @@ from districts.models import ImportJob, Period, Submission, Unit
 from districts.services import figures_save, period_open
 from districts.tests.files import csv_bytes, header_of
 from enterprises.models import EnterpriseFigures
+from tests.threads import at_once
 
 TECH = "enterprises.tech_smes"
 VALUES = (111, 222)  # what each of the two writers saves
@@ -94,31 +94,6 @@ class WriteLock:
             self.holder.close()
 
 
-def at_once(lock: WriteLock, *calls, wait=WriteLock.wait_until_both_wait) -> list:
-    """Run each call in a thread of its own behind `lock`, let go once `wait(lock)` returns, and return what
-    each returned."""
-    results = [None] * len(calls)
-
-    def run(index, call):
-        try:
-            results[index] = call()
-        except Exception as error:  # reported by the test; a thread cannot fail it
-            results[index] = error
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(index, call)) for index, call in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    try:
-        wait(lock)
-    finally:
-        lock.release()
-        for thread in threads:
-            thread.join(timeout=120)
-    return results
-
-
 def logged_in(user, client_class=APIClient):
     client = client_class()
     client.force_login(user)
@@ -177,7 +152,7 @@ def test_two_writers_of_the_same_version_one_wins_the_other_gets_a_conflict(
         submission = Submission.objects.get(unit__code="500112", period=quarter)
         read = submission.version
         writers = [WRITERS[path](yubei_clerk, read, value) for value in VALUES]
-        answers = at_once(WriteLock(submission), *writers)
+        answers = at_once(WriteLock(submission), *writers, wait=WriteLock.wait_until_both_wait)
 
         assert sorted(answers, key=str) == [200, 409] or sorted(answers, key=str) == [302, 409], answers
         winner = VALUES[answers.index(409) ^ 1]

@@ -8,8 +8,7 @@ import pytest
 from django.db import transaction
 from rest_framework.test import APIClient
 
-from districts.apikeys import api_key_create, api_key_revoke
-from districts.models import Unit
+from districts.tests.test_api_permissions import client_as
 from ledger.models import ProgressNote, Round, RoundItem, Task
 from tests.test_guessed_ids import table_digest
 
@@ -55,23 +54,6 @@ def ledger_state() -> tuple:
 def objects(yubei_task, city_staff):
     round_ = Round.objects.create(title="四季度调度", due=datetime.date(2026, 12, 20), created_by=city_staff)
     return {"task": yubei_task, "item": RoundItem.objects.create(round=round_, task=yubei_task)}
-
-
-def client_as(request, principal, city_staff) -> APIClient:
-    client = APIClient()
-    if principal == "anonymous":
-        return client
-    if principal.endswith("_key"):
-        scope, unit = {"read_key": ("read", None), "revoked_key": ("write", "500112"),
-                       "yubei_write_key": ("write", "500112"), "wanzhou_write_key": ("write", "500101")}[principal]
-        key, full_key = api_key_create(name=principal, scope=scope, created_by=city_staff,
-                                       unit=Unit.objects.get(code=unit) if unit else None)
-        if principal == "revoked_key":
-            api_key_revoke(key=key)
-        client.credentials(HTTP_AUTHORIZATION=f"Api-Key {full_key}")
-        return client
-    client.force_login(request.getfixturevalue(principal))
-    return client
 
 
 def check(path, principal, response, changed) -> str | None:

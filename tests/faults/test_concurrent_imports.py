@@ -4,11 +4,9 @@ tabs, a double click reaching two server processes), on real PostgreSQL: the fig
 Both attempts are made to overlap for real: the test holds a row lock both need, waits until both wait
 for it, and lets go.
 """
-import threading
 from collections import Counter
 
 import pytest
-from django.db import connection
 
 from conftest import current_database_url
 from districts.choices import ImportStatus
@@ -17,34 +15,15 @@ from districts.spreadsheets.importer import import_apply, import_check, import_c
 from districts.tests.files import csv_bytes, header_of
 from enterprises.models import EnterpriseFigures
 from tests.faults.locks import RowLock
+from tests.threads import at_once
+
+
+def both_wait(lock: RowLock) -> None:
+    lock.wait_until_someone_waits(waiting=2)
 
 pytestmark = pytest.mark.faults
 
 TECH = "enterprises.tech_smes"
-
-
-def at_once(lock: RowLock, *calls) -> list:
-    """Run each call in a thread of its own, let them all wait on `lock`, release it; their results."""
-    results = [None] * len(calls)
-
-    def run(index, call):
-        try:
-            results[index] = call()
-        except Exception as error:  # reported by the test; a thread cannot fail it
-            results[index] = error
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(index, call)) for index, call in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    try:
-        lock.wait_until_someone_waits(waiting=len(calls))
-    finally:
-        lock.release()
-        for thread in threads:
-            thread.join()
-    return results
 
 
 def checked_job(user, period, content) -> ImportJob:
@@ -76,7 +55,8 @@ def test_the_same_file_imported_twice_at_once_writes_its_figures_once(quarter, c
     lock = RowLock(current_database_url(), Submission._meta.db_table,
                    Submission.objects.get(unit=units[0], period=quarter).pk)
 
-    results = at_once(lock, *(lambda job=job: import_apply(job=ImportJob.objects.get(pk=job.pk)) for job in jobs))
+    applies = (lambda job=job: import_apply(job=ImportJob.objects.get(pk=job.pk)) for job in jobs)
+    results = at_once(lock, *applies, wait=both_wait)
 
     figures, history, versions = written(quarter)
     assert not [r for r in results if isinstance(r, Exception)], results
@@ -93,7 +73,8 @@ def test_one_import_confirmed_twice_at_once_is_claimed_and_written_once(quarter,
     job = checked_job(city_staff, quarter, content)
     lock = RowLock(current_database_url(), ImportJob._meta.db_table, job.pk)
 
-    claims = at_once(lock, lambda: import_claim(job=job), lambda: import_claim(job=job))
+    claims = at_once(lock, lambda: import_claim(job=job), lambda: import_claim(job=job),
+                     wait=both_wait)
     for _claimed in filter(None, claims):
         import_apply(job=ImportJob.objects.get(pk=job.pk))
 
