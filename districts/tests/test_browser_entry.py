@@ -1,7 +1,7 @@
 """The main path in a real browser: a clerk fills and submits a quarter, city staff approve, the clerk is locked out."""
 import pytest
 
-from conftest import ARTIFACTS
+from conftest import ARTIFACTS, log_in
 from districts.models import Submission
 from enterprises.models import EnterpriseFigures
 
@@ -9,12 +9,10 @@ pytestmark = pytest.mark.browser
 URL = "/quarters/2026Q3/500112/"
 
 
-def log_in(browser, live_server, username):
+def phone_logged_in(browser, live_server, username):
     page = browser.new_context(viewport={"width": 390, "height": 844}).new_page()  # a phone
-    page.goto(f"{live_server.url}/accounts/login/?next={URL}")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", "pw-for-tests-1")
-    page.click("button[type=submit]")
+    log_in(page, live_server.url, username)
+    page.goto(f"{live_server.url}{URL}")
     page.wait_for_selector("#quarter-form")
     return page
 
@@ -24,7 +22,7 @@ def test_a_clerk_submits_with_an_explanation_city_staff_approve_and_the_quarter_
 ):
     record(yubei, "2026Q2", {"enterprises.tech_smes": 100})
     with chromium() as browser:
-        clerk = log_in(browser, live_server, "yubei_staff")
+        clerk = phone_logged_in(browser, live_server, "yubei_staff")
         clerk.fill("[name='enterprises.tech_smes']", "300")
         clerk.fill("[name='enterprises.specialised_smes']", "10")
         clerk.fill("[name='enterprises.little_giants']", "1")
@@ -41,7 +39,7 @@ def test_a_clerk_submits_with_an_explanation_city_staff_approve_and_the_quarter_
         clerk.wait_for_selector("#state")
         state_after_submit = clerk.inner_text("#state")
 
-        staff = log_in(browser, live_server, "city_staff")
+        staff = phone_logged_in(browser, live_server, "city_staff")
         staff.click("button[value=approve]")
         staff.wait_for_selector("#state")
         state_after_approval = staff.inner_text("#state")

@@ -2,7 +2,7 @@
 and the numbers on screen are the snapshot's. Screenshots go to test-artifacts/."""
 import pytest
 
-from conftest import ARTIFACTS
+from conftest import ARTIFACTS, log_in
 from indicators.choices import Scope
 from indicators.models import IndicatorValue
 
@@ -17,14 +17,6 @@ CHARTS_READY = """() => {
     && window.portalCharts.every(c => c.getOption().series.length > 0)
     && document.querySelectorAll('[data-chart] canvas').length === nodes.length;
 }"""
-
-
-def log_in(page, live_server, username):
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", "pw-for-tests-1")
-    page.click("button[type=submit]")
-    page.wait_for_load_state()
 
 
 def shown(number) -> str:
@@ -43,7 +35,7 @@ def test_the_overview_and_a_unit_page_draw_their_charts_with_the_snapshot_number
 
     with chromium() as browser:
         page = browser.new_page(viewport={"width": 1280, "height": 900})
-        log_in(page, live_server, "city_viewer")
+        log_in(page, live_server.url, "city_viewer")
         page.goto(f"{live_server.url}/dashboards/?{QUERY}")
         page.wait_for_function(CHARTS_READY, timeout=20000)
         card_value = page.inner_text("[data-indicator=tech_smes] [data-field=value]")

@@ -98,13 +98,13 @@ def test_a_viewer_cannot_approve_and_hears_nothing_of_the_dashboards(reported, c
 def test_a_leader_sees_the_quarter_being_filled_in_and_follows_a_value_to_its_quarter(
     filling_in, city_viewer, live_server, chromium, width
 ):
-    from conftest import ARTIFACTS
-    from indicators.tests.test_browser import CHARTS_READY, log_in
+    from conftest import ARTIFACTS, log_in
+    from indicators.tests.test_browser import CHARTS_READY
 
     first = filling_in[0]
     with chromium() as browser:
         page = browser.new_page(viewport={"width": width, "height": 900})
-        log_in(page, live_server, "city_viewer")
+        log_in(page, live_server.url, "city_viewer")
         page.goto(f"{live_server.url}/dashboards/?plan={PLAN}&period=2024Q1&indicator=tech_smes")
         page.wait_for_function(CHARTS_READY, timeout=20000)
         count = page.inner_text("#approval-count")
