@@ -9,7 +9,8 @@ and average annual growth, and the units' ranks (on approved quarters only). It 
 and indicators/computation.py rule for rule (bench/tests/test_baseline.py checks it finds the snapshot's values),
 written from the registry and the plan's indicators and targets. The values are aggregated on the server (a count
 of each column), so the time is the computation's, not a transfer's. It is plain SQL that PostgreSQL and SQLite
-both run.
+both run. It adds up reported figures: every indicator of the bench has the reported source (the reference data's
+default), and an indicator counted from the enterprise registry is refused rather than computed otherwise.
 """
 import csv
 import io
@@ -109,6 +110,8 @@ def platform_rows(indicator, baseline_end, params: list) -> str:
 
 def snapshot_sql(plan) -> tuple[str, list]:
     indicators = list(Indicator.objects.all())
+    if registry := [i.code for i in indicators if i.from_registry]:
+        raise ValueError(f"the SQL baseline reads reported figures only, not the registry counts of {registry}")
     latest = Submission.objects.filter(state=SubmissionState.APPROVED).aggregate(o=Max("period__ordinal"))["o"]
     base = plan.baseline.ordinal
     horizon = plan.targets.aggregate(o=Max("period__ordinal"))["o"]

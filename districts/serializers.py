@@ -1,4 +1,5 @@
 """How units, groups, periods and submissions look in the API: units and periods by their codes."""
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from districts.models import Period, Submission, SubmissionEvent, Unit, UnitGroup
@@ -41,6 +42,20 @@ class UnitCodeField(serializers.SlugRelatedField):
 class PeriodCodeField(serializers.CharField):
     def __init__(self, **kwargs):
         super().__init__(source=kwargs.pop("source", "period.code"), read_only=True, **kwargs)
+
+
+@extend_schema_field({"type": "string", "pattern": r"^\d{4}[Qq][1-4]$", "example": "2025Q4"})
+class QuarterCodeField(serializers.Field):
+    """A quarter written as its code (2025Q4), read back as the code."""
+
+    def to_representation(self, period):
+        return period.code
+
+    def to_internal_value(self, data):
+        try:
+            return Period.objects.get_by_code(str(data))
+        except (ValueError, Period.DoesNotExist):
+            raise serializers.ValidationError(f"季度 {data} 不存在；应写作 2025Q4 这样的形式") from None
 
 
 class UnitScopedSerializer(serializers.ModelSerializer):

@@ -12,6 +12,7 @@ from enterprises.models import (
 )
 from enterprises.resources import EnterpriseFiguresResource
 from enterprises.services import (
+    cultivation_entry_delete,
     cultivation_entry_recommend,
     cultivation_entry_save,
     enterprise_create,
@@ -121,3 +122,10 @@ class CultivationEntryAdmin(RestrictedAdmin):
         if entry.recommended != data.get("recommended"):
             entry = cultivation_entry_recommend(user=request.user, entry=entry, on=data.get("recommended"))
         obj.pk = entry.pk
+
+    def delete_model(self, request, obj):
+        cultivation_entry_delete(user=request.user, entry=obj)
+
+    def delete_queryset(self, request, queryset):
+        for entry in queryset:
+            cultivation_entry_delete(user=request.user, entry=entry)

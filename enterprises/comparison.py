@@ -10,12 +10,8 @@ from districts.models import Period, Submission, Unit
 from enterprises.choices import StatusKind
 from enterprises.forecast import Forecast, forecast_at
 from enterprises.models import EnterpriseFigures
-from enterprises.selectors import quarter_counts
+from enterprises.selectors import REPORTED_FIELD, quarter_counts
 from portal import roles
-
-# Reported figure of each registry kind (the kinds the quarterly form asks for).
-REPORTED_FIELD = {StatusKind.TECH_SME: "tech_smes", StatusKind.HIGH_TECH: "high_tech",
-                  StatusKind.SPECIALISED: "specialised_smes", StatusKind.LITTLE_GIANT: "little_giants"}
 
 
 @dataclass

@@ -7,6 +7,7 @@ import datetime
 
 from django.db.models import BooleanField, Case, Exists, OuterRef, Value, When
 
+from districts.models import Period
 from enterprises.choices import StatusKind
 from enterprises.models import CultivationEntry, StatusRecord
 
@@ -31,3 +32,9 @@ def with_progress(entries, today: datetime.date):
 def cultivation_list(user, today: datetime.date):
     """The entries `user` may see, with their progress, enterprise and unit."""
     return with_progress(CultivationEntry.objects.restrict(user).select_related("enterprise", "unit"), today)
+
+
+def note_quarters(today: datetime.date):
+    """The quarters a unit may note on its list, latest first: this one and the four before it."""
+    this_quarter = today.year * 4 + (today.month - 1) // 3
+    return Period.objects.filter(ordinal__lte=this_quarter, ordinal__gte=this_quarter - 4).order_by("-ordinal")

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from districts.models import Period
 from enterprises import credit_codes
 from enterprises.choices import StatusKind
+from enterprises.cultivation import note_quarters
 
 
 class StatusListForm(forms.Form):
@@ -47,7 +48,5 @@ class CultivationNoteForm(forms.Form):
 
     def __init__(self, *args, today, **kwargs):
         super().__init__(*args, **kwargs)
-        this_quarter = today.year * 4 + (today.month - 1) // 3
-        self.fields["period"].queryset = Period.objects.filter(
-            ordinal__lte=this_quarter, ordinal__gte=this_quarter - 4).order_by("-ordinal")
+        self.fields["period"].queryset = note_quarters(today)
         self.fields["period"].label_from_instance = lambda period: period.code

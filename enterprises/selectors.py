@@ -6,8 +6,13 @@ from dataclasses import dataclass
 from django.db.models import Count, Max
 
 from districts.models import Period, Unit, UnitGroup
+from enterprises.choices import StatusKind
 from enterprises.forecast import forecast_at
 from enterprises.models import Registration, StatusRecord
+
+# The reported figure of each registry kind (the kinds the quarterly form asks for).
+REPORTED_FIELD = {StatusKind.TECH_SME: "tech_smes", StatusKind.HIGH_TECH: "high_tech",
+                  StatusKind.SPECIALISED: "specialised_smes", StatusKind.LITTLE_GIANT: "little_giants"}
 
 
 @dataclass
@@ -23,11 +28,27 @@ class RegistryCounts:
     city: dict[str, int]
 
 
+def kind_counted_by(figure_key: str) -> str | None:
+    """The status whose holders a reported figure counts ("enterprises.high_tech" -> high_tech), None for a figure
+    the registry does not count."""
+    return next((kind for kind, field in REPORTED_FIELD.items() if figure_key == f"enterprises.{field}"), None)
+
+
+def _holders(date: datetime.date, **filters):
+    """Per unit and kind, the distinct enterprises holding a status on `date` (rows of unit_at, kind, n)."""
+    return (StatusRecord.objects.held_at(date).filter(**filters).order_by().values("unit_at", "kind")
+            .annotate(n=Count("enterprise", distinct=True)))
+
+
+def holders_per_unit(kind: str, dates: list[datetime.date]) -> dict[tuple[int, datetime.date], int]:
+    """{(unit id, date): enterprises holding `kind` on that date in the unit they were registered in}, one query per
+    date; a unit with none is left out."""
+    return {(row["unit_at"], date): row["n"] for date in dates for row in _holders(date, kind=kind)}
+
+
 def counts_at(date: datetime.date) -> RegistryCounts:
     units: dict[int, dict[str, int]] = defaultdict(dict)
-    rows = (StatusRecord.objects.held_at(date).order_by().values("unit_at", "kind")
-            .annotate(n=Count("enterprise", distinct=True)))
-    for row in rows:
+    for row in _holders(date):
         units[row["unit_at"]][row["kind"]] = row["n"]
     counted = set(Unit.objects.counted().values_list("pk", flat=True))
     group_of = dict(Unit.objects.values_list("pk", "group_id"))

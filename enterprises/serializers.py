@@ -1,6 +1,8 @@
+from django.utils import timezone
 from rest_framework import serializers
 
-from districts.serializers import PeriodCodeField, QuarterRowSerializer, UnitScopedSerializer
+from districts.serializers import QuarterCodeField, QuarterRowSerializer, UnitScopedSerializer
+from enterprises.cultivation import note_quarters
 from enterprises.models import CultivationEntry, CultivationNote, Enterprise, EnterpriseFigures, StatusRecord
 
 
@@ -29,14 +31,27 @@ class StatusRecordSerializer(serializers.ModelSerializer):
 
 
 class CultivationNoteSerializer(serializers.ModelSerializer):
-    period = PeriodCodeField()
+    """A quarter's note on an entry; writing one for a quarter that has one replaces it."""
+
+    period = QuarterCodeField()
 
     class Meta:
         model = CultivationNote
         fields = ["period", "text", "updated_at"]
+        read_only_fields = ["updated_at"]
+        validators = []  # one note a quarter: the service replaces the quarter's note rather than refusing
+
+    def validate_period(self, period):
+        """The quarters the entry page offers: this one and the four before it."""
+        if not note_quarters(timezone.localdate()).filter(pk=period.pk).exists():
+            raise serializers.ValidationError("只能记录本季度及之前四个季度的培育情况")
+        return period
 
 
 class CultivationEntrySerializer(UnitScopedSerializer):
+    """An entry of a unit's list. Its unit is its enterprise's (never the caller's choice); the enterprise is one
+    the caller may change, and stays the entry's once written."""
+
     enterprise_name = serializers.CharField(source="enterprise.name", read_only=True)
     credit_code = serializers.CharField(source="enterprise.credit_code", read_only=True)
     reached_today = serializers.BooleanField(read_only=True)
@@ -47,3 +62,10 @@ class CultivationEntrySerializer(UnitScopedSerializer):
         model = CultivationEntry
         fields = ["id", "unit", "unit_name", "enterprise", "enterprise_name", "credit_code", "target", "due",
                   "reached_today", "reached_by_due", "recommended", "notes", "updated_at"]
+        read_only_fields = ["updated_at"]
+        validators = []  # one entry per unit, enterprise and tier: the service's full_clean() says so
+
+    def __init__(self, *args, enterprise_choices=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if enterprise_choices is not None:  # the enterprises the caller may change
+            self.fields["enterprise"].queryset = enterprise_choices

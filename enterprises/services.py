@@ -146,6 +146,15 @@ def cultivation_entry_save(*, user, unit: Unit, enterprise: Enterprise, target: 
 
 
 @transaction.atomic
+def cultivation_entry_delete(*, user, entry: CultivationEntry) -> None:
+    """Take an enterprise off its unit's list, with its notes (municipal staff)."""
+    if not CultivationEntry.objects.restrict(user, "delete").filter(pk=entry.pk).exists():
+        raise AccessDenied(_LIST_REFUSED)
+    entry._history_user = user
+    entry.delete()
+
+
+@transaction.atomic
 def cultivation_entry_recommend(*, user, entry: CultivationEntry, on: datetime.date | None) -> CultivationEntry:
     """Recommend the enterprise into the city's listing reserve pool on `on` (None withdraws the recommendation)."""
     _check_entry(user, entry)

@@ -7,7 +7,8 @@ from portal.admin import RestrictedAdmin, RestrictedTabularInline
 
 @admin.register(Indicator)
 class IndicatorAdmin(RestrictedAdmin):
-    list_display = ["code", "name", "unit_label", "method", "figure", "direction", "additive"]
+    list_display = ["code", "name", "unit_label", "method", "figure", "source", "direction", "additive"]
+    list_filter = ["source"]
 
 
 class TargetInline(RestrictedTabularInline):

@@ -13,6 +13,13 @@ class Method(models.TextChoices):
     UNITS_REACHED = "units_reached", _("达到状态的单位数")
 
 
+class Source(models.TextChoices):
+    """Where an enterprise count comes from: the figure each unit reports, or the registry's count at quarter end."""
+
+    REPORTED = "reported", _("报送数")
+    REGISTRY = "registry", _("企业库统计")
+
+
 class Direction(models.TextChoices):
     UP = "up", _("越高越好")
     DOWN = "down", _("越低越好")
@@ -63,3 +70,4 @@ class RunTrigger(models.TextChoices):
     CHANGE = "change", _("审核后数据修改")
     REOPEN = "reopen", _("已审核季度重新开放")
     REFERENCE = "reference", _("单位、分组、规划、指标或目标变更")
+    REGISTRY = "registry", _("企业库变更")

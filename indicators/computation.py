@@ -232,7 +232,7 @@ def plan_rows(plan, *, run, reads: RunReads, only_unit: Unit | None = None, prog
         expected = with_zones if measures.adds_uncounted(indicator) else counted_only
         for place in aggregates.places:
             series, reporting = {}, {}
-            for period in frame.fetch:
+            for period in measures.periods_with_values(indicator, frame.fetch):
                 parts = [(counted, totals[key]) for group_id in place.groups for counted in (True, False)
                          if (key := (group_id, counted, period.pk)) in totals]
                 result = measures.scope_value(indicator, parts, expected[place.key][period.pk])

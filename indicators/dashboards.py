@@ -192,8 +192,10 @@ def units_table(values, sel: Selection) -> Table:
 
 
 def source_url(row: IndicatorValue, indicator: Indicator, period: Period, unit: Unit) -> str:
-    """Where a unit's value came from: its approved quarter, with the approval and the figures' history (a value
-    not read from a quarter's figures, such as a platform count, or one not approved, has none)."""
+    """Where a unit's value came from: its approved quarter, with the approval and the figures' history, or for a
+    registry count the registry page of the quarter (a platform count, or a reported value not approved, has none)."""
+    if indicator.from_registry and row.value is not None:
+        return f"{reverse('enterprises:overview')}?period={period.code}"
     if not (row.units_reporting and indicator.figure and row.value is not None):
         return ""
     return reverse("districts:quarter", args=[period.code, unit.code]) + "#events"

@@ -5,17 +5,20 @@ Two reads, whatever the number of quarters: `unit_values` gives a batch of units
 city total or not" and per quarter, which `scope_value` adds up for a group (with its subgroups) or the city.
 So a group's or the city's total comes from the same few rows for a full run and for one unit's recompute.
 Only quarters whose submission is approved count; platform counts read each platform's status at the quarter's
-end (platforms/history.py).
+end (platforms/history.py), and an enterprise count taken from the registry the enterprises holding the status on
+the quarter's last day (enterprises.selectors): counts of records, which every unit has without a report.
 """
 from collections import Counter
 from decimal import Decimal
 from typing import NamedTuple
 
 from django.db.models import Count, Exists, Max, OuterRef, Sum
+from django.utils import timezone
 
 from districts.choices import SubmissionState
-from districts.models import Period, Submission
+from districts.models import Period, Submission, Unit
 from districts.registry import sections
+from enterprises.selectors import holders_per_unit, kind_counted_by
 from indicators.choices import Method
 from platforms.choices import PlatformStatus
 from platforms.history import timelines
@@ -56,29 +59,52 @@ def figure_sums(key: str, periods, by: tuple[str, ...], unit_ids=None) -> dict[t
 def unit_values(indicator, periods: list[Period], baseline: Period, joined: dict[int, int | None]
                 ) -> dict[tuple[int, int], Decimal]:
     """The indicator per unit and quarter for the units of `joined` (unit id -> ordinal of the quarter it joined);
-    a platform count is 0 for a unit that had joined and has none."""
+    a count of records is 0 for a unit that had joined and has none."""
     unit_ids = list(joined)
+    if counts_records(indicator):
+        counted = periods_with_values(indicator, periods)
+        counts = dict.fromkeys(
+            ((unit_id, period.pk) for unit_id, since in joined.items() for period in counted
+             if since is None or since <= period.ordinal),
+            Decimal(0),
+        )
+        for (unit_id, _, _, period_id), n in record_counts(indicator, periods, baseline, unit_ids).items():
+            counts[unit_id, period_id] = Decimal(n)
+        return counts
     if indicator.method in FIGURE_METHODS:
         return {key: v for key, (v, _) in figure_sums(indicator.figure, periods, BY_UNIT, unit_ids).items()}
-    if indicator.method == Method.RATIO:
-        tops = figure_sums(indicator.figure, periods, BY_UNIT, unit_ids)
-        bottoms = figure_sums(indicator.denominator, periods, BY_UNIT, unit_ids)
-        return {
-            key: top * 100 / bottoms[key][0] for key, (top, _) in tops.items() if key in bottoms and bottoms[key][0]
-        }
-    counts = dict.fromkeys(
-        ((unit_id, period.pk) for unit_id, since in joined.items() for period in periods
-         if since is None or since <= period.ordinal),
-        Decimal(0),
-    )
-    for (unit_id, _, _, period_id), n in platform_counts(indicator, periods, baseline, unit_ids).items():
-        counts[unit_id, period_id] = Decimal(n)
-    return counts
+    tops = figure_sums(indicator.figure, periods, BY_UNIT, unit_ids)  # a ratio
+    bottoms = figure_sums(indicator.denominator, periods, BY_UNIT, unit_ids)
+    return {
+        key: top * 100 / bottoms[key][0] for key, (top, _) in tops.items() if key in bottoms and bottoms[key][0]
+    }
+
+
+def counts_records(indicator) -> bool:
+    """Whether the indicator counts records at each quarter's end (platforms, or enterprises on the registry) rather
+    than adding up what units reported."""
+    return indicator.from_registry or indicator.method not in (*FIGURE_METHODS, Method.RATIO)
+
+
+def periods_with_values(indicator, periods: list[Period]) -> list[Period]:
+    """The quarters the indicator may have a value in: all of them, but a registry count only once the quarter has
+    ended (its stock at the quarter's end is not known before)."""
+    if not indicator.from_registry:
+        return periods
+    today = timezone.localdate()
+    return [period for period in periods if period.end_date < today]
+
+
+def record_counts(indicator, periods: list[Period], baseline: Period | None, unit_ids=None) -> Counter:
+    """Per (unit, unit group, counted, period id): the indicator's count of records at the quarter's end."""
+    if indicator.from_registry:
+        return registry_counts(indicator, periods_with_values(indicator, periods), unit_ids)
+    return platform_counts(indicator, periods, baseline, unit_ids)
 
 
 def reads_baseline(indicator) -> bool:
     """Whether `group_totals` depends on the plan's baseline: a platform count of new platforms only."""
-    return indicator.method not in (*FIGURE_METHODS, Method.RATIO) and bool(indicator.params.get("since_baseline"))
+    return counts_records(indicator) and bool(indicator.params.get("since_baseline"))
 
 
 def group_totals(indicator, periods: list[Period], baseline: Period, figures: dict[str, dict]
@@ -89,16 +115,16 @@ def group_totals(indicator, periods: list[Period], baseline: Period, figures: di
     def sums(key):
         return figures[sections.figure(key)[1].key]
 
+    if counts_records(indicator):
+        totals = Counter()
+        for (_, group_id, counted, period_id), n in record_counts(indicator, periods, baseline).items():
+            totals[group_id, counted, period_id] += n
+        return {key: Totals(Decimal(n)) for key, n in totals.items()}
     if indicator.method in FIGURE_METHODS:
         return {key: Totals(v, n) for key, (v, n) in sums(indicator.figure).items()}
-    if indicator.method == Method.RATIO:
-        tops = sums(indicator.figure)
-        bottoms = sums(indicator.denominator)
-        return {key: Totals(*tops.get(key, (None, 0)), *bottoms.get(key, (None, 0))) for key in tops | bottoms}
-    totals = Counter()
-    for (_, group_id, counted, period_id), n in platform_counts(indicator, periods, baseline).items():
-        totals[group_id, counted, period_id] += n
-    return {key: Totals(Decimal(n)) for key, n in totals.items()}
+    tops = sums(indicator.figure)
+    bottoms = sums(indicator.denominator)
+    return {key: Totals(*tops.get(key, (None, 0)), *bottoms.get(key, (None, 0))) for key in tops | bottoms}
 
 
 def adds_uncounted(indicator) -> bool:
@@ -110,24 +136,24 @@ def adds_uncounted(indicator) -> bool:
 
 def scope_value(indicator, parts: list[tuple[bool, Totals]], expected: int) -> tuple[Decimal | None, int] | None:
     """The indicator for some units taken together from their groups' totals ((counted, totals) pairs), with the
-    number of units reporting (platform counts need no report: every unit `expected` then); None if none did.
+    number of units reporting (counts of records need no report: every unit `expected` then); None if none did.
 
     Only units counted in the city total add up, except where `adds_uncounted`: there the numerator adds the
     uncounted units' reports too, and they are among the units reporting.
     """
     counted = [totals for is_counted, totals in parts if is_counted]
+    if counts_records(indicator):
+        return sum((t.top for t in counted), Decimal(0)), expected
     if indicator.method in FIGURE_METHODS:
         n = sum(t.top_n for t in counted)
         return (sum(t.top for t in counted if t.top_n), n) if n else None
-    if indicator.method == Method.RATIO:
-        n = sum(t.bottom_n for t in counted)
-        if not n:
-            return None
-        uncounted = [t for is_counted, t in parts if not is_counted] if adds_uncounted(indicator) else []
-        tops = [t.top for t in counted + uncounted if t.top_n]
-        bottom = sum(t.bottom for t in counted if t.bottom_n)
-        return (sum(tops) * 100 / bottom if tops and bottom else None), n + sum(t.top_n for t in uncounted)
-    return sum((t.top for t in counted), Decimal(0)), expected
+    n = sum(t.bottom_n for t in counted)  # a ratio
+    if not n:
+        return None
+    uncounted = [t for is_counted, t in parts if not is_counted] if adds_uncounted(indicator) else []
+    tops = [t.top for t in counted + uncounted if t.top_n]
+    bottom = sum(t.bottom for t in counted if t.bottom_n)
+    return (sum(tops) * 100 / bottom if tops and bottom else None), n + sum(t.top_n for t in uncounted)
 
 
 def platform_counts(indicator, periods: list[Period], baseline: Period | None, unit_ids=None) -> Counter:
@@ -157,6 +183,21 @@ def platform_counts(indicator, periods: list[Period], baseline: Period | None, u
                 counts[unit_id, group_id, counted, period.pk] += 1
     if indicator.method == Method.UNITS_REACHED:
         return Counter(dict.fromkeys(counts, 1))
+    return counts
+
+
+def registry_counts(indicator, periods: list[Period], unit_ids=None) -> Counter:
+    """Per (unit, unit group, counted, period id): the enterprises holding the status the indicator's figure counts
+    on the quarter's last day, in the unit they were registered in that day, for units joined by then."""
+    held = holders_per_unit(kind_counted_by(indicator.figure), [period.end_date for period in periods])
+    units = Unit.objects.all() if unit_ids is None else Unit.objects.filter(pk__in=unit_ids)
+    counts = Counter()
+    for unit_id, group_id, counted, joined in units.order_by().values_list(
+        "pk", "group_id", "counts_toward_city_total", "joined__ordinal"
+    ):
+        for period in periods:
+            if (joined is None or joined <= period.ordinal) and (n := held.get((unit_id, period.end_date))):
+                counts[unit_id, group_id, counted, period.pk] = n
     return counts
 
 

@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -7,7 +8,8 @@ from simple_history.models import HistoricalRecords
 
 from districts.choices import UnitKind
 from districts.models import Period, Unit, UnitGroup
-from indicators.choices import AppliesTo, Comparison, Direction, Method, RunStatus, RunTrigger, Scope, Status
+from enterprises.selectors import kind_counted_by
+from indicators.choices import AppliesTo, Comparison, Direction, Method, RunStatus, RunTrigger, Scope, Source, Status
 from portal import roles
 from portal.names import LocalizedName
 from portal.querysets import RestrictedQuerySet, unit_id_of
@@ -17,7 +19,8 @@ class Indicator(LocalizedName, models.Model):
     """An indicator, defined once: what it measures and how it is computed from the figures.
 
     `figure` and `denominator` are figure keys of the districts section registry, such as
-    "enterprises.tech_smes"; `params` narrows counts (e.g. {"kind": "innovative_county"}).
+    "enterprises.tech_smes"; `params` narrows counts (e.g. {"kind": "innovative_county"}). An enterprise count
+    may take its `source` from the registry instead of the units' reports (enterprises.selectors).
     """
 
     code = models.SlugField(_("代码"), max_length=40, unique=True)
@@ -30,6 +33,10 @@ class Indicator(LocalizedName, models.Model):
     params = models.JSONField(_("参数"), default=dict, blank=True)
     direction = models.CharField(_("方向"), max_length=4, choices=Direction.choices, default=Direction.UP)
     additive = models.BooleanField(_("可跨单位加总"), default=True)
+    source = models.CharField(
+        _("数据来源"), max_length=10, choices=Source.choices, default=Source.REPORTED,
+        help_text=_("企业数量类指标可改用企业库在季末的统计数（各单位按当日注册所在地计，功能区不计入全市合计）"),
+    )
     description = models.TextField(_("说明"), blank=True)
     order = models.PositiveSmallIntegerField(_("排序"), default=0)
 
@@ -42,6 +49,14 @@ class Indicator(LocalizedName, models.Model):
 
     def __str__(self):
         return self.local_name
+
+    def clean(self):
+        if self.from_registry and not (self.method == Method.STOCK_SUM and kind_counted_by(self.figure)):
+            raise ValidationError({"source": _("只有企业数量（存量合计）指标可以使用企业库统计")})
+
+    @property
+    def from_registry(self) -> bool:
+        return self.source == Source.REGISTRY
 
 
 class Plan(LocalizedName, models.Model):

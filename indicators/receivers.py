@@ -2,9 +2,11 @@
 
 A quarter entering or leaving the approved set, or its approved figures changing, recomputes that unit (and the
 aggregates it feeds); a change to what the numbers are computed against (a unit's "counts toward the city
-total" flag, its group or first quarter, the group tree, a plan, a target, an indicator) recomputes everything.
+total" flag, its group or first quarter, the group tree, a plan, a target, an indicator, its source included)
+recomputes everything, and so does a change to the enterprise registry while an indicator counts from it.
 """
-from indicators.choices import RunTrigger
+from indicators.choices import RunTrigger, Source
+from indicators.models import Indicator
 from indicators.services import dashboards_request_recompute
 
 # The fields of a unit the computation reads; editing its name or order changes no number.
@@ -41,3 +43,10 @@ def on_reference_changed(sender, instance=None, raw=False, **kwargs):
     """post_save and post_delete of a unit group, plan, target or indicator (and post_delete of a unit)."""
     if not raw:
         dashboards_request_recompute(unit=None, trigger=RunTrigger.REFERENCE)
+
+
+def on_registry_changed(sender, instance=None, raw=False, **kwargs):
+    """post_save and post_delete of a status record or a registration: a registry count moves with either (a record
+    given or revoked, an enterprise moved), in any quarter, so the whole snapshot is computed again."""
+    if not raw and Indicator.objects.filter(source=Source.REGISTRY).exists():
+        dashboards_request_recompute(unit=None, trigger=RunTrigger.REGISTRY)

@@ -13,7 +13,7 @@ class IndicatorSerializer(serializers.ModelSerializer):
     class Meta:
         model = Indicator
         fields = ["code", "name", "name_en", "unit_label", "method", "figure", "denominator", "params", "direction",
-                  "additive", "description"]
+                  "additive", "source", "description"]
 
 
 class TargetSerializer(serializers.ModelSerializer):
@@ -48,6 +48,7 @@ class IndicatorValueSerializer(serializers.ModelSerializer):
     indicator = serializers.SlugRelatedField(slug_field="code", read_only=True)
     indicator_name = serializers.CharField(source="indicator.name", read_only=True)
     unit_label = serializers.CharField(source="indicator.unit_label", read_only=True)
+    source = serializers.CharField(source="indicator.source", read_only=True)
     period = PeriodCodeField()
     group = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
     unit = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
@@ -58,9 +59,9 @@ class IndicatorValueSerializer(serializers.ModelSerializer):
     class Meta:
         model = IndicatorValue
         fields = [
-            "id", "plan", "indicator", "indicator_name", "unit_label", "period", "scope", "group", "unit", "unit_name",
-            "value", "units_reporting", "units_expected", "baseline_period", "baseline_value", "target_period",
-            "target_value", "progress", "expected_progress", "expected_value", "pace_ratio", "gap",
+            "id", "plan", "indicator", "indicator_name", "unit_label", "source", "period", "scope", "group", "unit",
+            "unit_name", "value", "units_reporting", "units_expected", "baseline_period", "baseline_value",
+            "target_period", "target_value", "progress", "expected_progress", "expected_value", "pace_ratio", "gap",
             "projected_linear", "projected_compound", "status", "yoy_growth", "avg_annual_growth", "rank_all",
             "rank_in_group", "computed_at", "data_updated_at",
         ]
@@ -71,7 +72,8 @@ class IndicatorValueSerializer(serializers.ModelSerializer):
 # formats them here. indicators/tests/test_api.py checks that both give the same JSON.
 RELATED = {  # output key: the lookup that reads it (these tables are joined for the default order anyway)
     "plan": "plan__code", "indicator": "indicator__code", "indicator_name": "indicator__name",
-    "unit_label": "indicator__unit_label", "group": "group__code", "unit": "unit__code", "unit_name": "unit__name",
+    "unit_label": "indicator__unit_label", "source": "indicator__source", "group": "group__code",
+    "unit": "unit__code", "unit_name": "unit__name",
 }
 # Read by id and named from one read of the quarters: joining the quarters table twice more made planning
 # the query (eight tables) take longer than running it.

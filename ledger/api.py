@@ -5,7 +5,6 @@ through ledger/services.py, which re-checks `restrict(user, action)` inside the 
 of a row is never taken from the request: a clerk's (or unit key's) new task is their own unit's, a
 note belongs to the task's unit, an answer to the item's.
 """
-from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
 from rest_framework import mixins, serializers
 from rest_framework.permissions import SAFE_METHODS
@@ -17,18 +16,8 @@ from ledger.filtersets import ProgressNoteFilterSet, RoundFilterSet, RoundItemFi
 from ledger.models import ProgressNote, Round, RoundItem, Task
 from ledger.serializers import ProgressNoteSerializer, RoundItemSerializer, RoundSerializer, TaskSerializer
 from portal import roles
-from portal.api import PortalReadOnlyViewSet
+from portal.api import PortalReadOnlyViewSet, written
 from portal.querysets import unit_id_of
-
-
-def written(service, **arguments):
-    """Call a ledger service; its refusal of the data becomes the API's 400 naming each field."""
-    try:
-        return service(**arguments)
-    except ValidationError as exc:
-        detail = exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
-        raise serializers.ValidationError({("non_field_errors" if field == "__all__" else field): messages
-                                           for field, messages in detail.items()}) from exc
 
 
 class LedgerViewSet(PortalReadOnlyViewSet):

@@ -3,28 +3,13 @@
 The serializers validate the shape of a write; the rules (who may write which unit's rows, progress
 and status agreeing, one note a quarter) are the services' (ledger/services.py).
 """
-from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from districts.models import Period, PolicyArticle, Unit
-from districts.serializers import UnitCodeField, UnitScopedSerializer
+from districts.models import PolicyArticle, Unit
+from districts.serializers import QuarterCodeField, UnitCodeField, UnitScopedSerializer
 from ledger.models import ProgressNote, Round, RoundItem, Task
 
 USERNAME = {"slug_field": "username", "read_only": True, "allow_null": True}
-
-
-@extend_schema_field({"type": "string", "pattern": r"^\d{4}[Qq][1-4]$", "example": "2025Q4"})
-class QuarterCodeField(serializers.Field):
-    """A quarter written as its code (2025Q4), read back as the code."""
-
-    def to_representation(self, period):
-        return period.code
-
-    def to_internal_value(self, data):
-        try:
-            return Period.objects.get_by_code(str(data))
-        except (ValueError, Period.DoesNotExist):
-            raise serializers.ValidationError(f"季度 {data} 不存在；应写作 2025Q4 这样的形式") from None
 
 
 class TaskSerializer(UnitScopedSerializer):

@@ -6,11 +6,12 @@ Each app builds its endpoints on `PortalReadOnlyViewSet`, whose queryset always 
 import hashlib
 import json
 
+from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Count, Max
 from django.utils.cache import get_conditional_response
 from django.utils.http import http_date, quote_etag
-from rest_framework import viewsets
+from rest_framework import serializers, viewsets
 from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
 from rest_framework.response import Response
 
@@ -38,6 +39,16 @@ def rate_limit_headers(request, response) -> None:
     freeing one) on every answer to a key, from the `request.rate_limit` its throttle leaves."""
     for name, value in zip(("Limit", "Remaining", "Reset"), getattr(request, "rate_limit", ()), strict=False):
         response[f"X-RateLimit-{name}"] = str(value)
+
+
+def written(service, **arguments):
+    """Call a write service; its refusal of the data becomes the API's 400 naming each field."""
+    try:
+        return service(**arguments)
+    except ValidationError as exc:
+        detail = exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
+        raise serializers.ValidationError({("non_field_errors" if field == "__all__" else field): messages
+                                           for field, messages in detail.items()}) from exc
 
 
 class ApiViewMixin:

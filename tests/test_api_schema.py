@@ -5,6 +5,7 @@ import pytest
 import schemathesis
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
+from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from openapi_spec_validator import validate
 from schemathesis.checks import positive_data_acceptance
@@ -122,6 +123,7 @@ def test_schemathesis_reaches_the_write_paths_with_a_write_key_and_finds_nothing
 ):
     from districts.models import Period
     from districts.services import period_open
+    from enterprises.models import CultivationEntry
     from ledger.models import RoundItem, Task
 
     period_open(user=city_staff, period=Period.objects.get_by_code("2026Q3"), deadline=None)
@@ -148,11 +150,21 @@ def test_schemathesis_reaches_the_write_paths_with_a_write_key_and_finds_nothing
                "start": "2026-01-01", "due": "2026-12-31", "status": "in_progress"}
     valid += [(f"{method} /api/v1/round-items/{{id}}/", item, answer, JSON) for method in ("PUT", "PATCH")]
     valid += [(f"{method} /api/v1/tasks/{{id}}/", task, renamed, JSON) for method in ("PUT", "PATCH")]
+    # The key's unit's cultivation entry: changed and noted this quarter; deleting it is municipal staff's (403).
+    entry = CultivationEntry.objects.filter(unit__code="500112").values("pk", "enterprise_id")[0]
+    today = timezone.localdate()
+    aimed = {"enterprise": entry["enterprise_id"], "target": "specialised", "due": "2027-12-31"}
+    valid += [(f"{method} /api/v1/cultivation-entries/{{id}}/", {"id": entry["pk"]}, aimed, JSON)
+              for method in ("PUT", "PATCH")]
+    valid += [("POST /api/v1/cultivation-entries/{id}/notes/", {"id": entry["pk"]},
+               {"period": f"{today.year}Q{(today.month - 1) // 3 + 1}", "text": "已走访"}, JSON),
+              ("DELETE /api/v1/cultivation-entries/{id}/", {"id": entry["pk"]}, None, JSON)]
+    expected = {"POST /api/v1/cultivation-entries/{id}/notes/": 201, "DELETE /api/v1/cultivation-entries/{id}/": 403}
     for label, path_parameters, body, media_type in valid:
         case = operations[label].Case(path_parameters=path_parameters, body=body, media_type=media_type,
                                       query={"dry_run": "true"} if "bulk" in label else None)
         response = case.call_and_validate(headers=headers)
-        assert response.status_code == 200, (label, response.text)
+        assert response.status_code == expected.get(label, 200), (label, response.text)
         seen.setdefault(label, set()).add(response.status_code)
 
     # Every write operation was reached with a live key and a real quarter: answered by its own rules

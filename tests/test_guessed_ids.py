@@ -60,6 +60,7 @@ YUBEI_OBJECT_URLS = {
     "enterprise-detail": lambda o: {"pk": o["enterprise"].pk},
     "statusrecord-detail": lambda o: {"pk": o["status_record"].pk},
     "cultivationentry-detail": lambda o: {"pk": o["cultivation_entry"].pk},
+    "cultivationentry-notes": lambda o: {"pk": o["cultivation_entry"].pk},
     "enterprises:cultivation_entry": lambda o: {"pk": o["cultivation_entry"].pk},
     "economyfigures-detail": lambda o: {"pk": o["economy_figures"].pk},
     "fundflow-detail": lambda o: {"pk": o["fund_flow"].pk},

@@ -13,6 +13,7 @@ from django.utils import timezone
 from districts.choices import SubmissionState
 from districts.models import Period, Submission, Unit
 from districts.services import figures_save, period_open
+from enterprises.services import cultivation_entry_save, enterprise_create
 from tests.test_guessed_ids import database_state, url_patterns
 
 WRITE_METHODS = ("post", "put", "patch")
@@ -65,14 +66,20 @@ def submitted_quarter(city_staff, yubei_clerk):
 
 @pytest.fixture
 def yubei_rows(city_staff):
-    """渝北's own ledger rows, for the routes that write one row by its id (URL name -> the row's id)."""
+    """渝北's own ledger rows and cultivation entry, for the routes that write one row by its id (URL name -> the
+    row's id)."""
     from ledger.models import Round, RoundItem
     from ledger.tests.conftest import make_task
 
     task = make_task("500112", "国家农业高新技术产业示范区创建")
     round_ = Round.objects.create(title="调度", due=datetime.date(2026, 12, 15), created_by=city_staff)
     item = RoundItem.objects.create(round=round_, task=task)
-    return {"task-detail": task.pk, "rounditem-detail": item.pk}
+    yubei = Unit.objects.get(code="500112")
+    enterprise = enterprise_create(user=city_staff, name="渝北培育企业有限公司", unit=yubei)
+    entry = cultivation_entry_save(user=city_staff, unit=yubei, enterprise=enterprise, target="high_tech",
+                                   due=datetime.date(2027, 12, 31))
+    return {"task-detail": task.pk, "rounditem-detail": item.pk, "cultivationentry-detail": entry.pk,
+            "cultivationentry-notes": entry.pk}
 
 
 @pytest.mark.parametrize(("name", "method"), write_endpoints())

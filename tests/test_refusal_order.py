@@ -16,8 +16,9 @@ from tests.test_guessed_ids import REFUSED, every_url, yubei_objects  # noqa: F4
 MAY_USE = {
     "yubei_staff": {"/quarters/2026Q3/500112/", "/data/import/", "/api/v1/figures/bulk/",
                     "/api/v1/submissions/500112/2026Q3/submit/", "/ledger/rounds/items/", "/api/v1/tasks/",
-                    "/api/v1/progress-notes/"},
-    "wanzhou_staff": {"/data/import/", "/api/v1/figures/bulk/", "/api/v1/tasks/", "/api/v1/progress-notes/"},
+                    "/api/v1/progress-notes/", "/api/v1/cultivation-entries/"},
+    "wanzhou_staff": {"/data/import/", "/api/v1/figures/bulk/", "/api/v1/tasks/", "/api/v1/progress-notes/",
+                      "/api/v1/cultivation-entries/"},
     # A page they read (a post naming no action is a 400 for anyone), and their own brief subscription.
     "city_viewer": {"/quarters/2026Q3/500112/", "/briefs/subscription/"},
 }

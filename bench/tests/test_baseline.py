@@ -5,7 +5,8 @@ import pytest
 from bench import baseline
 from bench.generate import generate
 from bench.run import full_compute
-from indicators.models import IndicatorValue, Plan
+from indicators.choices import Source
+from indicators.models import Indicator, IndicatorValue, Plan
 
 COMPARED = ("value", "units_reporting", "units_expected", "baseline_value", "target_value", "progress",
             "expected_progress", "expected_value", "gap", "pace_ratio", "projected_linear", "projected_compound",
@@ -28,6 +29,7 @@ def same(stored, computed) -> bool:
 @pytest.mark.django_db
 def test_the_sql_baseline_finds_every_value_of_the_snapshot():
     generate(units=50, groups=3, quarters=9, seed=5, log=lambda _: None)
+    assert set(Indicator.objects.values_list("source", flat=True)) == {Source.REPORTED}  # what the SQL adds up
     full_compute()
     for plan in Plan.objects.select_related("baseline"):
         stored = stored_snapshot(plan)
@@ -37,3 +39,11 @@ def test_the_sql_baseline_finds_every_value_of_the_snapshot():
                        for i, name in enumerate(COMPARED) if not same(stored[key][i], values[i])]
         assert not differences, differences[:10]
         assert baseline.snapshot_counts(plan)[0] == len(stored)
+
+
+@pytest.mark.django_db
+def test_the_sql_baseline_refuses_an_indicator_counted_from_the_registry():
+    Indicator.objects.create(code="t_high_tech", name="高新技术企业数", unit_label="家", method="stock_sum",
+                             figure="enterprises.high_tech", source=Source.REGISTRY)
+    with pytest.raises(ValueError, match="t_high_tech"):
+        baseline.snapshot_sql(plan=None)
