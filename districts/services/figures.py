@@ -72,10 +72,7 @@ class QuarterSaved:
 
 
 def _save_comments(*, user, submission, notes: dict[str, str]) -> None:
-    known = sections.slots_by_key()
     for key, text in notes.items():
-        if key not in known:
-            raise KeyError(key)  # an unknown figure, like values
         text = (text or "").strip()
         existing = FigureNote.objects.filter(submission=submission, figure=key, kind=NoteKind.COMMENT).first()
         if not text:
@@ -96,6 +93,8 @@ def figures_save(
     expected_version: int | None = None,
 ) -> SaveResult:
     """Save part or all of a unit's quarter: check access, validate, refuse a stale form, write, bump the version."""
+    if unknown := parse_values(dict.fromkeys(notes or {}))[1]:  # a note on a figure there is none of
+        raise FiguresRejected(unknown)
     (saved,) = figures_save_many(user=user, writes=[QuarterWrite(unit, period, values, expected_version)])
     if saved.refusal is not None:
         raise saved.refusal

@@ -103,6 +103,16 @@ def test_invalid_figures_are_refused_with_an_error_per_figure(clerk_api):
     assert stored() == []
 
 
+def test_a_note_on_a_figure_that_does_not_exist_is_refused_and_nothing_is_written(clerk_api, yubei_submission):
+    response = clerk_api.patch("/api/v1/figures/500112/2026Q3/", {
+        "values": {"enterprises.tech_smes": 1200}, "notes": {"enterprises.no_such_figure": "备注"},
+    }, format="json")
+    assert response.status_code == 400
+    assert response.json()["code"] == "figures_rejected"
+    assert "enterprises.no_such_figure" in response.json()["errors"]
+    assert stored() == [] and Submission.objects.get(pk=yubei_submission.pk).version == yubei_submission.version
+
+
 def test_a_quarter_goes_submitted_returned_with_a_comment_then_resubmitted(clerk_api, city_staff, yubei_submission):
     clerk_api.patch("/api/v1/figures/500112/2026Q3/", {"values": {"enterprises.tech_smes": 1200}}, format="json")
     submitted = clerk_api.post("/api/v1/submissions/500112/2026Q3/submit/", {}, format="json")
