@@ -4,7 +4,6 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
@@ -13,12 +12,13 @@ from django.utils.translation import gettext as _
 from districts import signals
 from districts.choices import NoteKind, SubmissionState
 from districts.exceptions import AccessDenied, FiguresRejected, QuarterConflict
+from districts.figures import StoredQuarters
 from districts.models import FigureNote, Period, Submission, Unit
 from districts.registry import sections
 from districts.rows_with_history import HISTORY_CHANGED, add_history, insert_with_history, update_with_history
 from districts.services.access import editable_quarters, permission_first, require_figure_entry
 from districts.services.trail import save_tracked
-from districts.validation import ERROR, Problem, check_quarter, errors, history_of, parse_values, warnings
+from districts.validation import Problem, errors, history_of, parse_values, quarter_problems, warnings
 
 CREATED, UPDATED, UNCHANGED = "created", "updated", "unchanged"
 
@@ -105,17 +105,26 @@ def figures_save(
 
 
 @transaction.atomic
-def figures_save_many(*, user, writes: list[QuarterWrite]) -> list[QuarterSaved]:
+def figures_save_many(*, user, writes: list[QuarterWrite], stored: StoredQuarters | None = None,
+                      dry_run: bool = False) -> list[QuarterSaved]:
     """`figures_save` for many quarters at once, with a few queries per section instead of dozens per quarter.
 
     Each quarter is saved or refused on its own (a refused one writes nothing), with the same access
-    rule, validation, version check, history and signals. Writes are taken in order; a unit that comes
-    again starts a new round, so each quarter is checked against what the ones before it wrote.
+    rule, validation, version check, history and signals. Writes are taken in order, each checked against
+    what the ones before it saved: `stored` holds the history (`history_of` the writes' quarters; read here
+    when not given) and takes in every saved quarter, so a caller saving a long file in batches reads its
+    history once. `dry_run`: everything but the writes, for a check that answers what saving would do
+    (a quarter must not come twice in it: its submission is not created).
     """
+    if not writes:
+        return []
     saved = []
     with sections.slots_fixed():
+        if stored is None:
+            periods = list({write.period.pk: write.period for write in writes}.values())
+            stored = history_of(unit_ids={write.unit.pk for write in writes}, periods=periods)
         for run in _runs_without_repeated_units(writes):
-            saved += _save_run(user, run)
+            saved += _save_run(user, run, stored, dry_run)
     return saved
 
 
@@ -131,7 +140,7 @@ def _runs_without_repeated_units(writes):
         yield run
 
 
-def _save_run(user, writes: list[QuarterWrite]) -> list[QuarterSaved]:
+def _save_run(user, writes: list[QuarterWrite], stored: StoredQuarters, dry_run: bool) -> list[QuarterSaved]:
     periods = list({write.period.pk: write.period for write in writes}.values())
     unit_ids = {write.unit.pk for write in writes}
     editable = editable_quarters(user=user, quarters=[(write.unit, write.period) for write in writes])
@@ -139,7 +148,6 @@ def _save_run(user, writes: list[QuarterWrite]) -> list[QuarterSaved]:
         (s.unit_id, s.period_id): s
         for s in Submission.objects.select_for_update().filter(unit_id__in=unit_ids, period__in=periods)
     }
-    stored = history_of(unit_ids=unit_ids, periods=periods)
     rows = _SectionRows(unit_ids, periods)
     changeable = {section.model for section in sections if section.figures and user.has_perm(
         f"{section.model._meta.app_label}.change_{section.model._meta.model_name}")}
@@ -147,25 +155,24 @@ def _save_run(user, writes: list[QuarterWrite]) -> list[QuarterSaved]:
     for write in writes:
         quarter = (write.unit.pk, write.period.pk)
         submission = submissions.get(quarter) or Submission(unit=write.unit, period=write.period)
-        problems, refusal = _check(write, quarter in editable, changeable, submission, stored)
-        if refusal is None:
-            try:
-                changes = rows.stage(user, write, parse_values(write.values)[0])
-            except FiguresRejected as rejected:
-                refusal = rejected
+        parsed, problems = parse_values(write.values)
+        problems, refusal = _check(write, quarter in editable, changeable, submission, stored, parsed, problems)
         if refusal is not None:
             outcomes.append(QuarterSaved(write, refusal=refusal))
             continue
+        changes = rows.stage(user, write, parsed)
+        stored.put(write.unit.pk, write.period, parsed)
         outcomes.append(QuarterSaved(write, SaveResult(changes=changes, warnings=warnings(problems)), submission))
-    _write_submissions(user, [o for o in outcomes if o.result is not None])
-    rows.write(user)
+    _write_submissions(user, [o for o in outcomes if o.result is not None], dry_run)
+    if not dry_run:
+        rows.write(user)
     return outcomes
 
 
-def _check(write: QuarterWrite, editable: bool, changeable: set, submission,
-           stored) -> tuple[list[Problem], Exception | None]:
+def _check(write: QuarterWrite, editable: bool, changeable: set, submission, stored: StoredQuarters,
+           parsed: dict, unreadable: list[Problem]) -> tuple[list[Problem], Exception | None]:
     """The quarter's problems, and the refusal figures_save raises for it (None to save); `changeable`: the models
-    the user has the change permission of."""
+    the user has the change permission of; `parsed` and `unreadable`: `parse_values` of the write's values."""
     unit, period = write.unit, write.period
     if not editable:
         return [], AccessDenied(_("您不能修改%(unit)s %(period)s的数据：只能填报本单位、处于开放填报中的季度。")
@@ -177,21 +184,26 @@ def _check(write: QuarterWrite, editable: bool, changeable: set, submission,
     current = submission.version if submission.pk is not None else 0  # 0: the quarter does not exist yet
     if write.expected_version is not None and write.expected_version != current:
         return [], QuarterConflict(expected_version=write.expected_version, current_version=current)
-    problems = check_quarter(unit=unit, period=period, values=write.values, stored=stored)
+    problems = unreadable + quarter_problems(unit=unit, period=period, parsed=parsed, stored=stored,
+                                             errors_before=bool(errors(unreadable)))
     if errors(problems):
         return problems, FiguresRejected(errors(problems))
     return problems, None
 
 
-def _write_submissions(user, saved: list[QuarterSaved]) -> None:
+def _write_submissions(user, saved: list[QuarterSaved], dry_run: bool) -> None:
     """A new quarter gets its submission; one whose figures changed a new version; an approved one tells the
-    dashboards."""
+    dashboards. A dry run only works out the versions."""
     now = timezone.now()
     changed = [s for s in saved if any(outcome != UNCHANGED for outcome in s.result.changes.values())]
     bumped = [s.submission for s in changed if s.submission.pk is not None]
     for s in changed:
         s.submission.version += 1
         s.submission.updated_at = now
+    if dry_run:
+        for s in saved:
+            s.result.version = s.submission.version
+        return
     created = [s.submission for s in saved if s.submission.pk is None]
     columns = [field.attname for field in Submission._meta.concrete_fields if not field.primary_key]
     for submission in created:
@@ -233,8 +245,8 @@ class _SectionRows:
         return self._rows[section.key]
 
     def stage(self, user, write: QuarterWrite, parsed: dict[str, Any]) -> dict[str, str]:
-        """Stage the parsed values of one quarter; returns each key's outcome (FiguresRejected if a value does not
-        pass its model field's own validators)."""
+        """Stage the parsed values of one quarter, which passed the validation (it holds the rules of the model
+        fields' own validators: sign, decimal places, digits, the integer range); returns each key's outcome."""
         groups = defaultdict(dict)
         for key, value in parsed.items():
             slot = sections.slot(key)
@@ -260,10 +272,6 @@ class _SectionRows:
                 dirty.add(name)
             if dirty:
                 staged.append((section, quarter, new, outcome, dirty))
-        problems = [problem for section, _quarter, new, _outcome, dirty in staged
-                    for problem in _field_problems(section, new, dirty)]
-        if problems:
-            raise FiguresRejected(problems)
         now = timezone.now()
         for section, quarter, new, outcome, dirty in staged:
             new["updated_by_id"], new["updated_at"] = user.pk, now
@@ -301,17 +309,3 @@ def _new_row(section, quarter: tuple) -> dict:
 @cache
 def _columns(model) -> list:
     return [field for field in model._meta.concrete_fields if not field.primary_key]
-
-
-def _field_problems(section, row: dict, names) -> list[Problem]:
-    """The model fields' own validators (what `full_clean` would run) on the values about to be written; the
-    rest of the row is what the database holds or the portal sets."""
-    problems = []
-    for name in sorted(names):
-        if row[name] is None:
-            continue
-        try:
-            section.model._meta.get_field(name).clean(row[name], None)
-        except ValidationError as exc:
-            problems += [Problem(section.key, ERROR, "invalid", message) for message in exc.messages]
-    return problems
