@@ -125,6 +125,16 @@ class StoredQuarters:
         at = self._at(unit_id)
         return found[at:at + len(self.slots)]
 
+    def window(self, unit_id: int, ordinal: int, before: int) -> array:
+        """The unit's scaled values of the quarter `ordinal` and the `before` quarters before it, one quarter after
+        the other from the latest back (ABSENT where none): a slot's are `window[position::len(slots)]`."""
+        absent = array("q", [ABSENT]) * len(self.slots)
+        window = array("q")
+        for back in range(before + 1):
+            row = self.row(unit_id, ordinal - back)
+            window += absent if row is None else row
+        return window
+
     def of(self, unit_id: int, period) -> Values:
         """Value key -> value of the unit's quarter, for the slots that hold one."""
         row = self.row(unit_id, period.ordinal)

@@ -81,9 +81,23 @@ class _SlotRule:
     """What the generic rules need of a slot, read from its model field once per batch rather than per value."""
 
     slot: Slot
+    key: str
     position: int  # in StoredQuarters' slot order
     places: int | None  # the decimal places a value may have (None: an integer field, whole numbers only)
     bound: Decimal | None  # a value's magnitude must stay below it (the field's digits, or its integer range)
+    scale: int  # StoredQuarters' scale of the slot
+    flow: bool
+    zone_only: bool
+
+    def scaled(self, value: Decimal, unit) -> int | None:
+        """The value scaled as StoredQuarters holds it when no generic rule finds fault with it, else None."""
+        scaled = value * self.scale
+        whole = int(scaled)
+        if whole != scaled or whole < 0 or (self.bound is not None and value >= self.bound):
+            return None
+        if self.places is not None and value.as_tuple().exponent < -self.places:  # 1.230: three places
+            return None
+        return None if self.zone_only and not unit.has_high_tech_zone else whole
 
 
 @dataclass(frozen=True)
@@ -113,7 +127,8 @@ def _slot_rule(slot: Slot, position: int) -> _SlotRule:
     else:  # an integer column: what the database's integer type holds (the field's own validator)
         _low, high = connection.ops.integer_field_range(model_field.get_internal_type())
         bound = None if high is None else Decimal(high + 1)
-    return _SlotRule(slot, position, places, bound)
+    return _SlotRule(slot, slot.key, position, places, bound, 10 ** (places or 0), slot.figure.kind == "flow",
+                     slot.figure.zone_only)
 
 
 def _value_problems(rule: _SlotRule, value: Decimal, unit) -> list[Problem]:
@@ -154,11 +169,11 @@ def _own_amount(ordinal: int, ytd: Decimal, previous: Decimal | None) -> str:
         "previous": fmt(previous)}
 
 
-def _history_problems(rule: _SlotRule, ordinal: int, ytd: list[int], stored: StoredQuarters) -> list[Problem]:
+def _history_problems(rule: _SlotRule, ordinal: int, ytd, stored: StoredQuarters) -> list[Problem]:
     """The slot's rules against its history. `ytd`: the slot's scaled values (ABSENT where none) at `ordinal` and
     the HISTORY_WINDOW quarters before it; what compares across quarters is a stock's value, a flow's own-quarter
     amount (year to date minus the quarter before's, except in a first quarter)."""
-    slot, flow = rule.slot, rule.slot.figure.kind == "flow"
+    slot, flow = rule.slot, rule.flow
     value, previous = ytd[0], ytd[1]
     if flow and ordinal % 4 and previous != ABSENT and value < previous:
         return [Problem(slot.key, ERROR, "ytd_decrease", _(
@@ -166,58 +181,75 @@ def _history_problems(rule: _SlotRule, ordinal: int, ytd: list[int], stored: Sto
             "请填写本年累计数，不小于 %(previous)s。"
         ) % {"label": slot.label, "previous": fmt(stored.decimal(rule.position, previous)),
              "value": fmt(stored.decimal(rule.position, value))})]
-    comparable = [  # at ordinal, ordinal - 1, …, ordinal - HISTORY_QUARTERS
-        None if x == ABSENT else x if not flow or (ordinal - back) % 4 == 0
-        else None if ytd[back + 1] == ABSENT else x - ytd[back + 1]
-        for back, x in enumerate(ytd[:HISTORY_QUARTERS + 1])
-    ]
+    if flow:  # at ordinal, ordinal - 1, …, ordinal - HISTORY_QUARTERS
+        comparable = [None if x == ABSENT else x if first else None if y == ABSENT else x - y
+                      for x, y, first in zip(ytd[:-1], ytd[1:], _FIRST_QUARTERS[ordinal % 4], strict=True)]
+    else:
+        comparable = [None if x == ABSENT else x for x in ytd[:HISTORY_QUARTERS + 1]]
     current, before = comparable[0], comparable[1]
-
-    def amount(back: int) -> str:
-        return _own_amount(ordinal - back, stored.decimal(rule.position, ytd[back]),
-                           None if ytd[back + 1] == ABSENT else stored.decimal(rule.position, ytd[back + 1]))
-
-    def decimal(scaled: int) -> str:
-        return fmt(stored.decimal(rule.position, scaled))
-
-    if current is not None and before and abs(current - before) > JUMP_RATIO * abs(before):
-        change = (stored.decimal(rule.position, current - before) / abs(stored.decimal(rule.position, before))
-                  * 100)
-        direction = _("增长") if change > 0 else _("下降")
-        if flow:
-            message = _(
-                "“%(label)s”是年初至季末的累计数，按单季发生额比较：本季度 %(current)s（%(current_from)s）"
-                "比上季度 %(before)s（%(before_from)s）%(direction)s %(percent)s%%，超过 50%%。"
-                "请核实；数据无误请填写说明。"
-            ) % {"label": slot.label, "current": decimal(current), "current_from": amount(0),
-                 "before": decimal(before), "before_from": amount(1), "direction": direction,
-                 "percent": f"{abs(change):.0f}"}
-        else:
-            message = _(
-                "“%(label)s”比上季度%(direction)s %(percent)s%%（%(before)s → %(current)s），超过 50%%。"
-                "请核实；数据无误请填写说明。"
-            ) % {"label": slot.label, "direction": direction, "percent": f"{abs(change):.0f}",
-                 "before": decimal(before), "current": decimal(current)}
-        return [Problem(slot.key, WARNING, "jump", message)]
+    if current is None:
+        return []
+    if before and abs(current - before) > JUMP_RATIO * abs(before):
+        return [_jump(rule, ordinal, ytd, current, before, stored)]
     history = [x for x in comparable[1:] if x is not None]
-    if current is None or len(history) < MIN_HISTORY:
+    if len(history) < MIN_HISTORY:
         return []
     low, high = min(history), max(history)
-    if not (current > high * OUTLIER_FACTOR or (low > 0 and current * OUTLIER_FACTOR < low)):
-        return []
-    if flow:
+    if current > high * OUTLIER_FACTOR or (low > 0 and current * OUTLIER_FACTOR < low):
+        return [_outlier(rule, ordinal, ytd, current, len(history), low, high, stored)]
+    return []
+
+
+# Per quarter of the year (ordinal % 4), whether each of the HISTORY_QUARTERS + 1 quarters from it back is a
+# first quarter, whose year-to-date figure is its own amount.
+_FIRST_QUARTERS = [tuple((quarter - back) % 4 == 0 for back in range(HISTORY_QUARTERS + 1)) for quarter in range(4)]
+
+
+def _amount(rule: _SlotRule, ordinal: int, ytd, back: int, stored: StoredQuarters) -> str:
+    earlier = ytd[back + 1]
+    return _own_amount(ordinal - back, stored.decimal(rule.position, ytd[back]),
+                       None if earlier == ABSENT else stored.decimal(rule.position, earlier))
+
+
+def _jump(rule: _SlotRule, ordinal: int, ytd, current: int, before: int, stored: StoredQuarters) -> Problem:
+    slot, position = rule.slot, rule.position
+    change = stored.decimal(position, current - before) / abs(stored.decimal(position, before)) * 100
+    direction = _("增长") if change > 0 else _("下降")
+    if rule.flow:
+        message = _(
+            "“%(label)s”是年初至季末的累计数，按单季发生额比较：本季度 %(current)s（%(current_from)s）"
+            "比上季度 %(before)s（%(before_from)s）%(direction)s %(percent)s%%，超过 50%%。"
+            "请核实；数据无误请填写说明。"
+        ) % {"label": slot.label, "current": fmt(stored.decimal(position, current)),
+             "current_from": _amount(rule, ordinal, ytd, 0, stored), "before": fmt(stored.decimal(position, before)),
+             "before_from": _amount(rule, ordinal, ytd, 1, stored), "direction": direction,
+             "percent": f"{abs(change):.0f}"}
+    else:
+        message = _(
+            "“%(label)s”比上季度%(direction)s %(percent)s%%（%(before)s → %(current)s），超过 50%%。"
+            "请核实；数据无误请填写说明。"
+        ) % {"label": slot.label, "direction": direction, "percent": f"{abs(change):.0f}",
+             "before": fmt(stored.decimal(position, before)), "current": fmt(stored.decimal(position, current))}
+    return Problem(slot.key, WARNING, "jump", message)
+
+
+def _outlier(rule: _SlotRule, ordinal: int, ytd, current: int, count: int, low: int, high: int,
+             stored: StoredQuarters) -> Problem:
+    slot, position = rule.slot, rule.position
+    if rule.flow:
         message = _(
             "“%(label)s”本季度发生额 %(current)s（%(current_from)s）远超出本单位近 %(count)s 个季度单季发生额的"
             "范围（%(low)s–%(high)s）。请核实单位（万元/元）与口径；数据无误请填写说明。"
-        ) % {"label": slot.label, "current": decimal(current), "current_from": amount(0), "count": len(history),
-             "low": decimal(low), "high": decimal(high)}
+        ) % {"label": slot.label, "current": fmt(stored.decimal(position, current)),
+             "current_from": _amount(rule, ordinal, ytd, 0, stored), "count": count,
+             "low": fmt(stored.decimal(position, low)), "high": fmt(stored.decimal(position, high))}
     else:
         message = _(
             "“%(label)s”（%(current)s）远超出本单位近 %(count)s 个季度的范围（%(low)s–%(high)s）。"
             "请核实单位（万元/元）与口径；数据无误请填写说明。"
-        ) % {"label": slot.label, "current": decimal(current), "count": len(history), "low": decimal(low),
-             "high": decimal(high)}
-    return [Problem(slot.key, WARNING, "outlier", message)]
+        ) % {"label": slot.label, "current": fmt(stored.decimal(position, current)), "count": count,
+             "low": fmt(stored.decimal(position, low)), "high": fmt(stored.decimal(position, high))}
+    return Problem(slot.key, WARNING, "outlier", message)
 
 
 def check_quarter(*, unit, period, values: dict[str, Any], stored: StoredQuarters | None = None) -> list["Problem"]:
@@ -237,22 +269,23 @@ def quarter_problems(*, unit, period, parsed: dict[str, Decimal | None], stored:
     """`check_quarter` of values already parsed; the history rules run only on a quarter without errors."""
     rules = _rules(stored)
     merged = stored.of(unit.pk, period) | parsed
-    problems = []
+    problems, scaled = [], []
     for rule in rules.slots:
-        if (value := merged.get(rule.slot.key)) is not None:
+        if (value := merged.get(rule.key)) is None:
+            continue
+        if (whole := rule.scaled(value, unit)) is None:
             problems += _value_problems(rule, value, unit)
+        scaled.append((rule, whole))
     for section, rule in rules.sections:
         problems += rule(section=section, unit=unit, values=merged)
     if errors_before or any(p.is_error for p in problems):
         return problems
-    ordinal = period.ordinal
-    rows = [stored.row(unit.pk, ordinal - back) for back in range(1, HISTORY_WINDOW + 1)]
-    for rule in rules.slots:
-        if (value := merged.get(rule.slot.key)) is None:
-            continue
-        position = rule.position
-        ytd = [int(value * stored.scales[position]), *(ABSENT if row is None else row[position] for row in rows)]
-        problems += _history_problems(rule, ordinal, ytd, stored)
+    window = stored.window(unit.pk, period.ordinal, HISTORY_WINDOW)  # each slot's values, from the latest back
+    size = len(stored.slots)
+    for rule, whole in scaled:
+        ytd = window[rule.position::size]
+        ytd[0] = whole
+        problems += _history_problems(rule, period.ordinal, ytd, stored)
     return problems
 
 

@@ -232,6 +232,8 @@ class _SectionRows:
         self._created: dict[str, list[dict]] = defaultdict(list)
         self._updated: dict[str, list[dict]] = defaultdict(list)
         self._fields: dict[str, set[str]] = defaultdict(set)
+        self._targets: dict[str, tuple] = {}
+        self._templates: dict[str, tuple[dict, str | None]] = {}  # section key -> new row, its row column
 
     def _existing(self, section) -> dict[tuple, dict]:
         if section.key not in self._rows:
@@ -247,42 +249,61 @@ class _SectionRows:
     def stage(self, user, write: QuarterWrite, parsed: dict[str, Any]) -> dict[str, str]:
         """Stage the parsed values of one quarter, which passed the validation (it holds the rules of the model
         fields' own validators: sign, decimal places, digits, the integer range); returns each key's outcome."""
-        groups = defaultdict(dict)
+        groups = defaultdict(list)
         for key, value in parsed.items():
-            slot = sections.slot(key)
-            groups[(slot.section.key, slot.row)][slot.figure.field] = (key, value)
-        changes, staged = {}, []
+            section, row, name, integer = self._target(key)
+            groups[(section.key, row)].append((key, name, int(value) if integer and value is not None else value))
+        changes, now = {}, timezone.now()
         for (section_key, row), fields in groups.items():
             section = sections[section_key]
-            quarter = (write.unit.pk, write.period.pk, row.value.pk if row else None)
-            found = self._existing(section).get(quarter)
-            if found is None and all(value is None for _key, value in fields.values()):
-                changes.update({key: UNCHANGED for key, _value in fields.values()})
+            existing = self._existing(section)
+            quarter = (write.unit.pk, write.period.pk, row)
+            found = existing.get(quarter)
+            if found is None and all(value is None for _key, _name, value in fields):
+                changes.update({key: UNCHANGED for key, _name, _value in fields})
                 continue
             outcome = CREATED if found is None else UPDATED
-            new = dict(found) if found else _new_row(section, quarter)
-            dirty = set()
-            for name, (key, value) in fields.items():
-                value = int(value) if value is not None and section.figure(name).integer else value
+            new = dict(found) if found else self._new_row(section, quarter)
+            dirty = []
+            for key, name, value in fields:
                 if new[name] == value:
                     changes[key] = UNCHANGED
                     continue
                 new[name] = value
                 changes[key] = outcome
-                dirty.add(name)
-            if dirty:
-                staged.append((section, quarter, new, outcome, dirty))
-        now = timezone.now()
-        for section, quarter, new, outcome, dirty in staged:
+                dirty.append(name)
+            if not dirty:
+                continue
             new["updated_by_id"], new["updated_at"] = user.pk, now
             if outcome == UPDATED:
                 new["version"] += 1
                 self._updated[section.key].append(new)
-                self._fields[section.key] |= dirty
+                self._fields[section.key].update(dirty)
             else:
                 self._created[section.key].append(new)
-            self._existing(section)[quarter] = new
+            existing[quarter] = new
         return changes
+
+    def _target(self, key: str) -> tuple:
+        """Where a value key's value goes: (section, the row's pk or None, field name, whether it is an integer)."""
+        if (found := self._targets.get(key)) is None:
+            slot = sections.slot(key)
+            found = self._targets[key] = (slot.section, slot.row.value.pk if slot.row else None, slot.figure.field,
+                                          slot.figure.integer)
+        return found
+
+    def _new_row(self, section, quarter: tuple) -> dict:
+        """A new row of the section's model for (unit id, period id, row pk): every column but the id, at its
+        default."""
+        if (found := self._templates.get(section.key)) is None:
+            found = self._templates[section.key] = (
+                {field.attname: field.get_default() for field in _columns(section.model)}, _row_column(section))
+        template, row_column = found
+        row = dict(template)
+        row["unit_id"], row["period_id"] = quarter[0], quarter[1]
+        if row_column:
+            row[row_column] = quarter[2]
+        return row
 
     def write(self, user) -> None:
         now = timezone.now()
@@ -295,15 +316,6 @@ class _SectionRows:
 
 def _row_column(section) -> str | None:
     return section.model._meta.get_field(section.row_field).attname if section.row_field else None
-
-
-def _new_row(section, quarter: tuple) -> dict:
-    """A new row of the section's model for (unit id, period id, row pk): every column but the id, at its default."""
-    row = {field.attname: field.get_default() for field in _columns(section.model)}
-    row["unit_id"], row["period_id"] = quarter[0], quarter[1]
-    if row_column := _row_column(section):
-        row[row_column] = quarter[2]
-    return row
 
 
 @cache
