@@ -96,7 +96,8 @@ class StoredQuarters:
         fields = [figure.field for figure in section.figures]
         columns = ["unit_id", "period__ordinal", *fields, *([section.row_code_lookup] if section.row_code_lookup
                                                             else [])]
-        rows = section.model._default_manager.filter(unit_id__in=list(self._units), period__in=self.periods)
+        rows = section.model._default_manager.filter(unit_id__in=list(self._units),
+                                                      period_id__in=[period.pk for period in self.periods])
         positions: dict[str | None, list[int]] = {}  # a row's code -> the slot positions of its fields
         for unit_id, ordinal, *values in rows.order_by().values_list(*columns).iterator(chunk_size=5000):
             row_code = values.pop() if section.row_code_lookup else None

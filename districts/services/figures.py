@@ -146,7 +146,8 @@ def _save_run(user, writes: list[QuarterWrite], stored: StoredQuarters, dry_run:
     editable = editable_quarters(user=user, quarters=[(write.unit, write.period) for write in writes])
     submissions = {
         (s.unit_id, s.period_id): s
-        for s in Submission.objects.select_for_update().filter(unit_id__in=unit_ids, period__in=periods)
+        for s in Submission.objects.select_for_update().filter(unit_id__in=unit_ids,
+                                                               period_id__in=[p.pk for p in periods])
     }
     rows = _SectionRows(unit_ids, periods)
     changeable = {section.model for section in sections if section.figures and user.has_perm(
@@ -239,7 +240,7 @@ class _SectionRows:
         if section.key not in self._rows:
             columns = [field.attname for field in section.model._meta.concrete_fields]
             found = section.model._default_manager.select_for_update().filter(
-                unit_id__in=self._unit_ids, period__in=self._periods).values(*columns)
+                unit_id__in=self._unit_ids, period_id__in=[p.pk for p in self._periods]).values(*columns)
             row_column = _row_column(section)
             self._rows[section.key] = {
                 (row["unit_id"], row["period_id"], row[row_column] if row_column else None): row for row in found

@@ -248,7 +248,7 @@ class _Places:
 def _touched(job: ImportJob, table: Table) -> dict:
     """The units and quarters of the file, read through once (its problems are noted on the second reading)."""
     places, unit_ids, periods, ignored = _Places(job, table), set(), {}, Outcome()
-    for row in table.rows():
+    for row in table.rows(roles={"code", "name", "period"}):
         unit, period = places.of(row, ignored)
         if unit is not None and period is not None:
             unit_ids.add(unit.pk)
@@ -260,6 +260,8 @@ def _quarters(job: ImportJob, table: Table, outcome: Outcome):
     """The file's quarters in file order, noting every cell that cannot be read and every repeated quarter."""
     places = _Places(job, table)
     first_rows = _FirstRows(places.units.size)
+    figures = [(index, match.column.key, match.divisor, column_letter(index), match.column.label)
+               for index, match in table.headers.items() if match.role == "figure"]
     for row in table.rows():
         unit, period = places.of(row, outcome)
         if unit is None or period is None:
@@ -270,21 +272,21 @@ def _quarters(job: ImportJob, table: Table, outcome: Outcome):
             ) % {"unit": unit.name, "period": period.code, "first": first})
             continue
         quarter = Quarter(unit, period, row.number)
-        for index, match in table.headers.items():
-            if match.role != "figure" or index not in row.cells:
+        for index, key, divisor, letter, label in figures:
+            if (cell := row.cells.get(index)) is None:
                 continue
             try:
-                number = parse_number(row.cells[index])
+                number = parse_number(cell)
             except NotANumber:
-                outcome.problem(row.number, column_letter(index), _(
+                outcome.problem(row.number, letter, _(
                     "“%(label)s”应为数字，收到的是“%(value)s”：请填写阿拉伯数字，如 1234 或 1,234.5，不填请留空。"
-                ) % {"label": match.column.label, "value": row.cells[index]})
+                ) % {"label": label, "value": cell})
                 continue
             if number is not None:
-                if match.divisor != 1:  # 元 or 亿元 converted to 万元, kept to the fen the field stores
-                    number = (number / match.divisor).quantize(CONVERTED_PLACES)
-                quarter.values[match.column.key] = number
-                quarter.cells[match.column.key] = column_letter(index)
+                if divisor != 1:  # 元 or 亿元 converted to 万元, kept to the fen the field stores
+                    number = (number / divisor).quantize(CONVERTED_PLACES)
+                quarter.values[key] = number
+                quarter.cells[key] = letter
         yield quarter
 
 
@@ -366,7 +368,7 @@ def _save_chunk(user, chunk: tuple[Quarter, ...], outcome: Outcome, seen: dict[s
 
 def _versions(unit_ids, periods) -> dict[tuple[int, int], int]:
     return {(unit_id, period_id): version for unit_id, period_id, version in Submission.objects.filter(
-        unit_id__in=unit_ids, period__in=periods).values_list("unit_id", "period_id", "version")}
+        unit_id__in=unit_ids, period_id__in=[p.pk for p in periods]).values_list("unit_id", "period_id", "version")}
 
 
 def _version_key(quarter: Quarter) -> str:
