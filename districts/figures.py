@@ -149,6 +149,10 @@ class StoredQuarters:
         places = self.places[position]
         return Decimal(scaled).scaleb(-places) if places else Decimal(scaled)
 
+    def forget(self, ordinal: int) -> None:
+        """Let go of the values of the quarter `ordinal`, which nothing will check against any more."""
+        self._arrays.pop(ordinal, None)
+
     def put(self, unit_id: int, period, values: Values) -> None:
         """Record `values` (value key -> value) as the unit's quarter now holds them."""
         target, at = self._array(period.ordinal), self._at(unit_id)

@@ -111,18 +111,14 @@ def figures_save_many(*, user, writes: list[QuarterWrite], stored: StoredQuarter
 
     Each quarter is saved or refused on its own (a refused one writes nothing), with the same access
     rule, validation, version check, history and signals. Writes are taken in order, each checked against
-    what the ones before it saved: `stored` holds the history (`history_of` the writes' quarters; read here
-    when not given) and takes in every saved quarter, so a caller saving a long file in batches reads its
-    history once. `dry_run`: everything but the writes, for a check that answers what saving would do
-    (a quarter must not come twice in it: its submission is not created).
+    what the ones before it saved: `stored` holds the history (`history_of` the writes' quarters) and takes
+    in every saved quarter, so a caller saving a long file in batches reads its history once; without it,
+    it is read for each round once the round's submissions are locked (a unit that comes again starts a new
+    round). `dry_run`: everything but the writes, for a check that answers what saving would do (a quarter
+    must not come twice in it: its submission is not created).
     """
-    if not writes:
-        return []
     saved = []
     with sections.slots_fixed():
-        if stored is None:
-            periods = list({write.period.pk: write.period for write in writes}.values())
-            stored = history_of(unit_ids={write.unit.pk for write in writes}, periods=periods)
         for run in _runs_without_repeated_units(writes):
             saved += _save_run(user, run, stored, dry_run)
     return saved
@@ -140,7 +136,8 @@ def _runs_without_repeated_units(writes):
         yield run
 
 
-def _save_run(user, writes: list[QuarterWrite], stored: StoredQuarters, dry_run: bool) -> list[QuarterSaved]:
+def _save_run(user, writes: list[QuarterWrite], stored: StoredQuarters | None,
+              dry_run: bool) -> list[QuarterSaved]:
     periods = list({write.period.pk: write.period for write in writes}.values())
     unit_ids = {write.unit.pk for write in writes}
     editable = editable_quarters(user=user, quarters=[(write.unit, write.period) for write in writes])
@@ -149,6 +146,7 @@ def _save_run(user, writes: list[QuarterWrite], stored: StoredQuarters, dry_run:
         for s in Submission.objects.select_for_update().filter(unit_id__in=unit_ids,
                                                                period_id__in=[p.pk for p in periods])
     }
+    stored = stored or history_of(unit_ids=unit_ids, periods=periods)
     rows = _SectionRows(unit_ids, periods)
     changeable = {section.model for section in sections if section.figures and user.has_perm(
         f"{section.model._meta.app_label}.change_{section.model._meta.model_name}")}

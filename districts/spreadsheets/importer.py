@@ -12,6 +12,7 @@ quarters, held as integers), not by the file's rows.
 """
 import logging
 from array import array
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -32,7 +33,7 @@ from districts.services import QuarterWrite, editable_quarters, figures_save_man
 from districts.spreadsheets.columns import figure_columns
 from districts.spreadsheets.normalise import NotANumber, clean_text, parse_number
 from districts.spreadsheets.reader import FileRefused, Table, column_letter, read_table
-from districts.validation import history_of
+from districts.validation import HISTORY_WINDOW, history_of
 
 logger = logging.getLogger(__name__)
 CHUNK_QUARTERS = 1000  # quarters read, checked and written together: a few queries per section per chunk
@@ -60,7 +61,8 @@ class Outcome:
         self.problems: list[dict] = []
         self.counts = {"changes": 0, ERROR: 0, WARNING: 0}
         self.unchanged = 0
-        # "unit id:period id" -> the quarter's Submission.version when the check read it (0: no quarter yet)
+        # "unit id:period id" -> the quarter's Submission.version when the check read it; a quarter of the file
+        # missing here did not exist yet (version 0), so a file of new quarters keeps nothing
         self.versions: dict[str, int] = {}
 
     def problem(self, row, column, message, level=ERROR):
@@ -142,13 +144,16 @@ def _run(job: ImportJob, table: Table | None, *, dry_run: bool) -> ImportJob:
     )
     cache.set(_progress_key(job.pk), 0, timeout=3600)
     outcome, finished = Outcome(), False
-    seen = None if dry_run else job.preview.get("versions", {})
+    seen = None if dry_run else job.preview.get("versions")  # None as well for a job checked before they were
     try:
         table = table or read_table(bytes(job.content), job.file_name, figure_columns())
         with transaction.atomic(), sections.slots_fixed():
-            stored = history_of(**_touched(job, table))
+            extent = _Extent.of(job, table)
+            stored = history_of(unit_ids=extent.unit_ids, periods=extent.periods)
             for chunk in _chunks(_quarters(job, table, outcome)):
                 _save_chunk(job.created_by, chunk, outcome, seen, stored, dry_run=dry_run)
+                for ordinal in extent.done_with(chunk[-1].row):
+                    stored.forget(ordinal)
                 done = chunk[-1].row - table.header_row
                 cache.set(_progress_key(job.pk), min(99, done * 100 // max(job.rows, 1)), timeout=3600)
             if dry_run or outcome.has_errors:
@@ -245,15 +250,38 @@ class _Places:
         return unit, period
 
 
-def _touched(job: ImportJob, table: Table) -> dict:
-    """The units and quarters of the file, read through once (its problems are noted on the second reading)."""
-    places, unit_ids, periods, ignored = _Places(job, table), set(), {}, Outcome()
-    for row in table.rows(roles={"code", "name", "period"}):
-        unit, period = places.of(row, ignored)
-        if unit is not None and period is not None:
-            unit_ids.add(unit.pk)
-            periods[period.pk] = period
-    return {"unit_ids": unit_ids, "periods": list(periods.values()) or [job.period]}
+@dataclass
+class _Extent:
+    """The units and quarters of a file, and the last row that needs each quarter's values (its own rows and the
+    rows of the HISTORY_WINDOW quarters after it), read through once; its problems are noted on the second
+    reading."""
+
+    unit_ids: set[int]
+    periods: list[Period]
+    needed_until: dict[int, int]  # quarter ordinal -> row number
+
+    @classmethod
+    def of(cls, job: ImportJob, table: Table) -> "_Extent":
+        places, unit_ids, periods, last_rows, ignored = _Places(job, table), set(), {}, {}, Outcome()
+        for row in table.rows(roles={"code", "name", "period"}):
+            unit, period = places.of(row, ignored)
+            if unit is not None and period is not None:
+                unit_ids.add(unit.pk)
+                periods[period.pk] = period
+                last_rows[period.ordinal] = row.number
+        needed_until = defaultdict(int)
+        for ordinal, row in last_rows.items():
+            for earlier in range(ordinal - HISTORY_WINDOW, ordinal + 1):
+                needed_until[earlier] = max(needed_until[earlier], row)
+        return cls(unit_ids, list(periods.values()) or [job.period], needed_until)
+
+    def done_with(self, row: int) -> list[int]:
+        """The quarters no row after `row` needs (each is given once): a file sorted by quarter keeps about
+        HISTORY_WINDOW quarters of values, not all of its own."""
+        done = [ordinal for ordinal, last in self.needed_until.items() if last <= row]
+        for ordinal in done:
+            del self.needed_until[ordinal]
+        return done
 
 
 def _quarters(job: ImportJob, table: Table, outcome: Outcome):
@@ -332,7 +360,8 @@ def _save_chunk(user, chunk: tuple[Quarter, ...], outcome: Outcome, seen: dict[s
     editable = editable_quarters(user=user, quarters=[(quarter.unit, quarter.period) for quarter in asked])
     if seen is None:
         versions = _versions(unit_ids, periods)
-        outcome.versions |= {_version_key(q): versions.get((q.unit.pk, q.period.pk), 0) for q in asked}
+        outcome.versions |= {_version_key(q): version for q in asked
+                             if (version := versions.get((q.unit.pk, q.period.pk)))}
     pending = []
     for quarter in asked:
         key = (quarter.unit.pk, quarter.period.pk)
@@ -347,8 +376,7 @@ def _save_chunk(user, chunk: tuple[Quarter, ...], outcome: Outcome, seen: dict[s
                 "（已审核通过或已关闭的季度不能修改）。"
             ) % {"unit": quarter.unit.name, "period": quarter.period.code})
             continue
-        # None: a job checked before the check noted versions.
-        expected = None if seen is None else seen.get(_version_key(quarter))
+        expected = None if seen is None else seen.get(_version_key(quarter), 0)
         pending.append((quarter, old, QuarterWrite(quarter.unit, quarter.period, changed, expected)))
     saved = figures_save_many(user=user, writes=[write for _quarter, _old, write in pending], stored=stored,
                               dry_run=dry_run)
