@@ -3,12 +3,12 @@
 One query per section for any number of units and periods, so the quarter page, validation, the
 history comparisons and a batch of many quarters stay cheap.
 """
+from array import array
 from collections import defaultdict
-from dataclasses import dataclass
 from decimal import Decimal
 
 from districts.models import Period
-from districts.registry import Section, sections
+from districts.registry import Section, Slot, sections
 
 Values = dict[str, Decimal | None]  # value key -> value
 
@@ -56,25 +56,106 @@ def quarter_values(*, unit, period) -> Values:
     return values_by_period(unit=unit, periods=[period]).get(period.pk, {})
 
 
-@dataclass
-class StoredQuarters:
-    """What is stored for some units over a run of periods: enough history to check quarters in it.
+ABSENT = -(1 << 63)  # a slot with no value in StoredQuarters' arrays (no row, or a null)
 
-    `load` reads the periods from `before` quarters ahead of the earliest one asked for up to the
-    latest, so checking a thousand quarters costs one query per section instead of a few per quarter.
+
+def decimal_places(slot: Slot) -> int:
+    """The decimal places its model field stores (0 for an integer field)."""
+    return getattr(slot.section.model._meta.get_field(slot.figure.field), "decimal_places", None) or 0
+
+
+class StoredQuarters:
+    """What is stored for some units over some periods: enough history to check quarters in them.
+
+    `load` reads, with one query per section, the periods asked for and the `before` quarters ahead of each.
+    The values are held as one array of integers per period (unit × slot, each value scaled by its field's
+    decimal places, so comparing and subtracting them is exact), which keeps the history of a national file
+    to a few MiB. `put` records what a save writes, so the quarters after it in a batch are checked against
+    it without reading it back.
     """
 
-    periods: list  # Period rows, by ordinal
-    values: dict[tuple[int, int], Values]
+    def __init__(self, *, unit_ids, periods):
+        self.slots = sections.slots()
+        self.index = {slot.key: position for position, slot in enumerate(self.slots)}
+        self.places = [decimal_places(slot) for slot in self.slots]
+        self.scales = [10 ** places for places in self.places]
+        self.periods = sorted(periods, key=lambda period: period.ordinal)
+        self._units = {unit_id: position for position, unit_id in enumerate(sorted(set(unit_ids)))}
+        self._arrays: dict[int, array] = {}  # period ordinal -> values of each unit's slots
 
     @classmethod
     def load(cls, *, unit_ids, periods, before: int) -> "StoredQuarters":
-        ordinals = [period.ordinal for period in periods]
-        window = list(Period.objects.filter(ordinal__gte=min(ordinals) - before, ordinal__lte=max(ordinals)))
-        return cls(window, values_by_quarter(unit_ids=unit_ids, periods=window))
+        ordinals = {ordinal for period in periods for ordinal in range(period.ordinal - before, period.ordinal + 1)}
+        stored = cls(unit_ids=unit_ids, periods=Period.objects.filter(ordinal__in=ordinals))
+        for section in sections:
+            if section.figures:
+                stored._read(section)
+        return stored
 
-    def of(self, unit_id: int, period_id: int) -> Values:
-        return self.values.get((unit_id, period_id), {})
+    def _read(self, section: Section) -> None:
+        fields = [figure.field for figure in section.figures]
+        columns = ["unit_id", "period__ordinal", *fields, *([section.row_code_lookup] if section.row_code_lookup
+                                                            else [])]
+        rows = section.model._default_manager.filter(unit_id__in=list(self._units),
+                                                      period_id__in=[period.pk for period in self.periods])
+        positions: dict[str | None, list[int]] = {}  # a row's code -> the slot positions of its fields
+        for unit_id, ordinal, *values in rows.order_by().values_list(*columns).iterator(chunk_size=5000):
+            row_code = values.pop() if section.row_code_lookup else None
+            if (slots := positions.get(row_code)) is None:
+                keys = [_row_key(section, row_code, name) for name in fields]
+                slots = positions[row_code] = [self.index.get(key) for key in keys]
+            at, target = self._at(unit_id), self._array(ordinal)
+            for slot, value in zip(slots, values, strict=True):
+                if slot is not None and value is not None:  # a row of a fund no longer listed has no slot
+                    target[at + slot] = int(value * self.scales[slot])
 
-    def has(self, unit_id: int, period_id: int) -> bool:
-        return (unit_id, period_id) in self.values
+    def _at(self, unit_id: int) -> int:
+        return self._units[unit_id] * len(self.slots)
+
+    def _array(self, ordinal: int) -> array:
+        if (found := self._arrays.get(ordinal)) is None:
+            found = self._arrays[ordinal] = array("q", [ABSENT]) * (len(self._units) * len(self.slots))
+        return found
+
+    def row(self, unit_id: int, ordinal: int) -> array | None:
+        """The unit's scaled values in slot order for the quarter `ordinal` (ABSENT where none); None if no value
+        of that quarter is held."""
+        found = self._arrays.get(ordinal)
+        if found is None or unit_id not in self._units:
+            return None
+        at = self._at(unit_id)
+        return found[at:at + len(self.slots)]
+
+    def window(self, unit_id: int, ordinal: int, before: int) -> array:
+        """The unit's scaled values of the quarter `ordinal` and the `before` quarters before it, one quarter after
+        the other from the latest back (ABSENT where none): a slot's are `window[position::len(slots)]`."""
+        absent = array("q", [ABSENT]) * len(self.slots)
+        window = array("q")
+        for back in range(before + 1):
+            row = self.row(unit_id, ordinal - back)
+            window += absent if row is None else row
+        return window
+
+    def of(self, unit_id: int, period) -> Values:
+        """Value key -> value of the unit's quarter, for the slots that hold one."""
+        row = self.row(unit_id, period.ordinal)
+        if row is None:
+            return {}
+        return {slot.key: self.decimal(position, value) for position, (slot, value) in
+                enumerate(zip(self.slots, row, strict=True)) if value != ABSENT}
+
+    def decimal(self, position: int, scaled: int) -> Decimal:
+        """A scaled value of the slot at `position` as the Decimal its field holds."""
+        places = self.places[position]
+        return Decimal(scaled).scaleb(-places) if places else Decimal(scaled)
+
+    def forget(self, ordinal: int) -> None:
+        """Let go of the values of the quarter `ordinal`, which nothing will check against any more."""
+        self._arrays.pop(ordinal, None)
+
+    def put(self, unit_id: int, period, values: Values) -> None:
+        """Record `values` (value key -> value) as the unit's quarter now holds them."""
+        target, at = self._array(period.ordinal), self._at(unit_id)
+        for key, value in values.items():
+            position = self.index[key]
+            target[at + position] = ABSENT if value is None else int(value * self.scales[position])

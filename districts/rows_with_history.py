@@ -57,17 +57,21 @@ def update_with_history(model, rows: list[dict], fields: list[str], *, user, dat
 def add_history(model, ids: list[int], *, kind: str, user, date) -> None:
     """A history row of `kind` (HISTORY_CREATED or HISTORY_CHANGED) by `user` at `date` for each row of `ids`, as
     the row is stored now."""
+    if not ids:
+        return
     history = model.history.model
     tracked = _quoted([field.column for field in history.tracked_fields])
-    ids = iter(ids)
+    insert = (f"INSERT INTO {history._meta.db_table} ({tracked}, history_date, history_change_reason, history_type, "
+              f"history_user_id) SELECT {tracked}, %s, NULL, %s, %s FROM {model._meta.db_table} "
+              f"WHERE {model._meta.pk.column} ")
+    actor = [date, kind, user.pk if user else None]
     with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":  # one statement whatever the rows: the ids as one array
+            cursor.execute(insert + "= ANY(%s)", [*actor, list(ids)])
+            return
+        ids = iter(ids)
         while batch := list(islice(ids, IDS_PER_STATEMENT)):
-            cursor.execute(
-                f"INSERT INTO {history._meta.db_table} ({tracked}, history_date, history_change_reason, "
-                f"history_type, history_user_id) SELECT {tracked}, %s, NULL, %s, %s FROM {model._meta.db_table} "
-                f"WHERE {model._meta.pk.column} IN ({', '.join(['%s'] * len(batch))})",
-                [date, kind, user.pk if user else None, *batch],
-            )
+            cursor.execute(insert + f"IN ({', '.join(['%s'] * len(batch))})", [*actor, *batch])
 
 
 def _next_ids(model, count: int) -> list[int]:

@@ -5,13 +5,15 @@
 explained before the quarter is submitted. Messages are Chinese, name the figure and say what would
 be accepted.
 """
+import weakref
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any, Literal
 
+from django.db import connection
 from django.utils.translation import gettext as _
 
-from districts.figures import StoredQuarters
+from districts.figures import ABSENT, StoredQuarters
 from districts.registry import Slot, sections
 
 ERROR = "error"
@@ -37,6 +39,8 @@ class Problem:
 
 def parse_value(raw: Any) -> Decimal | None:
     """A reported value as a Decimal; blank is None. Raises ValueError for anything that is not a number."""
+    if type(raw) is Decimal and raw.is_finite():  # already parsed (the import's cells)
+        return raw
     if raw is None or (isinstance(raw, str) and not raw.strip()):
         return None
     if isinstance(raw, bool):
@@ -72,8 +76,63 @@ def fmt(value: Decimal) -> str:
     return f"{value.normalize():f}"
 
 
-def _value_problems(slot: Slot, value: Decimal, unit) -> list[Problem]:
-    problems = []
+@dataclass(frozen=True)
+class _SlotRule:
+    """What the generic rules need of a slot, read from its model field once per batch rather than per value."""
+
+    slot: Slot
+    key: str
+    position: int  # in StoredQuarters' slot order
+    places: int | None  # the decimal places a value may have (None: an integer field, whole numbers only)
+    bound: Decimal | None  # a value's magnitude must stay below it (the field's digits, or its integer range)
+    scale: int  # StoredQuarters' scale of the slot
+    flow: bool
+    zone_only: bool
+
+    def scaled(self, value: Decimal, unit) -> int | None:
+        """The value scaled as StoredQuarters holds it when no generic rule finds fault with it, else None."""
+        scaled = value * self.scale
+        whole = int(scaled)
+        if whole != scaled or whole < 0 or (self.bound is not None and value >= self.bound):
+            return None
+        if self.places is not None and value.as_tuple().exponent < -self.places:  # 1.230: three places
+            return None
+        return None if self.zone_only and not unit.has_high_tech_zone else whole
+
+
+@dataclass(frozen=True)
+class _Rules:
+    slots: list[_SlotRule]
+    sections: list  # (section, rule) of every section's own rules
+
+
+_RULES: "weakref.WeakKeyDictionary[StoredQuarters, _Rules]" = weakref.WeakKeyDictionary()
+
+
+def _rules(stored: StoredQuarters) -> _Rules:
+    if (found := _RULES.get(stored)) is None:
+        found = _RULES[stored] = _Rules(
+            [_slot_rule(slot, position) for position, slot in enumerate(stored.slots)],
+            [(section, rule) for section in sections for rule in section.rules],
+        )
+    return found
+
+
+def _slot_rule(slot: Slot, position: int) -> _SlotRule:
+    model_field = slot.section.model._meta.get_field(slot.figure.field)
+    places = getattr(model_field, "decimal_places", None)
+    digits = getattr(model_field, "max_digits", None)
+    if digits is not None:
+        bound = Decimal(10) ** (digits - (places or 0))
+    else:  # an integer column: what the database's integer type holds (the field's own validator)
+        _low, high = connection.ops.integer_field_range(model_field.get_internal_type())
+        bound = None if high is None else Decimal(high + 1)
+    return _SlotRule(slot, slot.key, position, places, bound, 10 ** (places or 0), slot.figure.kind == "flow",
+                     slot.figure.zone_only)
+
+
+def _value_problems(rule: _SlotRule, value: Decimal, unit) -> list[Problem]:
+    slot, problems = rule.slot, []
     if value < 0:
         problems.append(Problem(slot.key, ERROR, "negative", _(
             "“%(label)s”不能为负数（填写的是 %(value)s），请填写 0 或正数。"
@@ -82,14 +141,11 @@ def _value_problems(slot: Slot, value: Decimal, unit) -> list[Problem]:
         problems.append(Problem(slot.key, ERROR, "not_integer", _(
             "“%(label)s”是%(unit)s数，应为整数（填写的是 %(value)s），请去掉小数部分。"
         ) % {"label": slot.label, "unit": slot.figure.unit_label, "value": fmt(value)}))
-    model_field = slot.section.model._meta.get_field(slot.figure.field)
-    places = getattr(model_field, "decimal_places", None)
-    if places is not None and -value.as_tuple().exponent > places:
+    if rule.places is not None and -value.as_tuple().exponent > rule.places:
         problems.append(Problem(slot.key, ERROR, "too_many_decimals", _(
             "“%(label)s”最多保留 %(places)s 位小数（填写的是 %(value)s）。"
-        ) % {"label": slot.label, "places": places, "value": fmt(value)}))
-    digits = getattr(model_field, "max_digits", None)
-    if digits is not None and abs(value) >= Decimal(10) ** (digits - (places or 0)):
+        ) % {"label": slot.label, "places": rule.places, "value": fmt(value)}))
+    if rule.bound is not None and abs(value) >= rule.bound:
         problems.append(Problem(slot.key, ERROR, "too_large", _(
             "“%(label)s”数值过大（%(value)s），请确认单位为%(unit)s。"
         ) % {"label": slot.label, "value": fmt(value), "unit": slot.figure.unit_label}))
@@ -100,110 +156,136 @@ def _value_problems(slot: Slot, value: Decimal, unit) -> list[Problem]:
     return problems
 
 
-def comparable(slot: Slot, period, by_ordinal: dict[int, dict]) -> Decimal | None:
-    """What compares across quarters: a stock's value, or a flow's own-quarter amount (YTD minus last YTD)."""
-    value = by_ordinal.get(period.ordinal, {}).get(slot.key)
-    if value is None or slot.figure.kind == "stock" or period.quarter == 1:
-        return value
-    before = by_ordinal.get(period.ordinal - 1, {}).get(slot.key)
-    return None if before is None else value - before
-
-
 def quarter_code(ordinal: int) -> str:
     return f"{ordinal // 4}Q{ordinal % 4 + 1}"
 
 
-def own_amount(slot: Slot, period, by_ordinal: dict[int, dict]) -> str:
+def _own_amount(ordinal: int, ytd: Decimal, previous: Decimal | None) -> str:
     """How a flow's own-quarter amount comes from the year-to-date figures the page shows."""
-    value = by_ordinal[period.ordinal][slot.key]
-    if period.quarter == 1:
-        return _("%(period)s 累计 %(value)s") % {"period": period.code, "value": fmt(value)}
-    previous = by_ordinal[period.ordinal - 1][slot.key]
+    if ordinal % 4 == 0:
+        return _("%(period)s 累计 %(value)s") % {"period": quarter_code(ordinal), "value": fmt(ytd)}
     return _("%(period)s 累计 %(value)s − %(previous_period)s 累计 %(previous)s") % {
-        "period": period.code, "value": fmt(value), "previous_period": quarter_code(period.ordinal - 1),
+        "period": quarter_code(ordinal), "value": fmt(ytd), "previous_period": quarter_code(ordinal - 1),
         "previous": fmt(previous)}
 
 
-def _history_problems(slot: Slot, period, last, window: list, by_ordinal: dict[int, dict]) -> list[Problem]:
-    """`last`: the quarter before `period` if stored; `window`: the stored quarters of the last HISTORY_QUARTERS."""
-    value = by_ordinal[period.ordinal].get(slot.key)
-    if value is None:
-        return []
-    problems = []
-    previous = by_ordinal.get(period.ordinal - 1, {}).get(slot.key)
-    if slot.figure.kind == "flow" and period.quarter > 1 and previous is not None and value < previous:
+def _history_problems(rule: _SlotRule, ordinal: int, ytd, stored: StoredQuarters) -> list[Problem]:
+    """The slot's rules against its history. `ytd`: the slot's scaled values (ABSENT where none) at `ordinal` and
+    the HISTORY_WINDOW quarters before it; what compares across quarters is a stock's value, a flow's own-quarter
+    amount (year to date minus the quarter before's, except in a first quarter)."""
+    slot, flow = rule.slot, rule.flow
+    value, previous = ytd[0], ytd[1]
+    if flow and ordinal % 4 and previous != ABSENT and value < previous:
         return [Problem(slot.key, ERROR, "ytd_decrease", _(
             "“%(label)s”是年初至季末的累计数，不应低于上季度的 %(previous)s（填写的是 %(value)s）。"
             "请填写本年累计数，不小于 %(previous)s。"
-        ) % {"label": slot.label, "previous": fmt(previous), "value": fmt(value)})]
-    current = comparable(slot, period, by_ordinal)
-    before = comparable(slot, last, by_ordinal) if last else None
-    if current is not None and before and abs(current - before) > JUMP_RATIO * abs(before):
-        change = (current - before) / abs(before) * 100
-        direction = _("增长") if change > 0 else _("下降")
-        if slot.figure.kind == "flow":
-            message = _(
-                "“%(label)s”是年初至季末的累计数，按单季发生额比较：本季度 %(current)s（%(current_from)s）"
-                "比上季度 %(before)s（%(before_from)s）%(direction)s %(percent)s%%，超过 50%%。"
-                "请核实；数据无误请填写说明。"
-            ) % {"label": slot.label, "current": fmt(current), "current_from": own_amount(slot, period, by_ordinal),
-                 "before": fmt(before), "before_from": own_amount(slot, last, by_ordinal), "direction": direction,
-                 "percent": f"{abs(change):.0f}"}
-        else:
-            message = _(
-                "“%(label)s”比上季度%(direction)s %(percent)s%%（%(before)s → %(current)s），超过 50%%。"
-                "请核实；数据无误请填写说明。"
-            ) % {"label": slot.label, "direction": direction, "percent": f"{abs(change):.0f}",
-                 "before": fmt(before), "current": fmt(current)}
-        problems.append(Problem(slot.key, WARNING, "jump", message))
-    history = [v for p in window if (v := comparable(slot, p, by_ordinal)) is not None]
-    if current is not None and not problems and len(history) >= MIN_HISTORY:
-        low, high = min(history), max(history)
-        if current > high * OUTLIER_FACTOR or (low > 0 and current < low / OUTLIER_FACTOR):
-            if slot.figure.kind == "flow":
-                message = _(
-                    "“%(label)s”本季度发生额 %(current)s（%(current_from)s）远超出本单位近 %(count)s 个季度单季发生额的"
-                    "范围（%(low)s–%(high)s）。请核实单位（万元/元）与口径；数据无误请填写说明。"
-                ) % {"label": slot.label, "current": fmt(current),
-                     "current_from": own_amount(slot, period, by_ordinal), "count": len(history), "low": fmt(low),
-                     "high": fmt(high)}
-            else:
-                message = _(
-                    "“%(label)s”（%(current)s）远超出本单位近 %(count)s 个季度的范围（%(low)s–%(high)s）。"
-                    "请核实单位（万元/元）与口径；数据无误请填写说明。"
-                ) % {"label": slot.label, "current": fmt(current), "count": len(history), "low": fmt(low),
-                     "high": fmt(high)}
-            problems.append(Problem(slot.key, WARNING, "outlier", message))
-    return problems
+        ) % {"label": slot.label, "previous": fmt(stored.decimal(rule.position, previous)),
+             "value": fmt(stored.decimal(rule.position, value))})]
+    if flow:  # at ordinal, ordinal - 1, …, ordinal - HISTORY_QUARTERS
+        comparable = [None if x == ABSENT else x if first else None if y == ABSENT else x - y
+                      for x, y, first in zip(ytd[:-1], ytd[1:], _FIRST_QUARTERS[ordinal % 4], strict=True)]
+    else:
+        comparable = [None if x == ABSENT else x for x in ytd[:HISTORY_QUARTERS + 1]]
+    current, before = comparable[0], comparable[1]
+    if current is None:
+        return []
+    if before and abs(current - before) > JUMP_RATIO * abs(before):
+        return [_jump(rule, ordinal, ytd, current, before, stored)]
+    history = [x for x in comparable[1:] if x is not None]
+    if len(history) < MIN_HISTORY:
+        return []
+    low, high = min(history), max(history)
+    if current > high * OUTLIER_FACTOR or (low > 0 and current * OUTLIER_FACTOR < low):
+        return [_outlier(rule, ordinal, ytd, current, len(history), low, high, stored)]
+    return []
+
+
+# Per quarter of the year (ordinal % 4), whether each of the HISTORY_QUARTERS + 1 quarters from it back is a
+# first quarter, whose year-to-date figure is its own amount.
+_FIRST_QUARTERS = [tuple((quarter - back) % 4 == 0 for back in range(HISTORY_QUARTERS + 1)) for quarter in range(4)]
+
+
+def _amount(rule: _SlotRule, ordinal: int, ytd, back: int, stored: StoredQuarters) -> str:
+    earlier = ytd[back + 1]
+    return _own_amount(ordinal - back, stored.decimal(rule.position, ytd[back]),
+                       None if earlier == ABSENT else stored.decimal(rule.position, earlier))
+
+
+def _jump(rule: _SlotRule, ordinal: int, ytd, current: int, before: int, stored: StoredQuarters) -> Problem:
+    slot, position = rule.slot, rule.position
+    change = stored.decimal(position, current - before) / abs(stored.decimal(position, before)) * 100
+    direction = _("增长") if change > 0 else _("下降")
+    if rule.flow:
+        message = _(
+            "“%(label)s”是年初至季末的累计数，按单季发生额比较：本季度 %(current)s（%(current_from)s）"
+            "比上季度 %(before)s（%(before_from)s）%(direction)s %(percent)s%%，超过 50%%。"
+            "请核实；数据无误请填写说明。"
+        ) % {"label": slot.label, "current": fmt(stored.decimal(position, current)),
+             "current_from": _amount(rule, ordinal, ytd, 0, stored), "before": fmt(stored.decimal(position, before)),
+             "before_from": _amount(rule, ordinal, ytd, 1, stored), "direction": direction,
+             "percent": f"{abs(change):.0f}"}
+    else:
+        message = _(
+            "“%(label)s”比上季度%(direction)s %(percent)s%%（%(before)s → %(current)s），超过 50%%。"
+            "请核实；数据无误请填写说明。"
+        ) % {"label": slot.label, "direction": direction, "percent": f"{abs(change):.0f}",
+             "before": fmt(stored.decimal(position, before)), "current": fmt(stored.decimal(position, current))}
+    return Problem(slot.key, WARNING, "jump", message)
+
+
+def _outlier(rule: _SlotRule, ordinal: int, ytd, current: int, count: int, low: int, high: int,
+             stored: StoredQuarters) -> Problem:
+    slot, position = rule.slot, rule.position
+    if rule.flow:
+        message = _(
+            "“%(label)s”本季度发生额 %(current)s（%(current_from)s）远超出本单位近 %(count)s 个季度单季发生额的"
+            "范围（%(low)s–%(high)s）。请核实单位（万元/元）与口径；数据无误请填写说明。"
+        ) % {"label": slot.label, "current": fmt(stored.decimal(position, current)),
+             "current_from": _amount(rule, ordinal, ytd, 0, stored), "count": count,
+             "low": fmt(stored.decimal(position, low)), "high": fmt(stored.decimal(position, high))}
+    else:
+        message = _(
+            "“%(label)s”（%(current)s）远超出本单位近 %(count)s 个季度的范围（%(low)s–%(high)s）。"
+            "请核实单位（万元/元）与口径；数据无误请填写说明。"
+        ) % {"label": slot.label, "current": fmt(stored.decimal(position, current)), "count": count,
+             "low": fmt(stored.decimal(position, low)), "high": fmt(stored.decimal(position, high))}
+    return Problem(slot.key, WARNING, "outlier", message)
 
 
 def check_quarter(*, unit, period, values: dict[str, Any], stored: StoredQuarters | None = None) -> list["Problem"]:
     """Every problem of the quarter once `values` (value key -> raw value) replace what is stored.
 
-    `stored` must hold the unit's quarter and the HISTORY_QUARTERS + 1 before it (`history_of` loads
-    that for many quarters at once); without it they are read here.
+    `stored` must hold the unit's quarter and the HISTORY_WINDOW before it (`history_of` loads that for many
+    quarters at once); without it they are read here.
     """
     stored = stored or history_of(unit_ids=[unit.pk], periods=[period])
     parsed, problems = parse_values(values)
-    merged = stored.of(unit.pk, period.pk) | parsed
-    slots = sections.slots()
-    for slot in slots:
-        if (value := merged.get(slot.key)) is not None:
-            problems += _value_problems(slot, value, unit)
-    for section in sections:
-        for rule in section.rules:
-            problems += rule(section=section, unit=unit, values=merged)
-    if any(p.is_error for p in problems):
-        return problems
+    return problems + quarter_problems(unit=unit, period=period, parsed=parsed, stored=stored,
+                                       errors_before=any(p.is_error for p in problems))
 
-    first = period.ordinal - HISTORY_WINDOW
-    periods = [p for p in stored.periods if first <= p.ordinal < period.ordinal]
-    by_ordinal = {p.ordinal: stored.of(unit.pk, p.pk) for p in periods if stored.has(unit.pk, p.pk)}
-    by_ordinal[period.ordinal] = merged
-    last = next((p for p in periods if p.ordinal == period.ordinal - 1), None)
-    window = [p for p in periods if p.ordinal >= period.ordinal - HISTORY_QUARTERS]
-    for slot in slots:
-        problems += _history_problems(slot, period, last, window, by_ordinal)
+
+def quarter_problems(*, unit, period, parsed: dict[str, Decimal | None], stored: StoredQuarters,
+                     errors_before: bool = False) -> list[Problem]:
+    """`check_quarter` of values already parsed; the history rules run only on a quarter without errors."""
+    rules = _rules(stored)
+    merged = stored.of(unit.pk, period) | parsed
+    problems, scaled = [], []
+    for rule in rules.slots:
+        if (value := merged.get(rule.key)) is None:
+            continue
+        if (whole := rule.scaled(value, unit)) is None:
+            problems += _value_problems(rule, value, unit)
+        scaled.append((rule, whole))
+    for section, rule in rules.sections:
+        problems += rule(section=section, unit=unit, values=merged)
+    if errors_before or any(p.is_error for p in problems):
+        return problems
+    window = stored.window(unit.pk, period.ordinal, HISTORY_WINDOW)  # each slot's values, from the latest back
+    size = len(stored.slots)
+    for rule, whole in scaled:
+        ytd = window[rule.position::size]
+        ytd[0] = whole
+        problems += _history_problems(rule, period.ordinal, ytd, stored)
     return problems
 
 

@@ -4,7 +4,6 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
@@ -13,12 +12,13 @@ from django.utils.translation import gettext as _
 from districts import signals
 from districts.choices import NoteKind, SubmissionState
 from districts.exceptions import AccessDenied, FiguresRejected, QuarterConflict
+from districts.figures import StoredQuarters
 from districts.models import FigureNote, Period, Submission, Unit
 from districts.registry import sections
 from districts.rows_with_history import HISTORY_CHANGED, add_history, insert_with_history, update_with_history
 from districts.services.access import editable_quarters, permission_first, require_figure_entry
 from districts.services.trail import save_tracked
-from districts.validation import ERROR, Problem, check_quarter, errors, history_of, parse_values, warnings
+from districts.validation import Problem, errors, history_of, parse_values, quarter_problems, warnings
 
 CREATED, UPDATED, UNCHANGED = "created", "updated", "unchanged"
 
@@ -104,17 +104,22 @@ def figures_save(
 
 
 @transaction.atomic
-def figures_save_many(*, user, writes: list[QuarterWrite]) -> list[QuarterSaved]:
+def figures_save_many(*, user, writes: list[QuarterWrite], stored: StoredQuarters | None = None,
+                      dry_run: bool = False) -> list[QuarterSaved]:
     """`figures_save` for many quarters at once, with a few queries per section instead of dozens per quarter.
 
     Each quarter is saved or refused on its own (a refused one writes nothing), with the same access
-    rule, validation, version check, history and signals. Writes are taken in order; a unit that comes
-    again starts a new round, so each quarter is checked against what the ones before it wrote.
+    rule, validation, version check, history and signals. Writes are taken in order, each checked against
+    what the ones before it saved: `stored` holds the history (`history_of` the writes' quarters) and takes
+    in every saved quarter, so a caller saving a long file in batches reads its history once; without it,
+    it is read for each round once the round's submissions are locked (a unit that comes again starts a new
+    round). `dry_run`: everything but the writes, for a check that answers what saving would do (a quarter
+    must not come twice in it: its submission is not created).
     """
     saved = []
     with sections.slots_fixed():
         for run in _runs_without_repeated_units(writes):
-            saved += _save_run(user, run)
+            saved += _save_run(user, run, stored, dry_run)
     return saved
 
 
@@ -130,15 +135,17 @@ def _runs_without_repeated_units(writes):
         yield run
 
 
-def _save_run(user, writes: list[QuarterWrite]) -> list[QuarterSaved]:
+def _save_run(user, writes: list[QuarterWrite], stored: StoredQuarters | None,
+              dry_run: bool) -> list[QuarterSaved]:
     periods = list({write.period.pk: write.period for write in writes}.values())
     unit_ids = {write.unit.pk for write in writes}
     editable = editable_quarters(user=user, quarters=[(write.unit, write.period) for write in writes])
     submissions = {
         (s.unit_id, s.period_id): s
-        for s in Submission.objects.select_for_update().filter(unit_id__in=unit_ids, period__in=periods)
+        for s in Submission.objects.select_for_update().filter(unit_id__in=unit_ids,
+                                                               period_id__in=[p.pk for p in periods])
     }
-    stored = history_of(unit_ids=unit_ids, periods=periods)
+    stored = stored or history_of(unit_ids=unit_ids, periods=periods)
     rows = _SectionRows(unit_ids, periods)
     changeable = {section.model for section in sections if section.figures and user.has_perm(
         f"{section.model._meta.app_label}.change_{section.model._meta.model_name}")}
@@ -146,25 +153,24 @@ def _save_run(user, writes: list[QuarterWrite]) -> list[QuarterSaved]:
     for write in writes:
         quarter = (write.unit.pk, write.period.pk)
         submission = submissions.get(quarter) or Submission(unit=write.unit, period=write.period)
-        problems, refusal = _check(write, quarter in editable, changeable, submission, stored)
-        if refusal is None:
-            try:
-                changes = rows.stage(user, write, parse_values(write.values)[0])
-            except FiguresRejected as rejected:
-                refusal = rejected
+        parsed, problems = parse_values(write.values)
+        problems, refusal = _check(write, quarter in editable, changeable, submission, stored, parsed, problems)
         if refusal is not None:
             outcomes.append(QuarterSaved(write, refusal=refusal))
             continue
+        changes = rows.stage(user, write, parsed)
+        stored.put(write.unit.pk, write.period, parsed)
         outcomes.append(QuarterSaved(write, SaveResult(changes=changes, warnings=warnings(problems)), submission))
-    _write_submissions(user, [o for o in outcomes if o.result is not None])
-    rows.write(user)
+    _write_submissions(user, [o for o in outcomes if o.result is not None], dry_run)
+    if not dry_run:
+        rows.write(user)
     return outcomes
 
 
-def _check(write: QuarterWrite, editable: bool, changeable: set, submission,
-           stored) -> tuple[list[Problem], Exception | None]:
+def _check(write: QuarterWrite, editable: bool, changeable: set, submission, stored: StoredQuarters,
+           parsed: dict, unreadable: list[Problem]) -> tuple[list[Problem], Exception | None]:
     """The quarter's problems, and the refusal figures_save raises for it (None to save); `changeable`: the models
-    the user has the change permission of."""
+    the user has the change permission of; `parsed` and `unreadable`: `parse_values` of the write's values."""
     unit, period = write.unit, write.period
     if not editable:
         return [], AccessDenied(_("您不能修改%(unit)s %(period)s的数据：只能填报本单位、处于开放填报中的季度。")
@@ -176,21 +182,26 @@ def _check(write: QuarterWrite, editable: bool, changeable: set, submission,
     current = submission.version if submission.pk is not None else 0  # 0: the quarter does not exist yet
     if write.expected_version is not None and write.expected_version != current:
         return [], QuarterConflict(expected_version=write.expected_version, current_version=current)
-    problems = check_quarter(unit=unit, period=period, values=write.values, stored=stored)
+    problems = unreadable + quarter_problems(unit=unit, period=period, parsed=parsed, stored=stored,
+                                             errors_before=bool(errors(unreadable)))
     if errors(problems):
         return problems, FiguresRejected(errors(problems))
     return problems, None
 
 
-def _write_submissions(user, saved: list[QuarterSaved]) -> None:
+def _write_submissions(user, saved: list[QuarterSaved], dry_run: bool) -> None:
     """A new quarter gets its submission; one whose figures changed a new version; an approved one tells the
-    dashboards."""
+    dashboards. A dry run only works out the versions."""
     now = timezone.now()
     changed = [s for s in saved if any(outcome != UNCHANGED for outcome in s.result.changes.values())]
     bumped = [s.submission for s in changed if s.submission.pk is not None]
     for s in changed:
         s.submission.version += 1
         s.submission.updated_at = now
+    if dry_run:
+        for s in saved:
+            s.result.version = s.submission.version
+        return
     created = [s.submission for s in saved if s.submission.pk is None]
     columns = [field.attname for field in Submission._meta.concrete_fields if not field.primary_key]
     for submission in created:
@@ -219,12 +230,14 @@ class _SectionRows:
         self._created: dict[str, list[dict]] = defaultdict(list)
         self._updated: dict[str, list[dict]] = defaultdict(list)
         self._fields: dict[str, set[str]] = defaultdict(set)
+        self._targets: dict[str, tuple] = {}
+        self._templates: dict[str, tuple[dict, str | None]] = {}  # section key -> new row, its row column
 
     def _existing(self, section) -> dict[tuple, dict]:
         if section.key not in self._rows:
             columns = [field.attname for field in section.model._meta.concrete_fields]
             found = section.model._default_manager.select_for_update().filter(
-                unit_id__in=self._unit_ids, period__in=self._periods).values(*columns)
+                unit_id__in=self._unit_ids, period_id__in=[p.pk for p in self._periods]).values(*columns)
             row_column = _row_column(section)
             self._rows[section.key] = {
                 (row["unit_id"], row["period_id"], row[row_column] if row_column else None): row for row in found
@@ -232,48 +245,63 @@ class _SectionRows:
         return self._rows[section.key]
 
     def stage(self, user, write: QuarterWrite, parsed: dict[str, Any]) -> dict[str, str]:
-        """Stage the parsed values of one quarter; returns each key's outcome (FiguresRejected if a value does not
-        pass its model field's own validators)."""
-        groups = defaultdict(dict)
+        """Stage the parsed values of one quarter, which passed the validation (it holds the rules of the model
+        fields' own validators: sign, decimal places, digits, the integer range); returns each key's outcome."""
+        groups = defaultdict(list)
         for key, value in parsed.items():
-            slot = sections.slot(key)
-            groups[(slot.section.key, slot.row)][slot.figure.field] = (key, value)
-        changes, staged = {}, []
+            section, row, name, integer = self._target(key)
+            groups[(section.key, row)].append((key, name, int(value) if integer and value is not None else value))
+        changes, now = {}, timezone.now()
         for (section_key, row), fields in groups.items():
             section = sections[section_key]
-            quarter = (write.unit.pk, write.period.pk, row.value.pk if row else None)
-            found = self._existing(section).get(quarter)
-            if found is None and all(value is None for _key, value in fields.values()):
-                changes.update({key: UNCHANGED for key, _value in fields.values()})
+            existing = self._existing(section)
+            quarter = (write.unit.pk, write.period.pk, row)
+            found = existing.get(quarter)
+            if found is None and all(value is None for _key, _name, value in fields):
+                changes.update({key: UNCHANGED for key, _name, _value in fields})
                 continue
             outcome = CREATED if found is None else UPDATED
-            new = dict(found) if found else _new_row(section, quarter)
-            dirty = set()
-            for name, (key, value) in fields.items():
-                value = int(value) if value is not None and section.figure(name).integer else value
+            new = dict(found) if found else self._new_row(section, quarter)
+            dirty = []
+            for key, name, value in fields:
                 if new[name] == value:
                     changes[key] = UNCHANGED
                     continue
                 new[name] = value
                 changes[key] = outcome
-                dirty.add(name)
-            if dirty:
-                staged.append((section, quarter, new, outcome, dirty))
-        problems = [problem for section, _quarter, new, _outcome, dirty in staged
-                    for problem in _field_problems(section, new, dirty)]
-        if problems:
-            raise FiguresRejected(problems)
-        now = timezone.now()
-        for section, quarter, new, outcome, dirty in staged:
+                dirty.append(name)
+            if not dirty:
+                continue
             new["updated_by_id"], new["updated_at"] = user.pk, now
             if outcome == UPDATED:
                 new["version"] += 1
                 self._updated[section.key].append(new)
-                self._fields[section.key] |= dirty
+                self._fields[section.key].update(dirty)
             else:
                 self._created[section.key].append(new)
-            self._existing(section)[quarter] = new
+            existing[quarter] = new
         return changes
+
+    def _target(self, key: str) -> tuple:
+        """Where a value key's value goes: (section, the row's pk or None, field name, whether it is an integer)."""
+        if (found := self._targets.get(key)) is None:
+            slot = sections.slot(key)
+            found = self._targets[key] = (slot.section, slot.row.value.pk if slot.row else None, slot.figure.field,
+                                          slot.figure.integer)
+        return found
+
+    def _new_row(self, section, quarter: tuple) -> dict:
+        """A new row of the section's model for (unit id, period id, row pk): every column but the id, at its
+        default."""
+        if (found := self._templates.get(section.key)) is None:
+            found = self._templates[section.key] = (
+                {field.attname: field.get_default() for field in _columns(section.model)}, _row_column(section))
+        template, row_column = found
+        row = dict(template)
+        row["unit_id"], row["period_id"] = quarter[0], quarter[1]
+        if row_column:
+            row[row_column] = quarter[2]
+        return row
 
     def write(self, user) -> None:
         now = timezone.now()
@@ -288,29 +316,6 @@ def _row_column(section) -> str | None:
     return section.model._meta.get_field(section.row_field).attname if section.row_field else None
 
 
-def _new_row(section, quarter: tuple) -> dict:
-    """A new row of the section's model for (unit id, period id, row pk): every column but the id, at its default."""
-    row = {field.attname: field.get_default() for field in _columns(section.model)}
-    row["unit_id"], row["period_id"] = quarter[0], quarter[1]
-    if row_column := _row_column(section):
-        row[row_column] = quarter[2]
-    return row
-
-
 @cache
 def _columns(model) -> list:
     return [field for field in model._meta.concrete_fields if not field.primary_key]
-
-
-def _field_problems(section, row: dict, names) -> list[Problem]:
-    """The model fields' own validators (what `full_clean` would run) on the values about to be written; the
-    rest of the row is what the database holds or the portal sets."""
-    problems = []
-    for name in sorted(names):
-        if row[name] is None:
-            continue
-        try:
-            section.model._meta.get_field(name).clean(row[name], None)
-        except ValidationError as exc:
-            problems += [Problem(section.key, ERROR, "invalid", message) for message in exc.messages]
-    return problems

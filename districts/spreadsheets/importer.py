@@ -1,14 +1,18 @@
 """The import of quarterly figures from a spreadsheet: check (preview), then apply, all or nothing.
 
-Both steps run the same code: the file is read as a stream and its quarters are saved in chunks of
-CHUNK_QUARTERS through `figures_save_many`, the one write path with the access rule and the
-validation, inside one transaction. The check rolls that transaction back and keeps what would change
-and the problems on the job; the import keeps it only if no row has an error. Values equal to the
-stored ones are left alone, so importing a file twice changes nothing the second time. Memory is
-bounded by the chunk and the preview's limit, not by the file.
+Both steps run the same code: the file is read once to find the units and quarters it touches, whose
+stored history is loaded once (`StoredQuarters`: the quarters and the HISTORY_WINDOW before each); then it
+is read as a stream and its quarters are saved in chunks of CHUNK_QUARTERS through `figures_save_many`,
+the one write path with the access rule and the validation, inside one transaction, each quarter checked
+against the history and what the rows before it saved. The check is that save's dry run: it writes
+nothing and keeps what would change and the problems on the job; the import keeps its writes only if no
+row has an error. Values equal to the stored ones are left alone, so importing a file twice changes
+nothing the second time. Memory is bounded by the chunk, the preview's limit and the history (units ×
+quarters, held as integers), not by the file's rows.
 """
 import logging
 from array import array
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -22,12 +26,14 @@ from django.utils.translation import gettext as _
 
 from districts.choices import ImportStatus
 from districts.exceptions import AccessDenied, FiguresRejected, QuarterConflict
-from districts.figures import values_by_quarter
+from districts.figures import StoredQuarters
 from districts.models import ImportJob, Period, Submission, Unit, UnitCodeAlias
+from districts.registry import sections
 from districts.services import QuarterWrite, editable_quarters, figures_save_many
 from districts.spreadsheets.columns import figure_columns
 from districts.spreadsheets.normalise import NotANumber, clean_text, parse_number
 from districts.spreadsheets.reader import FileRefused, Table, column_letter, read_table
+from districts.validation import HISTORY_WINDOW, history_of
 
 logger = logging.getLogger(__name__)
 CHUNK_QUARTERS = 1000  # quarters read, checked and written together: a few queries per section per chunk
@@ -55,7 +61,8 @@ class Outcome:
         self.problems: list[dict] = []
         self.counts = {"changes": 0, ERROR: 0, WARNING: 0}
         self.unchanged = 0
-        # "unit id:period id" -> the quarter's Submission.version when the check read it (0: no quarter yet)
+        # "unit id:period id" -> the quarter's Submission.version when the check read it; a quarter of the file
+        # missing here did not exist yet (version 0), so a file of new quarters keeps nothing
         self.versions: dict[str, int] = {}
 
     def problem(self, row, column, message, level=ERROR):
@@ -137,12 +144,16 @@ def _run(job: ImportJob, table: Table | None, *, dry_run: bool) -> ImportJob:
     )
     cache.set(_progress_key(job.pk), 0, timeout=3600)
     outcome, finished = Outcome(), False
-    seen = None if dry_run else job.preview.get("versions", {})
+    seen = None if dry_run else job.preview.get("versions")  # None as well for a job checked before they were
     try:
         table = table or read_table(bytes(job.content), job.file_name, figure_columns())
-        with transaction.atomic():
+        with transaction.atomic(), sections.slots_fixed():
+            extent = _Extent.of(job, table)
+            stored = history_of(unit_ids=extent.unit_ids, periods=extent.periods)
             for chunk in _chunks(_quarters(job, table, outcome)):
-                _save_chunk(job.created_by, chunk, outcome, seen)
+                _save_chunk(job.created_by, chunk, outcome, seen, stored, dry_run=dry_run)
+                for ordinal in extent.done_with(chunk[-1].row):
+                    stored.forget(ordinal)
                 done = chunk[-1].row - table.header_row
                 cache.set(_progress_key(job.pk), min(99, done * 100 // max(job.rows, 1)), timeout=3600)
             if dry_run or outcome.has_errors:
@@ -218,22 +229,69 @@ class _FirstRows:
         return first
 
 
+class _Places:
+    """Which unit and quarter a row is about, from its code or name and its period column (or the job's)."""
+
+    def __init__(self, job: ImportJob, table: Table):
+        self.code, self.name, self.period = (table.column_of(role) for role in ("code", "name", "period"))
+        self.periods = {period.code: period for period in Period.objects.all()}
+        self.units = _Units()
+        self.default = job.period
+
+    def of(self, row, outcome: Outcome) -> tuple[Unit | None, Period | None]:
+        unit = _unit_of(row, self.code, self.name, self.units, outcome)
+        period = self.default
+        if self.period is not None and (code := clean_text(row.cells.get(self.period))):
+            period = self.periods.get(code.upper())
+            if period is None:
+                outcome.problem(row.number, column_letter(self.period), _(
+                    "季度“%(value)s”不存在：应写作 2025Q4 这样的形式，且该季度已在平台中设立。"
+                ) % {"value": row.cells[self.period]})
+        return unit, period
+
+
+@dataclass
+class _Extent:
+    """The units and quarters of a file, and the last row that needs each quarter's values (its own rows and the
+    rows of the HISTORY_WINDOW quarters after it), read through once; its problems are noted on the second
+    reading."""
+
+    unit_ids: set[int]
+    periods: list[Period]
+    needed_until: dict[int, int]  # quarter ordinal -> row number
+
+    @classmethod
+    def of(cls, job: ImportJob, table: Table) -> "_Extent":
+        places, unit_ids, periods, last_rows, ignored = _Places(job, table), set(), {}, {}, Outcome()
+        for row in table.rows(roles={"code", "name", "period"}):
+            unit, period = places.of(row, ignored)
+            if unit is not None and period is not None:
+                unit_ids.add(unit.pk)
+                periods[period.pk] = period
+                last_rows[period.ordinal] = row.number
+        needed_until = defaultdict(int)
+        for ordinal, row in last_rows.items():
+            for earlier in range(ordinal - HISTORY_WINDOW, ordinal + 1):
+                needed_until[earlier] = max(needed_until[earlier], row)
+        return cls(unit_ids, list(periods.values()) or [job.period], needed_until)
+
+    def done_with(self, row: int) -> list[int]:
+        """The quarters no row after `row` needs (each is given once): a file sorted by quarter keeps about
+        HISTORY_WINDOW quarters of values, not all of its own."""
+        done = [ordinal for ordinal, last in self.needed_until.items() if last <= row]
+        for ordinal in done:
+            del self.needed_until[ordinal]
+        return done
+
+
 def _quarters(job: ImportJob, table: Table, outcome: Outcome):
     """The file's quarters in file order, noting every cell that cannot be read and every repeated quarter."""
-    code_col, name_col, period_col = table.column_of("code"), table.column_of("name"), table.column_of("period")
-    periods = {period.code: period for period in Period.objects.all()}
-    units = _Units()
-    first_rows = _FirstRows(units.size)
+    places = _Places(job, table)
+    first_rows = _FirstRows(places.units.size)
+    figures = [(index, match.column.key, match.divisor, column_letter(index), match.column.label)
+               for index, match in table.headers.items() if match.role == "figure"]
     for row in table.rows():
-        unit = _unit_of(row, code_col, name_col, units, outcome)
-        period = job.period
-        if period_col is not None and clean_text(row.cells.get(period_col)):
-            code = clean_text(row.cells[period_col]).upper()
-            period = periods.get(code)
-            if period is None:
-                outcome.problem(row.number, column_letter(period_col), _(
-                    "季度“%(value)s”不存在：应写作 2025Q4 这样的形式，且该季度已在平台中设立。"
-                ) % {"value": row.cells[period_col]})
+        unit, period = places.of(row, outcome)
         if unit is None or period is None:
             continue
         if first := first_rows.claim(unit, period, row.number):
@@ -242,21 +300,21 @@ def _quarters(job: ImportJob, table: Table, outcome: Outcome):
             ) % {"unit": unit.name, "period": period.code, "first": first})
             continue
         quarter = Quarter(unit, period, row.number)
-        for index, match in table.headers.items():
-            if match.role != "figure" or index not in row.cells:
+        for index, key, divisor, letter, label in figures:
+            if (cell := row.cells.get(index)) is None:
                 continue
             try:
-                number = parse_number(row.cells[index])
+                number = parse_number(cell)
             except NotANumber:
-                outcome.problem(row.number, column_letter(index), _(
+                outcome.problem(row.number, letter, _(
                     "“%(label)s”应为数字，收到的是“%(value)s”：请填写阿拉伯数字，如 1234 或 1,234.5，不填请留空。"
-                ) % {"label": match.column.label, "value": row.cells[index]})
+                ) % {"label": label, "value": cell})
                 continue
             if number is not None:
-                if match.divisor != 1:  # 元 or 亿元 converted to 万元, kept to the fen the field stores
-                    number = (number / match.divisor).quantize(CONVERTED_PLACES)
-                quarter.values[match.column.key] = number
-                quarter.cells[match.column.key] = column_letter(index)
+                if divisor != 1:  # 元 or 亿元 converted to 万元, kept to the fen the field stores
+                    number = (number / divisor).quantize(CONVERTED_PLACES)
+                quarter.values[key] = number
+                quarter.cells[key] = letter
         yield quarter
 
 
@@ -291,21 +349,23 @@ def _unit_of(row, code_col, name_col, units: _Units, outcome: Outcome) -> Unit |
     return unit
 
 
-def _save_chunk(user, chunk: tuple[Quarter, ...], outcome: Outcome, seen: dict[str, int] | None) -> None:
-    """Save the chunk's changed values. The check notes each quarter's version in `outcome.versions`; the import
-    (`seen`: those the check noted) refuses as a conflict a quarter saved since, whatever history it has."""
+def _save_chunk(user, chunk: tuple[Quarter, ...], outcome: Outcome, seen: dict[str, int] | None,
+                stored: StoredQuarters, *, dry_run: bool) -> None:
+    """Save the chunk's changed values (`stored`: the file's history, which the saves keep up to date). The check
+    notes each quarter's version in `outcome.versions`; the import (`seen`: those the check noted) refuses as a
+    conflict a quarter saved since, whatever history it has."""
     asked = [quarter for quarter in chunk if quarter.values]  # a unit's row without figures asks for nothing
     unit_ids = {quarter.unit.pk for quarter in asked}
     periods = list({quarter.period.pk: quarter.period for quarter in asked}.values())
-    stored = values_by_quarter(unit_ids=unit_ids, periods=periods)
     editable = editable_quarters(user=user, quarters=[(quarter.unit, quarter.period) for quarter in asked])
     if seen is None:
         versions = _versions(unit_ids, periods)
-        outcome.versions |= {_version_key(q): versions.get((q.unit.pk, q.period.pk), 0) for q in asked}
+        outcome.versions |= {_version_key(q): version for q in asked
+                             if (version := versions.get((q.unit.pk, q.period.pk)))}
     pending = []
     for quarter in asked:
         key = (quarter.unit.pk, quarter.period.pk)
-        old = stored.get(key, {})
+        old = stored.of(quarter.unit.pk, quarter.period)
         changed = {figure: value for figure, value in quarter.values.items() if old.get(figure) != value}
         outcome.unchanged += len(quarter.values) - len(changed)
         if not changed:
@@ -316,10 +376,10 @@ def _save_chunk(user, chunk: tuple[Quarter, ...], outcome: Outcome, seen: dict[s
                 "（已审核通过或已关闭的季度不能修改）。"
             ) % {"unit": quarter.unit.name, "period": quarter.period.code})
             continue
-        # None: a job checked before the check noted versions.
-        expected = None if seen is None else seen.get(_version_key(quarter))
+        expected = None if seen is None else seen.get(_version_key(quarter), 0)
         pending.append((quarter, old, QuarterWrite(quarter.unit, quarter.period, changed, expected)))
-    saved = figures_save_many(user=user, writes=[write for _quarter, _old, write in pending])
+    saved = figures_save_many(user=user, writes=[write for _quarter, _old, write in pending], stored=stored,
+                              dry_run=dry_run)
     labels = {column.key: column.label for column in figure_columns()}
     for (quarter, old, write), result in zip(pending, saved, strict=True):
         if result.refusal is not None:
@@ -336,7 +396,7 @@ def _save_chunk(user, chunk: tuple[Quarter, ...], outcome: Outcome, seen: dict[s
 
 def _versions(unit_ids, periods) -> dict[tuple[int, int], int]:
     return {(unit_id, period_id): version for unit_id, period_id, version in Submission.objects.filter(
-        unit_id__in=unit_ids, period__in=periods).values_list("unit_id", "period_id", "version")}
+        unit_id__in=unit_ids, period_id__in=[p.pk for p in periods]).values_list("unit_id", "period_id", "version")}
 
 
 def _version_key(quarter: Quarter) -> str:

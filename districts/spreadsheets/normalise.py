@@ -26,7 +26,10 @@ def parse_number(value) -> Decimal | None:
         return Decimal(value)
     if isinstance(value, float):
         return Decimal(repr(value))
-    text = _SEPARATORS.sub("", unicodedata.normalize("NFKC", str(value)))
+    text = str(value)
+    if not text.isascii():  # NFKC leaves ASCII as it is
+        text = unicodedata.normalize("NFKC", text)
+    text = _SEPARATORS.sub("", text)
     if text in {"", "-", "—", "/"}:
         return None
     try:

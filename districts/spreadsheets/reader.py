@@ -42,12 +42,14 @@ class Table:
     headers: dict[int, HeaderMatch]  # recognised columns only
     source: Callable[[], Iterator[list]]  # the sheet's rows from the top, read afresh on each call
 
-    def rows(self) -> Iterator[SheetRow]:
-        """The data rows below the header, read as they are asked for; FileRefused on a formula or too many rows."""
+    def rows(self, roles: set[str] | None = None) -> Iterator[SheetRow]:
+        """The data rows below the header, read as they are asked for; FileRefused on a formula or too many rows.
+        `roles`: only the cells of the columns of these roles (a row without one is left out)."""
         rows = self.source()
         for _header_and_above in range(self.header_row):
             next(rows, None)
-        return _data_rows(rows, self.header_row, self.headers)
+        headers = self.headers if roles is None else {i: m for i, m in self.headers.items() if m.role in roles}
+        return _data_rows(rows, self.header_row, headers)
 
     def count(self) -> int:
         """The number of data rows, read through once without keeping them (refusing what `rows` refuses)."""
@@ -216,4 +218,6 @@ def _data_rows(rows, header_row: int, headers: dict[int, HeaderMatch]) -> Iterat
 
 
 def _present(value) -> bool:
+    if type(value) is str:  # every CSV cell
+        return bool(value) and not value.isspace()
     return isinstance(value, FormulaCell) or (value is not None and str(value).strip() != "")

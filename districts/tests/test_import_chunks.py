@@ -19,6 +19,7 @@ from districts.tests.files import csv_bytes, header_of
 from districts.tests.test_import import confirm, figures_snapshot, last_job, upload
 
 TECH = "enterprises.tech_smes"
+RD = "economy.rd_spending"
 CHUNK = 5
 
 
@@ -75,6 +76,25 @@ def test_a_conflict_found_in_the_last_chunk_on_confirming_writes_no_chunk(staff_
     assert job.status == ImportStatus.REJECTED
     assert [problem["row"] for problem in job.preview["problems"]] == [len(rows)]
     assert "已被他人修改" in job.preview["problems"][0]["message"]
+    assert figures_snapshot() == before
+
+
+def test_a_last_row_found_wrong_only_on_confirming_writes_no_chunk(staff_client, quarter, city_staff):
+    """The check passed; then the quarter before the last row's was corrected upward, so the last row's
+    year-to-date figure now falls within the year: the confirmation refuses that row and writes no chunk."""
+    rows = [["单位代码", "单位名称", header_of(RD)],
+            *([unit.code, unit.name, 100 + unit.order] for unit in Unit.objects.order_by("order"))]
+    upload(staff_client, csv_bytes(rows), "rd.csv", quarter)
+    job = last_job()
+    assert job.status == ImportStatus.READY, job.preview["problems"]
+    figures_save(user=city_staff, unit=Unit.objects.get(code=rows[-1][0]), period=quarter.shifted(-1),
+                 values={RD: 100000})
+    before = figures_snapshot()
+    confirm(staff_client, job)
+    job.refresh_from_db()
+    assert job.status == ImportStatus.REJECTED
+    [problem] = job.preview["problems"]
+    assert problem["row"] == len(rows) and "累计数" in problem["message"]
     assert figures_snapshot() == before
 
 
