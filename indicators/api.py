@@ -1,4 +1,4 @@
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Prefetch
 from django.http import HttpResponse
 from django.utils.functional import cached_property
@@ -17,7 +17,7 @@ from indicators.serializers import (
     indicator_values_data,
 )
 from portal.api import PortalReadOnlyViewSet
-from portal.caching import cached
+from portal.caching import cached_in_process
 from portal.pagination import PageNumberPagination
 
 # The browsable API shows the request itself, so it is rendered each time.
@@ -80,6 +80,16 @@ class IndicatorValueViewSet(PortalReadOnlyViewSet):
         # make the run and the rows one snapshot either; the run is read first, so an entry is never older).
         return transaction.non_atomic_requests(super().as_view(actions, **initkwargs))
 
+    def handle_exception(self, exc):
+        # DRF's error handler marks the request's transaction for rollback. This view runs outside one, so a
+        # transaction found open around it (a test's) is not the request's to mark.
+        outer = transaction.get_rollback() if connection.in_atomic_block else None
+        try:
+            return super().handle_exception(exc)
+        finally:
+            if outer is not None:
+                transaction.set_rollback(outer)
+
     @cached_property
     def latest_run(self):
         return selectors.latest_run()
@@ -87,12 +97,14 @@ class IndicatorValueViewSet(PortalReadOnlyViewSet):
     def page_key(self, queryset) -> str | None:
         """The cache key of this page as asked for, keyed by the filtered rows' SQL, the URL (its links name the
         next page) and the media type (format, indent); None for made-up parameters, which are not cached."""
-        known = {*self.filterset_class.base_filters, "page", "page_size", "format"}
-        if set(self.request.query_params) - known:
-            return None
-        params = {"url": self.request.build_absolute_uri(), "media": str(self.request.accepted_media_type)}
-        return snapshot_cache.snapshot_key("api:indicator-values", values=queryset, run=self.latest_run,
-                                           params=params)
+        if not hasattr(self, "_page_key"):  # asked for by the ETag, then by the page, of the same queryset
+            self._page_key = None
+            known = {*self.filterset_class.base_filters, "page", "page_size", "format"}
+            if not set(self.request.query_params) - known:
+                params = {"url": self.request.build_absolute_uri(), "media": str(self.request.accepted_media_type)}
+                self._page_key = snapshot_cache.snapshot_key("api:indicator-values", values=queryset,
+                                                             run=self.latest_run, params=params)
+        return self._page_key
 
     def _validators(self, queryset) -> tuple[str, object]:
         """The page's cache key stands for everything the page depends on, so it is its ETag, without reading a
@@ -112,7 +124,7 @@ class IndicatorValueViewSet(PortalReadOnlyViewSet):
         key = self.page_key(queryset)
         if key is None or self.request.accepted_renderer.format not in RENDERED_ONCE:
             return super().page_response(queryset)
-        body, headers = cached(key, lambda: self.rendered_page(queryset))
+        body, headers = cached_in_process(key, lambda: self.rendered_page(queryset))
         return HttpResponse(body, headers=headers)
 
     def rendered_page(self, queryset) -> tuple[bytes, dict]:

@@ -3,22 +3,20 @@ read from the enterprise registry (enterprises.selectors.high_tech_outlook), bes
 import datetime
 import hashlib
 
-from django.core.cache import cache
-
 from districts.models import Unit
 from enterprises.selectors import LapseOutlook, high_tech_outlook, registry_version
 from indicators.choices import Scope
 from indicators.models import Plan
+from portal.caching import cached_in_process
 
 HIGH_TECH = "high_tech"
-KEPT_SECONDS = 24 * 3600  # keyed by the registry's version and the day, so a change shows at once
 
 
 def kept(name: str, compute, *key):
-    """`compute()` kept in the cache under the registry's version: the forecast reads every certificate, so a page
-    computes it once per change of the registry, not per request."""
+    """`compute()` kept in the cache under the registry's version and the day, so a change shows at once: the
+    forecast reads every certificate, so a page computes it once per change of the registry, not per request."""
     digest = hashlib.sha256("|".join([registry_version(), *map(str, key)]).encode()).hexdigest()[:32]
-    return cache.get_or_set(f"lapses:{name}:{digest}", compute, KEPT_SECONDS)
+    return cached_in_process(f"lapses:{name}:{digest}", lambda: (compute(),))[0]  # a tuple: None is kept too
 
 
 def next_target_date(plan, today: datetime.date):

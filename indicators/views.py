@@ -14,7 +14,7 @@ from indicators.choices import Method, Scope
 from indicators.dashboards import Selection, to_chart
 from indicators.models import IndicatorValue
 from platforms.models import Platform
-from portal.caching import cached
+from portal.caching import cached, cached_in_process
 from portal.splicing import render_spliced
 
 can_view = permission_required("indicators.view_indicatorvalue", raise_exception=True)
@@ -103,7 +103,7 @@ def overview(request):
     values = snapshot(request)
     state = freshness()
     key = snapshot_cache.snapshot_key("overview", values=values, run=state["run"], params=selection_params(request))
-    page = cached(key, lambda: overview_page(values, request.GET))
+    page = cached_in_process(key, lambda: overview_page(values, request.GET))
     return render_spliced(request, "indicators/overview.html", {
         "page": page,
         # Outside the cached page: the registry changes without a new dashboard snapshot.
