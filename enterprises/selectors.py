@@ -3,7 +3,7 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db.models import Count, Max
+from django.db.models import Count, Func, Subquery
 
 from districts.models import Period, Unit, UnitGroup
 from enterprises.forecast import forecast_at
@@ -84,9 +84,15 @@ class LapseOutlook:
 def registry_version() -> str:
     """Changes whenever a status record or a registration is added, changed, moved or removed: the key under which
     what is computed from the registry (the lapse forecast) may be kept."""
-    records = StatusRecord.objects.aggregate(n=Count("pk"), last=Max("updated_at"))
-    registrations = Registration.objects.aggregate(n=Count("pk"), last=Max("pk"), moved=Max("until"))
-    return "|".join(str(value) for value in [*records.values(), *registrations.values()])
+    registrations = Registration.objects.order_by()
+    # One query (read on every dashboard request): the registrations' aggregates as scalar subqueries of the records'.
+    version = StatusRecord.objects.order_by().values(
+        n=Func("pk", function="COUNT"), last=Func("updated_at", function="MAX"),
+        registrations=Subquery(registrations.values(n=Func("pk", function="COUNT"))),
+        last_registration=Subquery(registrations.values(n=Func("pk", function="MAX"))),
+        moved=Subquery(registrations.values(n=Func("until", function="MAX"))),
+    ).get()
+    return "|".join(str(value) for value in version.values())
 
 
 def high_tech_outlook(*, unit_ids: set[int], until: datetime.date, today: datetime.date,
