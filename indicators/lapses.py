@@ -12,10 +12,11 @@ from portal.caching import cached_in_process
 HIGH_TECH = "high_tech"
 
 
-def kept(name: str, compute, *key):
-    """`compute()` kept in the cache under the registry's version and the day, so a change shows at once: the
-    forecast reads every certificate, so a page computes it once per change of the registry, not per request."""
-    digest = hashlib.sha256("|".join([registry_version(), *map(str, key)]).encode()).hexdigest()[:32]
+def kept(name: str, compute, *key, registry: str | None = None):
+    """`compute()` kept in the cache under the registry's version (`registry`, if the page read it already) and the
+    day, so a change shows at once: the forecast reads every certificate, so a page computes it once per change of
+    the registry, not per request."""
+    digest = hashlib.sha256("|".join([registry or registry_version(), *map(str, key)]).encode()).hexdigest()[:32]
     return cached_in_process(f"lapses:{name}:{digest}", lambda: (compute(),))[0]  # a tuple: None is kept too
 
 
@@ -26,9 +27,9 @@ def next_target_date(plan, today: datetime.date):
     return targets.select_related("period").order_by("period__ordinal").first()
 
 
-def city_outlook(plan_id: int, today: datetime.date) -> LapseOutlook | None:
+def city_outlook(plan_id: int, today: datetime.date, registry: str | None = None) -> LapseOutlook | None:
     """Over the units counted toward the city total, against the city's target for that quarter (if any)."""
-    return kept("city", lambda: _city_outlook(Plan.objects.get(pk=plan_id), today), plan_id, today)
+    return kept("city", lambda: _city_outlook(Plan.objects.get(pk=plan_id), today), plan_id, today, registry=registry)
 
 
 def _city_outlook(plan, today: datetime.date) -> LapseOutlook | None:

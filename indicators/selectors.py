@@ -6,6 +6,7 @@ from django.db.models import Count, Exists, OuterRef, Q, Sum
 
 from districts.choices import SubmissionState
 from districts.models import Submission
+from enterprises.selectors import REGISTRY_VERSION_PARTS, registry_version, registry_version_parts
 from indicators.choices import RunStatus, Scope
 from indicators.models import DashboardRun
 
@@ -82,8 +83,11 @@ def uncovered_requests():
     return open_runs.filter(~Exists(covering))
 
 
-def latest_run_and_waiting() -> tuple[DashboardRun | None, bool]:
-    """`latest_run()` and `newer_data_waiting()` of it, in one query (two before any run succeeded)."""
+def dashboard_state() -> tuple[DashboardRun | None, bool, str]:
+    """`latest_run()`, `newer_data_waiting()` of it and the registry's version, in one query (more before any run
+    succeeded): what a dashboard page reads fresh on every request."""
     run = (DashboardRun.objects.filter(status=RunStatus.SUCCEEDED).order_by("-finished_at")
-           .annotate(waiting=Exists(uncovered_requests())).first())
-    return (run, run.waiting) if run else (None, newer_data_waiting(None))
+           .annotate(waiting=Exists(uncovered_requests()), **registry_version_parts()).first())
+    if run is None:
+        return None, newer_data_waiting(None), registry_version()
+    return run, run.waiting, registry_version({name: getattr(run, name) for name in REGISTRY_VERSION_PARTS})

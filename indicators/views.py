@@ -24,9 +24,9 @@ def snapshot(request):
     return IndicatorValue.objects.restrict(request.user, "view")
 
 
-def freshness() -> dict:
+def freshness(state=None) -> dict:
     """When the snapshot was computed (`run`, the latest succeeded one), and whether newer data waits."""
-    run, waiting = selectors.latest_run_and_waiting()
+    run, waiting, _ = state or selectors.dashboard_state()
     return {"run": run, "waiting": waiting}
 
 
@@ -101,15 +101,13 @@ def selection_params(request, *extra: str) -> dict:
 @can_view
 def overview(request):
     values = snapshot(request)
-    state = freshness()
-    key = snapshot_cache.snapshot_key("overview", values=values, run=state["run"], params=selection_params(request))
+    run, waiting, registry = state = selectors.dashboard_state()
+    key = snapshot_cache.snapshot_key("overview", values=values, run=run, params=selection_params(request))
     page = cached_in_process(key, lambda: overview_page(values, request.GET))
-    return render_spliced(request, "indicators/overview.html", {
-        "page": page,
-        # Outside the cached page: the registry changes without a new dashboard snapshot.
-        "lapses": lapses.city_outlook(page["plan_id"], timezone.localdate()) if page["plan_id"] else None,
-        **state,
-    }, parts={"head": page["head"], "body": page["body"]})
+    # Outside the cached page: the registry changes without a new dashboard snapshot.
+    outlook = lapses.city_outlook(page["plan_id"], timezone.localdate(), registry) if page["plan_id"] else None
+    return render_spliced(request, "indicators/overview.html", {"page": page, "lapses": outlook, **freshness(state)},
+                          parts={"head": page["head"], "body": page["body"]})
 
 
 @login_required

@@ -39,10 +39,9 @@ def test_with_the_cache_warm_the_overview_costs_a_handful_of_queries(
 
     # No request transaction (the page only reads). 1. the session 2. the user 3.–4. its permissions, its own and
     # its groups' (the page's permission check) 5. its groups (restrict's role check) 6. the latest succeeded run
-    # (part of the cache key; "computed at") with whether a requested run is still not covered (read fresh:
-    # "newer data is waiting") 7. the registry's version (status records and registrations: the key of the kept
-    # lapse forecast)
-    with django_assert_max_num_queries(7):
+    # (part of the cache key; "computed at"), with whether a requested run is still not covered ("newer data is
+    # waiting") and the registry's version (the key of the kept lapse forecast), all read fresh
+    with django_assert_max_num_queries(6):
         again = client.get("/dashboards/", QUERY).content.decode()
 
     assert ranking(again) == ranking(first)
