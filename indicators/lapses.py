@@ -42,11 +42,12 @@ def _city_outlook(plan, today: datetime.date) -> LapseOutlook | None:
                              target=float(city.value) if city else None)
 
 
-def unit_outlook(plan, unit: Unit, row, today: datetime.date) -> LapseOutlook | None:
+def unit_outlook(plan, unit: Unit, row, today: datetime.date, registry: str | None = None) -> LapseOutlook | None:
     """For one unit, against the target its dashboard row gives for that quarter (its quota or the each-unit
     target), if the row's target is that quarter's."""
     target_key = (row.target_value, row.target_period_id) if row is not None else None
-    return kept("unit", lambda: _unit_outlook(plan, unit, row, today), plan.pk, unit.pk, today, target_key)
+    return kept("unit", lambda: _unit_outlook(plan, unit, row, today), plan.pk, unit.pk, today, target_key,
+                registry=registry)
 
 
 def _unit_outlook(plan, unit: Unit, row, today: datetime.date) -> LapseOutlook | None:

@@ -1,4 +1,5 @@
 """Reads the dashboards reuse: the latest run, whether newer data waits, and quotas that do not add up."""
+import functools
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -83,11 +84,19 @@ def uncovered_requests():
     return open_runs.filter(~Exists(covering))
 
 
+@functools.cache
+def dashboard_state_sql() -> tuple[str, tuple]:
+    """The query of `dashboard_state`, compiled once per process: building and compiling its subqueries cost more
+    than running them (it has no parameter of its own: the run statuses are constants)."""
+    latest = (DashboardRun.objects.filter(status=RunStatus.SUCCEEDED).order_by("-finished_at")
+              .annotate(waiting=Exists(uncovered_requests()), **registry_version_parts()))
+    return latest[:1].query.sql_with_params()
+
+
 def dashboard_state() -> tuple[DashboardRun | None, bool, str]:
     """`latest_run()`, `newer_data_waiting()` of it and the registry's version, in one query (more before any run
     succeeded): what a dashboard page reads fresh on every request."""
-    run = (DashboardRun.objects.filter(status=RunStatus.SUCCEEDED).order_by("-finished_at")
-           .annotate(waiting=Exists(uncovered_requests()), **registry_version_parts()).first())
+    run = next(iter(DashboardRun.objects.raw(*dashboard_state_sql())), None)
     if run is None:
         return None, newer_data_waiting(None), registry_version()
     return run, run.waiting, registry_version({name: getattr(run, name) for name in REGISTRY_VERSION_PARTS})

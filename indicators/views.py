@@ -130,10 +130,11 @@ def unit_page(request, code):
     platforms = Platform.objects.restrict(request.user, "view").filter(unit=unit).prefetch_related("milestones")
     submissions = Submission.objects.restrict(request.user, "view").filter(unit=unit).select_related("period")[:8]
     high_tech = next((row for row in rows if row.indicator.code == lapses.HIGH_TECH), None)
+    *_, registry = state = selectors.dashboard_state()
     return render(request, "indicators/unit.html", {
         "sel": sel, "unit": unit, "rows": rows, "trends": trends, "platforms": platforms,
-        "lapses": lapses.unit_outlook(sel.plan, unit, high_tech, timezone.localdate()) if sel.plan else None,
-        "submissions": submissions, **freshness(),
+        "lapses": lapses.unit_outlook(sel.plan, unit, high_tech, timezone.localdate(), registry) if sel.plan else None,
+        "submissions": submissions, **freshness(state),
     })
 
 
