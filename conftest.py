@@ -55,7 +55,10 @@ def empty_cache():
     database (or SQLite's rolled-back sequence) hands out again."""
     from django.core.cache import cache
 
+    from portal.caching import in_process
+
     cache.clear()
+    in_process.clear()
 
 
 @pytest.fixture

@@ -39,6 +39,7 @@ def measure_all(*, units: int, groups: int, quarters: int, seed: int, csv_rows: 
     from indicators.models import DashboardRun, Plan
 
     row = Rows(log)
+    added = False  # rows added by this run's generation, which an earlier snapshot does not cover
     if "compute" in measures:
         measure_compute(row, units=units, groups=groups, quarters=quarters, seed=seed, log=log)
     else:
@@ -46,8 +47,9 @@ def measure_all(*, units: int, groups: int, quarters: int, seed: int, csv_rows: 
         seconds_generate, counts = timed(lambda: generate(units=units, groups=groups, quarters=quarters, seed=seed,
                                                           log=log))
         row("生成数据", seconds_generate, "s", note=json.dumps(counts, ensure_ascii=False))
+        added = any(count for name, count in counts.items() if name not in ("units", "periods"))
     if "serve" in measures:
-        if not DashboardRun.objects.filter(status=RunStatus.SUCCEEDED).exists():
+        if added or not DashboardRun.objects.filter(status=RunStatus.SUCCEEDED).exists():
             full_compute()
         measure_serving(plan=Plan.objects.filter(active=True).first(), period=LAST_PERIOD, base_url=base_url,
                         seconds=seconds, clients=clients, row=row)

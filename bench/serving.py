@@ -17,6 +17,8 @@ from indicators.api import IndicatorValueViewSet
 from portal import roles
 
 INDICATOR = "tech_smes"
+# A cached page read warm should beat the bare query it is measured against; the downloads at least half of it.
+AT_LEAST = {"总览页": 1.0, "API JSON": 1.0}
 
 
 def endpoints(*, plan, period: str) -> tuple[str, dict[str, str]]:
@@ -48,7 +50,7 @@ def measure_serving(*, plan, period: str, base_url: str | None, seconds: float, 
     client.force_login(viewer)
     bare_path, served = endpoints(plan=plan, period=period)
     overview_queries = warm_query_count(client, served["总览页"])
-    row("总览页 SQL 查询数（缓存已热）", overview_queries, "queries", target="≤ 10", met=overview_queries <= 10)
+    row("总览页 SQL 查询数（缓存已热）", overview_queries, "queries", target="≤ 6", met=overview_queries <= 6)
     row("API JSON SQL 查询数", warm_query_count(client, served["API JSON"]), "queries")
     rows = len(client.get(bare_path).json()["results"])
     assert client.get(served["API JSON"]).json()["count"] == rows, "the API must serve the bare view's rows"
@@ -60,6 +62,7 @@ def measure_serving(*, plan, period: str, base_url: str | None, seconds: float, 
     for name, path in served.items():
         result = hammer(base_url + path, cookie=cookie, seconds=seconds, clients=clients)
         ratio = result["rps"] / bare["rps"] if bare["rps"] else None
-        row(f"{name} 吞吐", result["rps"], "req/s", baseline_value=bare["rps"], ratio=ratio, target="≥ 0.5",
-            met=bool(ratio and ratio >= 0.5 and result["errors"] == 0), note=json.dumps(result))
+        least = AT_LEAST.get(name, 0.5)
+        row(f"{name} 吞吐", result["rps"], "req/s", baseline_value=bare["rps"], ratio=ratio, target=f"≥ {least}",
+            met=bool(ratio and ratio >= least and result["errors"] == 0), note=json.dumps(result))
         row(f"{name} p95", result["p95_ms"], "ms", note=f"errors {result['errors']}")

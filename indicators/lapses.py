@@ -3,22 +3,21 @@ read from the enterprise registry (enterprises.selectors.high_tech_outlook), bes
 import datetime
 import hashlib
 
-from django.core.cache import cache
-
 from districts.models import Unit
 from enterprises.selectors import LapseOutlook, high_tech_outlook, registry_version
 from indicators.choices import Scope
 from indicators.models import Plan
+from portal.caching import cached_in_process
 
 HIGH_TECH = "high_tech"
-KEPT_SECONDS = 24 * 3600  # keyed by the registry's version and the day, so a change shows at once
 
 
-def kept(name: str, compute, *key):
-    """`compute()` kept in the cache under the registry's version: the forecast reads every certificate, so a page
-    computes it once per change of the registry, not per request."""
-    digest = hashlib.sha256("|".join([registry_version(), *map(str, key)]).encode()).hexdigest()[:32]
-    return cache.get_or_set(f"lapses:{name}:{digest}", compute, KEPT_SECONDS)
+def kept(name: str, compute, *key, registry: str | None = None):
+    """`compute()` kept in the cache under the registry's version (`registry`, if the page read it already) and the
+    day, so a change shows at once: the forecast reads every certificate, so a page computes it once per change of
+    the registry, not per request."""
+    digest = hashlib.sha256("|".join([registry or registry_version(), *map(str, key)]).encode()).hexdigest()[:32]
+    return cached_in_process(f"lapses:{name}:{digest}", lambda: (compute(),))[0]  # a tuple: None is kept too
 
 
 def next_target_date(plan, today: datetime.date):
@@ -28,9 +27,9 @@ def next_target_date(plan, today: datetime.date):
     return targets.select_related("period").order_by("period__ordinal").first()
 
 
-def city_outlook(plan_id: int, today: datetime.date) -> LapseOutlook | None:
+def city_outlook(plan_id: int, today: datetime.date, registry: str | None = None) -> LapseOutlook | None:
     """Over the units counted toward the city total, against the city's target for that quarter (if any)."""
-    return kept("city", lambda: _city_outlook(Plan.objects.get(pk=plan_id), today), plan_id, today)
+    return kept("city", lambda: _city_outlook(Plan.objects.get(pk=plan_id), today), plan_id, today, registry=registry)
 
 
 def _city_outlook(plan, today: datetime.date) -> LapseOutlook | None:
@@ -43,11 +42,12 @@ def _city_outlook(plan, today: datetime.date) -> LapseOutlook | None:
                              target=float(city.value) if city else None)
 
 
-def unit_outlook(plan, unit: Unit, row, today: datetime.date) -> LapseOutlook | None:
+def unit_outlook(plan, unit: Unit, row, today: datetime.date, registry: str | None = None) -> LapseOutlook | None:
     """For one unit, against the target its dashboard row gives for that quarter (its quota or the each-unit
     target), if the row's target is that quarter's."""
     target_key = (row.target_value, row.target_period_id) if row is not None else None
-    return kept("unit", lambda: _unit_outlook(plan, unit, row, today), plan.pk, unit.pk, today, target_key)
+    return kept("unit", lambda: _unit_outlook(plan, unit, row, today), plan.pk, unit.pk, today, target_key,
+                registry=registry)
 
 
 def _unit_outlook(plan, unit: Unit, row, today: datetime.date) -> LapseOutlook | None:

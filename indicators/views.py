@@ -1,11 +1,11 @@
 """The dashboard pages and their downloads; they read snapshot rows through `restrict()` and nothing else."""
 from django.contrib.auth.decorators import login_required, permission_required
+from django.db import transaction
 from django.http import Http404
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from districts.models import Submission, Unit, UnitGroup
@@ -14,7 +14,8 @@ from indicators.choices import Method, Scope
 from indicators.dashboards import Selection, to_chart
 from indicators.models import IndicatorValue
 from platforms.models import Platform
-from portal.caching import cached
+from portal.caching import cached, cached_in_process
+from portal.splicing import render_spliced
 
 can_view = permission_required("indicators.view_indicatorvalue", raise_exception=True)
 
@@ -23,9 +24,10 @@ def snapshot(request):
     return IndicatorValue.objects.restrict(request.user, "view")
 
 
-def freshness(run) -> dict:
+def freshness(state=None) -> dict:
     """When the snapshot was computed (`run`, the latest succeeded one), and whether newer data waits."""
-    return {"run": run, "waiting": selectors.newer_data_waiting(run)}
+    run, waiting, _ = state or selectors.dashboard_state()
+    return {"run": run, "waiting": waiting}
 
 
 def map_payload(units_table, sel) -> dict:
@@ -84,8 +86,8 @@ def overview_page(values, query) -> dict:
             "zones": [row for row in units.rows if not row["counted"]],
             "other_outcomes": dashboards.other_outcomes(values, sel),
         }
-    return {"head": render_to_string("indicators/_overview_head.html", context),
-            "body": render_to_string("indicators/_overview_body.html", context),
+    return {"head": render_to_string("indicators/_overview_head.html", context).encode(),
+            "body": render_to_string("indicators/_overview_body.html", context).encode(),
             "has_period": sel.period is not None, "plan_id": sel.plan.pk if sel.plan else None}
 
 
@@ -94,19 +96,18 @@ def selection_params(request, *extra: str) -> dict:
     return {key: request.GET[key] for key in ("plan", "period", "indicator", *extra) if key in request.GET}
 
 
+@transaction.non_atomic_requests  # reads only (see IndicatorValueViewSet.as_view)
 @login_required
 @can_view
 def overview(request):
     values = snapshot(request)
-    run = selectors.latest_run()
+    run, waiting, registry = state = selectors.dashboard_state()
     key = snapshot_cache.snapshot_key("overview", values=values, run=run, params=selection_params(request))
-    page = cached(key, lambda: overview_page(values, request.GET))
-    return render(request, "indicators/overview.html", {
-        "page": {**page, "head": mark_safe(page["head"]), "body": mark_safe(page["body"])},  # noqa: S308 (our render)
-        # Outside the cached page: the registry changes without a new dashboard snapshot.
-        "lapses": lapses.city_outlook(page["plan_id"], timezone.localdate()) if page["plan_id"] else None,
-        **freshness(run),
-    })
+    page = cached_in_process(key, lambda: overview_page(values, request.GET))
+    # Outside the cached page: the registry changes without a new dashboard snapshot.
+    outlook = lapses.city_outlook(page["plan_id"], timezone.localdate(), registry) if page["plan_id"] else None
+    return render_spliced(request, "indicators/overview.html", {"page": page, "lapses": outlook, **freshness(state)},
+                          parts={"head": page["head"], "body": page["body"]})
 
 
 @login_required
@@ -129,10 +130,11 @@ def unit_page(request, code):
     platforms = Platform.objects.restrict(request.user, "view").filter(unit=unit).prefetch_related("milestones")
     submissions = Submission.objects.restrict(request.user, "view").filter(unit=unit).select_related("period")[:8]
     high_tech = next((row for row in rows if row.indicator.code == lapses.HIGH_TECH), None)
+    *_, registry = state = selectors.dashboard_state()
     return render(request, "indicators/unit.html", {
         "sel": sel, "unit": unit, "rows": rows, "trends": trends, "platforms": platforms,
-        "lapses": lapses.unit_outlook(sel.plan, unit, high_tech, timezone.localdate()) if sel.plan else None,
-        "submissions": submissions, **freshness(selectors.latest_run()),
+        "lapses": lapses.unit_outlook(sel.plan, unit, high_tech, timezone.localdate(), registry) if sel.plan else None,
+        "submissions": submissions, **freshness(state),
     })
 
 
@@ -148,7 +150,7 @@ def outcome(request):
         table = dashboards.outcome_table(values, sel.plan, milestone)
         tables.append({"milestone": milestone, "summary": outcomes.summary(table), "table": shown.apply(table)})
     context = {"sel": sel, "tables": tables, "shown": shown, "groups": UnitGroup.objects.order_by("order"),
-               "indicators": dashboards.plan_indicators(sel.plan), **freshness(selectors.latest_run())}
+               "indicators": dashboards.plan_indicators(sel.plan), **freshness()}
     return render(request, "indicators/outcome.html", context)
 
 

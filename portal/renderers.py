@@ -15,7 +15,6 @@ from openpyxl import Workbook
 from rest_framework import serializers
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 
-from portal.caching import cached
 from portal.cells import neutralise
 from portal.downloads import attachment
 
@@ -85,10 +84,7 @@ class TabularRenderer(BaseRenderer):
         view = (renderer_context or {}).get("view")
         if response is not None:
             response["Content-Disposition"] = attachment(*(f"{name}.{self.format}" for name in download_names(view)))
-        key = getattr(response, "rendered_cache_key", None)  # set by a view whose data is a cached entry
-        if key is None:
-            return self.write(*table_of(data, view))
-        return cached(f"{key}:{self.format}", lambda: self.write(*table_of(data, view)))
+        return self.write(*table_of(data, view))
 
 
 class CsvRenderer(TabularRenderer):

@@ -39,8 +39,9 @@ ENDPOINTS = {
     "/api/v1/indicators/": KEY + PAGE,
     "/api/v1/plans/": KEY + PAGE + 1,  # + the targets of the page's plans, with indicator, period, group, unit
     "/api/v1/targets/": KEY + PAGE,
-    # + the latest run (the cache key of the page; each page size here is a miss) + the quarters, by id
-    "/api/v1/indicator-values/": RESTRICTED + ETAG + PAGE + 2,
+    # no request transaction (reads only: - 2); the ETag is the page's cache key, so no aggregate but the latest
+    # run (each page size here is a miss) + the quarters, by id
+    "/api/v1/indicator-values/": RESTRICTED - 2 + PAGE + 2,
     # + the results of the page's evaluations, with units and groups + their inputs, with units
     "/api/v1/evaluations/": KEY + PAGE + 2,
     "/api/v1/tasks/": RESTRICTED + ETAG + PAGE,
