@@ -20,7 +20,7 @@ from bench.serving import endpoints
 from districts.apikeys import api_key_create
 from districts.choices import ApiKeyScope, SubmissionState
 from districts.figures import quarter_values
-from districts.models import ApiKey, Period, Submission, Unit
+from districts.models import Period, Submission, Unit
 from districts.registry import sections
 from districts.services import period_open
 from portal import roles
@@ -48,12 +48,7 @@ def quarter_payload(unit: Unit, period: Period, *, first: Period, seed: int) -> 
 
 
 def unit_keys(units, *, staff) -> dict[int, str]:
-    """A fresh write key per unit; the previous run's keys and the users they act as are dropped first."""
-    old = ApiKey.objects.filter(name=KEY_NAME)
-    users = [key.user for key in old]
-    old.delete()
-    for user in users:
-        user.delete()
+    """A new write key per unit (a key's secret is shown once, so each run makes its own)."""
     return {unit.pk: api_key_create(name=KEY_NAME, scope=ApiKeyScope.WRITE_UNIT, unit=unit, created_by=staff,
                                     throttle_rate="100000/hour")[1] for unit in units}
 

@@ -96,7 +96,7 @@ def figures_save(
     expected_version: int | None = None,
 ) -> SaveResult:
     """Save part or all of a unit's quarter: check access, validate, refuse a stale form, write, bump the version."""
-    (saved,) = figures_save_many(user=user, writes=[QuarterWrite(unit, period, values, expected_version)])
+    (saved,) = _save_many(user, [QuarterWrite(unit, period, values, expected_version)])  # in this transaction
     if saved.refusal is not None:
         raise saved.refusal
     if notes:
@@ -112,6 +112,10 @@ def figures_save_many(*, user, writes: list[QuarterWrite]) -> list[QuarterSaved]
     rule, validation, version check, history and signals. Writes are taken in order; a unit that comes
     again starts a new round, so each quarter is checked against what the ones before it wrote.
     """
+    return _save_many(user, writes)
+
+
+def _save_many(user, writes: list[QuarterWrite]) -> list[QuarterSaved]:
     saved = []
     with sections.slots_fixed():
         for run in _runs_without_repeated_units(writes):
