@@ -28,7 +28,8 @@ MEMORY_SAMPLE_ROWS = 10_000  # the import's peak memory is also taken at this ma
 
 
 def measure_all(*, units: int, groups: int, quarters: int, seed: int, csv_rows: int, workbook_units: int,
-                base_url: str | None, seconds: float, clients: int, log=print, measures=MEASURES) -> dict:
+                base_url: str | None, seconds: float, clients: int, log=print, measures=MEASURES,
+                approvals: int = 20) -> dict:
     """Generate the data, then run the chosen measures; the table's rows and the scale."""
     from django.db import connection
 
@@ -54,7 +55,7 @@ def measure_all(*, units: int, groups: int, quarters: int, seed: int, csv_rows: 
     if "serve" in measures:
         measure_serving(plan=plan, period=LAST_PERIOD, base_url=base_url, seconds=seconds, clients=clients, row=row)
     if "freshness" in measures:
-        measure_freshness(plan=plan, period=LAST_PERIOD, base_url=base_url, row=row, log=log)
+        measure_freshness(plan=plan, period=LAST_PERIOD, base_url=base_url, row=row, times=approvals, log=log)
     if "import" in measures:
         measure_imports(row, units=units, workbook_units=workbook_units, csv_rows=csv_rows, seed=seed, log=log)
     if "surge" in measures:
