@@ -42,6 +42,7 @@ def measure_all(*, units: int, groups: int, quarters: int, seed: int, csv_rows: 
     from indicators.models import DashboardRun, Plan
 
     row = Rows(log)
+    grew = False  # the data grew since the snapshot was computed: the served measures need it computed again
     if "compute" in measures:
         measure_compute(row, units=units, groups=groups, quarters=quarters, seed=seed, log=log)
     else:
@@ -49,7 +50,9 @@ def measure_all(*, units: int, groups: int, quarters: int, seed: int, csv_rows: 
         seconds_generate, counts = timed(lambda: generate(units=units, groups=groups, quarters=quarters, seed=seed,
                                                           log=log))
         row("生成数据", seconds_generate, "s", note=json.dumps(counts, ensure_ascii=False))
-    if set(measures) & set(SERVED) and not DashboardRun.objects.filter(status=RunStatus.SUCCEEDED).exists():
+        grew = bool(counts["new_units"] or counts["submissions"])
+    if set(measures) & set(SERVED) and (grew or not DashboardRun.objects.filter(status=RunStatus.SUCCEEDED).exists()):
+        log("computing the dashboards …")
         full_compute()
     plan = Plan.objects.filter(active=True).first()
     if "serve" in measures:
