@@ -22,24 +22,28 @@ import django
 
 RESULTS = Path(__file__).parent / "results"
 MB = "MiB"
-MEASURES = ("compute", "serve", "import")  # measures 1, 2 and 5; 3; 4 of the table
+MEASURES = ("compute", "serve", "freshness", "import", "surge")  # measures 1, 2 and 5; 3; 6; 4; 7 of the table
+SERVED = ("serve", "freshness", "surge")  # the measures made through gunicorn
 MEMORY_SAMPLE_ROWS = 10_000  # the import's peak memory is also taken at this many rows, to show it stays flat
 IMPORT_TARGET = 0.05  # the import's check and confirmation, in rows/s, against COPY's rows/s of the same file
 
 
 def measure_all(*, units: int, groups: int, quarters: int, seed: int, csv_rows: int, workbook_units: int,
-                base_url: str | None, seconds: float, clients: int, log=print, measures=MEASURES) -> dict:
+                base_url: str | None, seconds: float, clients: int, log=print, measures=MEASURES,
+                approvals: int = 20) -> dict:
     """Generate the data, then run the chosen measures; the table's rows and the scale."""
     from django.db import connection
 
+    from bench.freshness import measure_freshness
     from bench.generate import LAST_PERIOD, generate
     from bench.measure import timed
     from bench.serving import measure_serving
+    from bench.surge import measure_surge
     from indicators.choices import RunStatus
     from indicators.models import DashboardRun, Plan
 
     row = Rows(log)
-    added = False  # rows added by this run's generation, which an earlier snapshot does not cover
+    grew = False  # the data grew since the snapshot was computed: the served measures need it computed again
     if "compute" in measures:
         measure_compute(row, units=units, groups=groups, quarters=quarters, seed=seed, log=log)
     else:
@@ -47,14 +51,20 @@ def measure_all(*, units: int, groups: int, quarters: int, seed: int, csv_rows: 
         seconds_generate, counts = timed(lambda: generate(units=units, groups=groups, quarters=quarters, seed=seed,
                                                           log=log))
         row("生成数据", seconds_generate, "s", note=json.dumps(counts, ensure_ascii=False))
-        added = any(count for name, count in counts.items() if name not in ("units", "periods"))
+        grew = any(count for name, count in counts.items() if name not in ("units", "periods"))
+    if set(measures) & set(SERVED) and (grew or not DashboardRun.objects.filter(status=RunStatus.SUCCEEDED).exists()):
+        log("computing the dashboards …")
+        full_compute()
+    plan = Plan.objects.filter(active=True).first()
     if "serve" in measures:
-        if added or not DashboardRun.objects.filter(status=RunStatus.SUCCEEDED).exists():
-            full_compute()
-        measure_serving(plan=Plan.objects.filter(active=True).first(), period=LAST_PERIOD, base_url=base_url,
-                        seconds=seconds, clients=clients, row=row)
+        measure_serving(plan=plan, period=LAST_PERIOD, base_url=base_url, seconds=seconds, clients=clients, row=row)
+    if "freshness" in measures:
+        measure_freshness(plan=plan, period=LAST_PERIOD, base_url=base_url, row=row, times=approvals, log=log)
     if "import" in measures:
         measure_imports(row, units=units, workbook_units=workbook_units, csv_rows=csv_rows, seed=seed, log=log)
+    if "surge" in measures:
+        measure_surge(plan=plan, base_url=base_url, seconds=seconds, clients=clients, quarters=quarters, seed=seed,
+                      row=row, log=log)
     return {"rows": row.rows, "scale": {"units": units, "groups": groups, "quarters": quarters, "seed": seed},
             "database": connection.vendor}
 
@@ -125,11 +135,10 @@ def measure_imports(row, *, units: int, workbook_units: int, csv_rows: int, seed
     alone, of a job already recorded, in a fresh process (`bench/import_memory.py`), once at
     MEMORY_SAMPLE_ROWS rows and once at the full size: the check streams, so the two should be about the same.
     """
-    from django.contrib.auth import get_user_model
-    from django.contrib.auth.models import Group
     from django.db import connection, transaction
 
     from bench import baseline
+    from bench.api_client import user_with_role
     from bench.generate import LAST_PERIOD
     from bench.import_memory import check_memory_mb
     from bench.imports import as_csv, as_workbook, import_rows
@@ -138,8 +147,7 @@ def measure_imports(row, *, units: int, workbook_units: int, csv_rows: int, seed
     from districts.spreadsheets.importer import import_apply, import_check, import_claim, import_job_create
     from portal import roles
 
-    staff, _ = get_user_model().objects.get_or_create(username="bench_staff", defaults={"is_staff": True})
-    staff.groups.add(Group.objects.get(name=roles.MUNICIPAL_STAFF))
+    staff = user_with_role("bench_staff", roles.MUNICIPAL_STAFF, is_staff=True)
     period = Period.objects.get_by_code(LAST_PERIOD).shifted(1)
 
     def recorded(file_name, content):
@@ -234,6 +242,23 @@ def start_gunicorn(port: int) -> subprocess.Popen:
     raise RuntimeError("gunicorn did not start")
 
 
+def start_worker() -> subprocess.Popen:
+    """A real Celery worker on the bench's database and Redis, one task at a time, as the portal deploys it."""
+    from portal.celery import app
+
+    env = os.environ | {"DJANGO_SETTINGS_MODULE": "bench.settings"}
+    worker = subprocess.Popen(  # noqa: S603 (a fixed command line)
+        [sys.executable, "-m", "celery", "-A", "portal", "worker", "--concurrency", "1", "--loglevel", "warning",
+         "-n", f"bench-{os.getpid()}@%h"], env=env,
+    )
+    deadline = time.monotonic() + 60
+    while not app.control.ping(timeout=0.5):
+        if worker.poll() is not None or time.monotonic() > deadline:
+            worker.terminate()
+            raise RuntimeError("the Celery worker did not start")
+    return worker
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--units", type=int, default=2850)
@@ -246,8 +271,8 @@ def main(argv=None):
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--port", type=int, default=8106)
     parser.add_argument("--only", nargs="+", choices=MEASURES, default=MEASURES,
-                        help="run only these measures (compute: 1, 2 and 5; serve: 3; import: 4); data generation "
-                             "always runs")
+                        help="run only these measures (compute: 1, 2 and 5; serve: 3; freshness: 6; import: 4; "
+                             "surge: 7); data generation always runs")
     args = parser.parse_args(argv)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))  # so an interrupted run still stops its gunicorn
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
@@ -258,16 +283,18 @@ def main(argv=None):
 
     ensure_database()  # a fresh machine has the server, not the bench's database
     call_command("migrate", verbosity=0)
-    server = start_gunicorn(args.port) if "serve" in args.only else None
+    server = start_gunicorn(args.port) if set(args.only) & set(SERVED) else None
+    worker = start_worker() if "freshness" in args.only else None
     try:
         result = measure_all(units=args.units, groups=args.groups, quarters=args.quarters, seed=args.seed,
                              csv_rows=args.csv_rows, workbook_units=args.workbook_units,
                              base_url=f"http://127.0.0.1:{args.port}", seconds=args.seconds, clients=args.clients,
                              measures=args.only)
     finally:
-        if server is not None:
-            server.terminate()
-            server.wait()
+        for process in (server, worker):
+            if process is not None:
+                process.terminate()
+                process.wait()
     result["machine"] = {"python": platform.python_version(), "cpus": os.cpu_count(), "host": platform.node()}
     print_table(result)
     RESULTS.mkdir(exist_ok=True)

@@ -5,12 +5,11 @@ the viewer may see (a municipal viewer: all of them), so the ratio is the cost o
 """
 import json
 
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
+from bench.api_client import user_with_role
 from bench.generate import analyze
 from bench.load import hammer
 from indicators.api import IndicatorValueViewSet
@@ -44,8 +43,7 @@ def warm_query_count(client: Client, path: str) -> int:
 
 def measure_serving(*, plan, period: str, base_url: str | None, seconds: float, clients: int, row):
     analyze()  # the snapshot was just bulk-loaded
-    viewer, _ = get_user_model().objects.get_or_create(username="bench_viewer")
-    viewer.groups.add(Group.objects.get(name=roles.MUNICIPAL_VIEWER))
+    viewer = user_with_role("bench_viewer", roles.MUNICIPAL_VIEWER)
     client = Client()
     client.force_login(viewer)
     bare_path, served = endpoints(plan=plan, period=period)

@@ -102,7 +102,7 @@ class SubmissionViewSet(PortalReadOnlyViewSet):
             service(user=self.request.user, submission=submission, **arguments)
         except REFUSALS as exc:
             raise refusal(exc) from exc
-        return Response(self.get_serializer(self.get_object()).data)
+        return Response(self.get_serializer(self.get_queryset().get(pk=submission.pk)).data)  # as it is now
 
     @extend_schema(parameters=QUARTER_PARAMETERS, request=SubmitSerializer, responses=SubmissionSerializer)
     @action(detail=True, methods=["post"], renderer_classes=JSON_RENDERERS)

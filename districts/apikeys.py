@@ -63,7 +63,8 @@ def api_key_revoke(*, key: ApiKey) -> ApiKey:
 def api_key_for(token: str) -> ApiKey | None:
     """The live key whose full text is `token`, or None; notes when it was used (at most once a minute)."""
     prefix, _, secret = token.strip().partition(".")
-    key = ApiKey.objects.select_related("user", "unit").filter(prefix=prefix).first()
+    # The key's unit is its user's membership: read with the key, as every request asks whose it is.
+    key = ApiKey.objects.select_related("user__membership", "unit").filter(prefix=prefix).first()
     if key is None or key.revoked or not key.user.is_active:
         return None
     if not hmac.compare_digest(key.secret_hash, _digest(secret)):

@@ -5,9 +5,10 @@
 and simple_history's bulk helpers spent more on preparing them than the database spent writing them
 (docs/performance.md, measure 4). Here a row is a dict of column (attname) -> value. The history row of
 each written row is copied from the table by one INSERT … SELECT, so it records exactly what was stored.
-PostgreSQL takes the rows through COPY (new rows draw their ids from the table's sequence first; an update
-goes through a temporary staging table); other databases take the same rows through the ORM's `bulk_create`
-and `bulk_update`.
+PostgreSQL takes many rows through COPY (new rows draw their ids from the table's sequence first; an update
+goes through a temporary staging table); a few rows (one quarter saved from a form or the API), and every row
+on other databases, go through the ORM's `bulk_create` and `bulk_update`: one statement where COPY takes two to
+four round trips, which is most of a single save's time.
 """
 import csv
 import io
@@ -17,6 +18,7 @@ from django.db import connection
 
 HISTORY_CREATED, HISTORY_CHANGED = "+", "~"  # simple_history's history_type
 IDS_PER_STATEMENT = 500  # SQLite limits the parameters of one statement
+FEW_ROWS = 50  # up to this many rows, one INSERT or UPDATE statement beats COPY's round trips
 NULL = r"\N"  # COPY's NULL marker; an empty string stays an empty string
 
 
@@ -24,7 +26,7 @@ def insert_with_history(model, rows: list[dict], *, user, date) -> list[int]:
     """Insert rows (every column except the primary key, the same columns in each); returns their ids in order."""
     if not rows:
         return []
-    if connection.vendor == "postgresql":
+    if _copies(rows):
         ids = _next_ids(model, len(rows))
         columns = list(rows[0])
         _copy(model._meta.db_table, [model._meta.pk.column, *columns],
@@ -40,7 +42,7 @@ def update_with_history(model, rows: list[dict], fields: list[str], *, user, dat
     if not rows:
         return
     pk = model._meta.pk.attname
-    if connection.vendor == "postgresql":
+    if _copies(rows):
         table, staging = model._meta.db_table, f"{model._meta.db_table}_staging"
         with connection.cursor() as cursor:
             cursor.execute(f"CREATE TEMPORARY TABLE {staging} AS SELECT {_quoted([pk, *fields])} FROM {table} "
@@ -72,6 +74,10 @@ def add_history(model, ids: list[int], *, kind: str, user, date) -> None:
         ids = iter(ids)
         while batch := list(islice(ids, IDS_PER_STATEMENT)):
             cursor.execute(insert + f"IN ({', '.join(['%s'] * len(batch))})", [*actor, *batch])
+
+
+def _copies(rows) -> bool:
+    return connection.vendor == "postgresql" and len(rows) > FEW_ROWS
 
 
 def _next_ids(model, count: int) -> list[int]:

@@ -3,7 +3,8 @@ import pytest
 
 from bench.generate import generate
 from bench.run import measure_all, print_table
-from districts.models import Unit, UnitGroup
+from districts.choices import SubmissionState
+from districts.models import Submission, Unit, UnitGroup
 from enterprises.models import EnterpriseFigures
 from indicators.models import Indicator, Plan, Target
 
@@ -34,7 +35,8 @@ def test_every_measure_of_the_table_has_a_number(transactional_db, live_server, 
     generate(units=41, groups=2, quarters=1, seed=1, log=lambda _: None)
     keep_one_plan_and_indicator()
     result = measure_all(units=43, groups=2, quarters=1, seed=1, csv_rows=20, workbook_units=3,
-                         base_url=live_server.url, seconds=0.5, clients=1, log=lambda _: None)
+                         base_url=live_server.url, seconds=0.5, clients=1, log=lambda _: None,
+                         measures=("compute", "serve", "import"))
     measures = [row["measure"] for row in result["rows"]]
     for expected in ("生成数据", "全量计算", "单个单位增量重算", "总览页 吞吐", "总览页 p95", "单位表 CSV 吞吐",
                      "裸视图 .values() JSON", "总览页 SQL 查询数（缓存已热）"):
@@ -45,3 +47,18 @@ def test_every_measure_of_the_table_has_a_number(transactional_db, live_server, 
     assert all('"errors": 0' in row["note"] for row in serving), serving
     print_table(result)
     assert "全量计算" in capsys.readouterr().out
+
+
+@pytest.mark.worker
+def test_the_approval_and_the_deadline_surge_have_their_numbers_through_a_real_worker(live_server,
+                                                                                     celery_worker_process):
+    generate(units=41, groups=2, quarters=1, seed=1, log=lambda _: None)
+    keep_one_plan_and_indicator()
+    result = measure_all(units=41, groups=2, quarters=1, seed=1, csv_rows=0, workbook_units=0,
+                         base_url=live_server.url, seconds=0.5, clients=2, log=lambda _: None,
+                         measures=("freshness", "surge"), approvals=2)
+    rows = {row["measure"]: row for row in result["rows"]}
+    assert rows["审核通过→API 新值 p95"]["value"] > 0
+    assert rows["截止日集中报送 吞吐"]["value"] > 0
+    assert rows["截止日集中报送 错误"]["value"] == rows["截止日集中报送 丢失的更新"]["value"] == 0, rows
+    assert Submission.objects.filter(state=SubmissionState.SUBMITTED).count() == 41  # every unit's new quarter

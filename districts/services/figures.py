@@ -95,7 +95,7 @@ def figures_save(
     """Save part or all of a unit's quarter: check access, validate, refuse a stale form, write, bump the version."""
     if unknown := parse_values(dict.fromkeys(notes or {}))[1]:  # a note on a figure there is none of
         raise FiguresRejected(unknown)
-    (saved,) = figures_save_many(user=user, writes=[QuarterWrite(unit, period, values, expected_version)])
+    (saved,) = _save_many(user, [QuarterWrite(unit, period, values, expected_version)])  # in this transaction
     if saved.refusal is not None:
         raise saved.refusal
     if notes:
@@ -116,6 +116,11 @@ def figures_save_many(*, user, writes: list[QuarterWrite], stored: StoredQuarter
     round). `dry_run`: everything but the writes, for a check that answers what saving would do (a quarter
     must not come twice in it: its submission is not created).
     """
+    return _save_many(user, writes, stored, dry_run)
+
+
+def _save_many(user, writes: list[QuarterWrite], stored: StoredQuarters | None = None,
+               dry_run: bool = False) -> list[QuarterSaved]:
     saved = []
     with sections.slots_fixed():
         for run in _runs_without_repeated_units(writes):

@@ -9,10 +9,11 @@ from districts.choices import EDITABLE_STATES, EntryAccess, NoteKind, Submission
 from districts.exceptions import FiguresRejected, TransitionRefused
 from districts.figures import quarter_values
 from districts.models import FigureNote, Submission
+from districts.registry import sections
 from districts.services.access import permission_first, require_municipal_staff, require_own_unit_staff
 from districts.services.figures import ExplanationsMissing
 from districts.services.trail import locked_submission, record_event, save_tracked
-from districts.validation import ERROR, Problem, check_quarter, errors, warnings
+from districts.validation import ERROR, Problem, check_quarter, errors, history_of, warnings
 
 
 @permission_first(require_municipal_staff)
@@ -41,6 +42,7 @@ def _require_state(submission, allowed, doing: str) -> None:
 
 @permission_first(require_own_unit_staff)
 @transaction.atomic
+@sections.slots_fixed()
 def submission_submit(*, user, submission, explanations: dict[str, str] | None = None) -> Submission:
     """Submit a quarter for approval: no errors, and a written explanation for every warning."""
     submission = locked_submission(submission)
@@ -49,9 +51,10 @@ def submission_submit(*, user, submission, explanations: dict[str, str] | None =
         raise TransitionRefused(
             _("%(submission)s 的填报已关闭，不能提交；如需补报请联系市科技局。") % {"submission": submission}
         )
-    if not any(v is not None for v in quarter_values(unit=submission.unit, period=submission.period).values()):
+    stored = history_of(unit_ids=[submission.unit_id], periods=[submission.period])  # the quarter and its history
+    if not any(v is not None for v in stored.of(submission.unit_id, submission.period_id).values()):
         raise FiguresRejected([Problem("", ERROR, "empty", _("本季度尚未填报任何数据，请先填写并保存。"))])
-    problems = check_quarter(unit=submission.unit, period=submission.period, values={})
+    problems = check_quarter(unit=submission.unit, period=submission.period, values={}, stored=stored)
     if errors(problems):
         raise FiguresRejected(errors(problems))
     explanations = {key: (text or "").strip() for key, text in (explanations or {}).items()}

@@ -2,6 +2,7 @@
 worker after an approval, and with the broker down (data entry goes on, the run waits)."""
 import threading
 from datetime import timedelta
+from decimal import Decimal
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -91,6 +92,34 @@ def test_a_real_worker_computes_the_dashboards_after_an_approval(world, celery_w
     assert run is not None and run.status == RunStatus.SUCCEEDED, run and run.error
     assert (run.unit, run.period) == (world.a, world.period("2022Q1"))
     assert world.row(world.smes, "2022Q1").value == 20 + 30 + 40
+
+
+@pytest.mark.worker
+def test_after_an_approval_through_the_api_a_real_worker_has_the_api_serve_the_new_value(world, celery_worker_process,
+                                                                                         api_client):
+    """The API's pages of indicator values are cached under the latest run; the approval's run must reach them."""
+    import time
+
+    for unit in (world.a, world.b, world.c):
+        world.report(unit, "2021Q4", smes=10)
+    world.report(world.a, "2022Q1", smes=40, approved=False)
+    world.compute()
+    api_client.force_login(get_user_model().objects.create_superuser("bureau", password="pw-for-tests-1"))
+    path = (f"/api/v1/indicator-values/?plan={world.plan.code}&indicator={world.smes.code}&unit={world.a.code}"
+            "&period_after=2022Q1&period_before=2022Q1")
+
+    def served():
+        rows = api_client.get(path).json()["results"]
+        return rows[0]["value"] if rows else None
+
+    before = served()  # now cached
+    assert api_client.post(f"/api/v1/submissions/{world.a.code}/2022Q1/approve/").status_code == 200
+
+    deadline = time.monotonic() + 60
+    while served() == before and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert before is None or Decimal(before) != 40
+    assert Decimal(served()) == 40
 
 
 def test_with_the_broker_down_the_approval_stands_and_the_run_waits(world, django_capture_on_commit_callbacks):
