@@ -18,9 +18,9 @@ from districts.choices import SubmissionState
 from districts.models import Period, Submission, Unit, UnitGroup
 from districts.registry import sections
 from indicators import measures
-from indicators.choices import Method, Scope
+from indicators.choices import Method, Scope, Status
 from indicators.models import Indicator, each_unit_covers
-from indicators.progress import Goal, annual_growth, assess
+from indicators.progress import Assessment, Goal, annual_growth, assess
 from indicators.snapshot import Row
 
 SUMS = (Method.STOCK_SUM, Method.FLOW_SUM)
@@ -289,42 +289,50 @@ def place_rows(indicator, place, series, reporting, expected, frame, quotas, sta
         baseline_value = series.get(baseline.pk) if baseline else None
     money = indicator.method in SUMS and sections.figure(indicator.figure)[1].unit_label == "万元"
     targets = frame.targets_of(indicator, place, quotas)
-    # What does not change from quarter to quarter is worked out once per place: each target's goal, the baseline.
+    # What does not change from quarter to quarter is worked out once per place: each target's goal and columns,
+    # the baseline, the columns that lead every row.
     goals = {} if baseline is None else {
         target: Goal(value=target.value, comparison=target.comparison, direction=indicator.direction,
                      quarters=target.ordinal - baseline.ordinal, is_rate=indicator.method == Method.GROWTH_RATE)
         for target in targets
     }
+    target_columns = {target: (target.pk, target.period_id, column_text(target.value)) for target in targets}
+    target_columns[None] = (None, None, None)
     start = baseline.ordinal if baseline else None
-    baseline_id, baseline_rounded = (baseline.pk if baseline else None), rounded(baseline_value)
-    yoy_wanted = indicator.method in SUMS
     head = (*stamp, plan.pk, indicator.pk)
+    where = (place.scope, place.group_id, place.unit_id)
+    baseline_columns = (baseline.pk if baseline else None, column_text(baseline_value))
+    yoy_wanted, data_until = indicator.method in SUMS, frame.data_until
     schedule = zip(frame.quarters, targets_at(targets, frame.ordinals), strict=True)
     for (period_id, ordinal, year_before_id), target in schedule:
-        value = values.get(period_id) if ordinal <= frame.data_until else None
-        result = assess(value=value, baseline=baseline_value, goal=goals.get(target),
-                        elapsed=ordinal - start if baseline else 0, compound=money)
+        value = values.get(period_id) if ordinal <= data_until else None
+        goal = goals.get(target)
+        assessed = NO_GOAL if goal is None else assessment_columns(
+            assess(value=value, baseline=baseline_value, goal=goal, elapsed=ordinal - start, compound=money))
         yoy = None
-        if yoy_wanted:
-            rate = annual_growth(series.get(year_before_id), series.get(period_id), 1)
-            yoy = None if rate is None else 100 * rate
-        yield Row(
-            *head, period_id, place.scope, place.group_id, place.unit_id,
-            value=rounded(value), units_reporting=reporting.get(period_id, 0),
-            units_expected=expected.get(period_id, 0),
-            baseline_period_id=baseline_id, baseline_value=baseline_rounded,
-            target_id=target.pk if target else None, target_period_id=target.period_id if target else None,
-            target_value=rounded(target.value) if target else None,
-            progress=rounded(result.progress), expected_progress=rounded(result.expected_progress),
-            expected_value=rounded(result.expected_value), pace_ratio=rounded(result.pace_ratio),
-            gap=rounded(result.gap), projected_linear=rounded(result.projected_linear),
-            projected_compound=rounded(result.projected_compound), status=result.status,
-            yoy_growth=rounded(yoy), avg_annual_growth=rounded(avg_growth.get(period_id)),
-        )
+        if yoy_wanted and (rate := annual_growth(series.get(year_before_id), series.get(period_id), 1)) is not None:
+            yoy = 100 * rate
+        growth = avg_growth.get(period_id)
+        yield new_row(Row, (
+            *head, period_id, *where, None if value is None else f"{value:.4f}",
+            reporting.get(period_id, 0), expected.get(period_id, 0), *baseline_columns, *target_columns[target],
+            *assessed, None if yoy is None else f"{yoy:.4f}", None if growth is None else f"{growth:.4f}", None, None,
+        ))
 
 
-def rounded(number: float | None) -> float | None:
-    return None if number is None else round(number, 4)
+new_row = tuple.__new__  # a Row from a complete tuple of its fields, without NamedTuple's keyword handling
+NO_GOAL = (None,) * 7 + (Status.NO_DATA,)  # the assessment's columns without a goal: `assessment_columns(Assessment())`
+
+
+def column_text(number: float | None) -> str | None:
+    """A number as the snapshot stores it: text with 4 decimal places, correctly rounded half to even (as
+    `round(number, 4)`), which COPY writes as it is."""
+    return None if number is None else f"{number:.4f}"
+
+
+def assessment_columns(result: Assessment) -> tuple:
+    """The row's columns progress .. projected_compound, status."""
+    return (*map(column_text, result[:7]), result.status)
 
 
 def growth_series(series: dict[int, float], periods: list[Period], baseline: Period | None):
