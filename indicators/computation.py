@@ -254,7 +254,10 @@ def plan_rows(plan, *, run, reads: RunReads, only_unit: Unit | None = None, prog
             yield from place_rows(indicator, place, series, reporting, expected[place.key], frame, {}, stamp)
         progress()
     for batch in unit_batches(only_unit):
-        updated = measures.latest_update(frame.fetch, "unit_id", list(batch))
+        figures, saved = measures.section_totals(frame.fetch, measures.BY_UNIT, list(batch))
+        updated = {}
+        for (unit_id, _), at in saved.items():
+            updated[unit_id] = max(at, updated.get(unit_id, at))
         quotas = frame.quotas(list(batch))
         places = [Place(Scope.UNIT, unit_id=unit_id, joined=joined) for unit_id, joined in batch.items()]
         approved = approved_quarters(frame.fetch, list(batch))
@@ -262,8 +265,8 @@ def plan_rows(plan, *, run, reads: RunReads, only_unit: Unit | None = None, prog
                                          for p in aggregates.periods} for place in places}
         for indicator in indicators:
             series = defaultdict(dict)
-            for (unit_id, period_id), value in measures.unit_values(indicator, frame.fetch, plan.baseline,
-                                                                    batch).items():
+            for (unit_id, period_id), value in measures.unit_values(indicator, frame.fetch, plan.baseline, batch,
+                                                                    figures).items():
                 series[unit_id][period_id] = float(value)
             for place in places:
                 stamp = (run.pk, computed_at, updated.get(place.unit_id))

@@ -43,26 +43,15 @@ def approved_rows(model, periods):
     return model.objects.filter(Exists(approved), period__in=periods)
 
 
-def figure_sums(key: str, periods, by: tuple[str, ...], unit_ids=None) -> dict[tuple, tuple[Decimal, int]]:
-    """Σ and count of an approved figure per `by` (BY_UNIT or BY_GROUP), one query."""
-    section, figure = sections.figure(key)
-    rows = approved_rows(section.model, periods).filter(**{f"{figure.field}__isnull": False})
-    if unit_ids is not None:
-        rows = rows.filter(unit_id__in=unit_ids)
-    sums = rows.order_by().values(*by).annotate(v=Sum(figure.field), n=Count("pk")).values_list(*by, "v", "n")
-    return {tuple(row[:-2]): (row[-2], row[-1]) for row in sums}
-
-
-def unit_values(indicator, periods: list[Period], baseline: Period, joined: dict[int, int | None]
+def unit_values(indicator, periods: list[Period], baseline: Period, joined: dict[int, int | None], figures: dict
                 ) -> dict[tuple[int, int], Decimal]:
-    """The indicator per unit and quarter for the units of `joined` (unit id -> ordinal of the quarter it joined);
-    a platform count is 0 for a unit that had joined and has none."""
-    unit_ids = list(joined)
+    """The indicator per unit and quarter for the units of `joined` (unit id -> ordinal of the quarter it joined),
+    from `figures` (their `section_totals` per BY_UNIT); a platform count, read from the platforms, is 0 for a unit
+    that had joined and has none."""
     if indicator.method in FIGURE_METHODS:
-        return {key: v for key, (v, _) in figure_sums(indicator.figure, periods, BY_UNIT, unit_ids).items()}
+        return {key: v for key, (v, _) in of(figures, indicator.figure).items()}
     if indicator.method == Method.RATIO:
-        tops = figure_sums(indicator.figure, periods, BY_UNIT, unit_ids)
-        bottoms = figure_sums(indicator.denominator, periods, BY_UNIT, unit_ids)
+        tops, bottoms = of(figures, indicator.figure), of(figures, indicator.denominator)
         return {
             key: top * 100 / bottoms[key][0] for key, (top, _) in tops.items() if key in bottoms and bottoms[key][0]
         }
@@ -71,9 +60,14 @@ def unit_values(indicator, periods: list[Period], baseline: Period, joined: dict
          if since is None or since <= period.ordinal),
         Decimal(0),
     )
-    for (unit_id, _, _, period_id), n in platform_counts(indicator, periods, baseline, unit_ids).items():
+    for (unit_id, _, _, period_id), n in platform_counts(indicator, periods, baseline, list(joined)).items():
         counts[unit_id, period_id] = Decimal(n)
     return counts
+
+
+def of(figures: dict[str, dict], key: str) -> dict:
+    """A figure's sums among `section_totals`, by the key an indicator names it with."""
+    return figures[sections.figure(key)[1].key]
 
 
 def reads_baseline(indicator) -> bool:
@@ -86,14 +80,11 @@ def group_totals(indicator, periods: list[Period], baseline: Period, figures: di
     """The indicator's sums per (unit group, counted in the city total, period id), from `figures` (every figure's
     sums over the same periods, `section_totals`); a platform count reads its platforms (one or two queries)."""
 
-    def sums(key):
-        return figures[sections.figure(key)[1].key]
-
     if indicator.method in FIGURE_METHODS:
-        return {key: Totals(v, n) for key, (v, n) in sums(indicator.figure).items()}
+        return {key: Totals(v, n) for key, (v, n) in of(figures, indicator.figure).items()}
     if indicator.method == Method.RATIO:
-        tops = sums(indicator.figure)
-        bottoms = sums(indicator.denominator)
+        tops = of(figures, indicator.figure)
+        bottoms = of(figures, indicator.denominator)
         return {key: Totals(*tops.get(key, (None, 0)), *bottoms.get(key, (None, 0))) for key in tops | bottoms}
     totals = Counter()
     for (_, group_id, counted, period_id), n in platform_counts(indicator, periods, baseline).items():
@@ -160,25 +151,11 @@ def platform_counts(indicator, periods: list[Period], baseline: Period | None, u
     return counts
 
 
-def latest_update(periods, by: str, unit_ids=None) -> dict[int, object]:
-    """The latest save of any approved figure per `by` ("unit_id" or "unit__group_id"): what a row was
-    computed from."""
-    latest = {}
-    for section in sections:
-        if not section.figures:  # records such as platform milestones, not quarterly values
-            continue
-        rows = approved_rows(section.model, periods)
-        if unit_ids is not None:
-            rows = rows.filter(unit_id__in=unit_ids)
-        for key, at in rows.order_by().values(by).annotate(at=Max("updated_at")).values_list(by, "at"):
-            if key not in latest or at > latest[key]:
-                latest[key] = at
-    return latest
-
-
-def section_totals(periods) -> tuple[dict[str, dict], dict[tuple[int, int], object]]:
-    """Every figure's `figure_sums` per BY_GROUP ({figure key: {(group, counted, period id): (Σ, count)}}) and the
-    latest save of any approved figure per (unit group, period id), in one query per section."""
+def section_totals(periods, by: tuple[str, ...] = BY_GROUP, unit_ids=None
+                   ) -> tuple[dict[str, dict], dict[tuple[int, int], object]]:
+    """Every figure's Σ and count per `by` ({figure key: {(group, counted, period id): (Σ, count)}} for BY_GROUP;
+    BY_UNIT, of `unit_ids`: {figure key: {(unit, period id): (Σ, count)}}) and the latest save of any approved
+    figure per (unit group or unit, period id), in one query per section."""
     sums, latest = {}, {}
     for section in sections:
         if not section.figures:  # records such as platform milestones, not quarterly values
@@ -187,11 +164,16 @@ def section_totals(periods) -> tuple[dict[str, dict], dict[tuple[int, int], obje
         for number, figure in enumerate(section.figures):
             sums[figure.key] = {}
             aggregates |= {f"v{number}": Sum(figure.field), f"n{number}": Count(figure.field)}
-        for row in approved_rows(section.model, periods).order_by().values(*BY_GROUP).annotate(**aggregates):
-            group_id, counted, period_id = (row[name] for name in BY_GROUP)
+        rows = approved_rows(section.model, periods)
+        if unit_ids is not None:
+            rows = rows.filter(unit_id__in=unit_ids)
+        columns = rows.order_by().values(*by).annotate(**aggregates).values_list(*by, *aggregates)
+        keyed = len(by)
+        for row in columns:
+            key, at = row[:keyed], row[keyed]
             for number, figure in enumerate(section.figures):
-                if row[f"n{number}"]:  # as figure_sums, which reads only the rows where the figure is filled in
-                    sums[figure.key][group_id, counted, period_id] = (row[f"v{number}"], row[f"n{number}"])
-            if (group_id, period_id) not in latest or row["at"] > latest[group_id, period_id]:
-                latest[group_id, period_id] = row["at"]
+                if row[keyed + 2 + 2 * number]:  # a figure no unit filled in has no sum
+                    sums[figure.key][key] = row[keyed + 1 + 2 * number: keyed + 3 + 2 * number]
+            if (key[0], key[-1]) not in latest or at > latest[key[0], key[-1]]:
+                latest[key[0], key[-1]] = at
     return sums, latest
