@@ -69,8 +69,8 @@ class PlanFrame:
     fetched_at: dict = field(default_factory=dict)  # ordinal -> pk of `fetch`
 
     @classmethod
-    def of(cls, plan):
-        latest = Submission.objects.filter(state=SubmissionState.APPROVED).aggregate(o=Max("period__ordinal"))["o"]
+    def of(cls, plan, latest: int | None):
+        """`latest`: the ordinal of the latest quarter approved anywhere (`RunReads.latest`)."""
         horizon = plan.horizon
         last = max(o for o in (latest, horizon.ordinal if horizon else None, plan.baseline.ordinal) if o)
         periods = list(Period.objects.filter(ordinal__gte=plan.baseline.ordinal, ordinal__lte=last))
@@ -141,16 +141,21 @@ def groups_fed_by(unit: Unit) -> list[int]:
     return [group_id for group_id, covered in group_tree().items() if unit.group_id in covered]
 
 
+def latest_approved() -> int | None:
+    """The ordinal of the latest quarter approved anywhere."""
+    return Submission.objects.filter(state=SubmissionState.APPROVED).aggregate(o=Max("period__ordinal"))["o"]
+
+
 class RunReads:
-    """What every plan of a run reads alike, read once per run over the quarters of all of them: each figure's
-    group totals and the latest save per group and quarter (one query per section), each indicator's group
-    totals. These reads cover the whole country (the city's total needs every unit), so a one-unit run makes
-    them once, not once per plan or figure."""
+    """What every plan of a run reads alike, read once per run over the quarters of all of them: the latest quarter
+    approved, each figure's group totals and the latest save per group and quarter (one query per section), each
+    indicator's group totals. These reads cover the whole country (the city's total needs every unit), so a
+    one-unit run makes them once, not once per plan or figure."""
 
     def __init__(self, plans):
-        latest = Submission.objects.filter(state=SubmissionState.APPROVED).aggregate(o=Max("period__ordinal"))["o"]
+        self.latest = latest_approved()
         first = min(plan.baseline.ordinal for plan in plans) - 4
-        last = max([latest or 0] + [plan.baseline.ordinal for plan in plans])
+        last = max([self.latest or 0] + [plan.baseline.ordinal for plan in plans])
         self.fetch = list(Period.objects.filter(ordinal__gte=first, ordinal__lte=last))
         self._figures, self.updated = measures.section_totals(self.fetch)
         self._totals = {}
@@ -225,7 +230,7 @@ def plan_rows(plan, *, run, reads: RunReads, only_unit: Unit | None = None, prog
     `progress()` after each indicator's aggregates and each batch of units. Ranks are left to the writer,
     which ranks the stored rows in the database.
     """
-    frame = PlanFrame.of(plan)
+    frame = PlanFrame.of(plan, reads.latest)
     computed_at = timezone.now()
     indicators = list(Indicator.objects.all())
     aggregates = Aggregates(frame, reads, only_unit)
