@@ -148,16 +148,17 @@ def latest_approved() -> int | None:
 
 class RunReads:
     """What every plan of a run reads alike, read once per run over the quarters of all of them: the latest quarter
-    approved, each figure's group totals and the latest save per group and quarter (one query per section), each
-    indicator's group totals. These reads cover the whole country (the city's total needs every unit), so a
-    one-unit run makes them once, not once per plan or figure."""
+    approved, the group totals of each figure an indicator reads and the latest save per group and quarter (one
+    query per section), each indicator's group totals. These reads cover the whole country (the city's total needs
+    every unit), so a one-unit run makes them once, not once per plan or figure."""
 
     def __init__(self, plans):
         self.latest = latest_approved()
         first = min(plan.baseline.ordinal for plan in plans) - 4
         last = max([self.latest or 0] + [plan.baseline.ordinal for plan in plans])
         self.fetch = list(Period.objects.filter(ordinal__gte=first, ordinal__lte=last))
-        self._figures, self.updated = measures.section_totals(self.fetch)
+        keys = measures.figures_read(Indicator.objects.all())
+        self._figures, self.updated = measures.section_totals(self.fetch, keys=keys)
         self._totals = {}
 
     def group_totals(self, indicator, baseline: Period) -> dict:
@@ -233,6 +234,7 @@ def plan_rows(plan, *, run, reads: RunReads, only_unit: Unit | None = None, prog
     frame = PlanFrame.of(plan, reads.latest)
     computed_at = timezone.now()
     indicators = list(Indicator.objects.all())
+    keys = measures.figures_read(indicators)
     aggregates = Aggregates(frame, reads, only_unit)
     counted_only = {place.key: aggregates.expected(place) for place in aggregates.places}
     with_zones = {place.key: aggregates.expected(place, zone_holders=True) for place in aggregates.places}
@@ -259,7 +261,7 @@ def plan_rows(plan, *, run, reads: RunReads, only_unit: Unit | None = None, prog
             yield from place_rows(indicator, place, series, reporting, expected[place.key], frame, {}, stamp)
         progress()
     for batch in unit_batches(only_unit):
-        figures, saved = measures.section_totals(frame.fetch, measures.BY_UNIT, list(batch))
+        figures, saved = measures.section_totals(frame.fetch, measures.BY_UNIT, list(batch), keys)
         updated = {}
         for (unit_id, _), at in saved.items():
             updated[unit_id] = max(at, updated.get(unit_id, at))

@@ -151,17 +151,18 @@ def platform_counts(indicator, periods: list[Period], baseline: Period | None, u
     return counts
 
 
-def section_totals(periods, by: tuple[str, ...] = BY_GROUP, unit_ids=None
+def section_totals(periods, by: tuple[str, ...] = BY_GROUP, unit_ids=None, keys=None
                    ) -> tuple[dict[str, dict], dict[tuple[int, int], object]]:
     """Every figure's Σ and count per `by` ({figure key: {(group, counted, period id): (Σ, count)}} for BY_GROUP;
-    BY_UNIT, of `unit_ids`: {figure key: {(unit, period id): (Σ, count)}}) and the latest save of any approved
-    figure per (unit group or unit, period id), in one query per section."""
+    BY_UNIT, of `unit_ids`: {figure key: {(unit, period id): (Σ, count)}}), or only those of the figure `keys`, and
+    the latest save of any approved figure per (unit group or unit, period id), in one query per section."""
     sums, latest = {}, {}
     for section in sections:
         if not section.figures:  # records such as platform milestones, not quarterly values
             continue
+        figures = [figure for figure in section.figures if keys is None or figure.key in keys]
         aggregates = {"at": Max("updated_at")}
-        for number, figure in enumerate(section.figures):
+        for number, figure in enumerate(figures):
             sums[figure.key] = {}
             aggregates |= {f"v{number}": Sum(figure.field), f"n{number}": Count(figure.field)}
         rows = approved_rows(section.model, periods)
@@ -171,9 +172,15 @@ def section_totals(periods, by: tuple[str, ...] = BY_GROUP, unit_ids=None
         keyed = len(by)
         for row in columns:
             key, at = row[:keyed], row[keyed]
-            for number, figure in enumerate(section.figures):
+            for number, figure in enumerate(figures):
                 if row[keyed + 2 + 2 * number]:  # a figure no unit filled in has no sum
                     sums[figure.key][key] = row[keyed + 1 + 2 * number: keyed + 3 + 2 * number]
             if (key[0], key[-1]) not in latest or at > latest[key[0], key[-1]]:
                 latest[key[0], key[-1]] = at
     return sums, latest
+
+
+def figures_read(indicators) -> set[str]:
+    """The keys of the figures the indicators add up or divide."""
+    return {sections.figure(key)[1].key for indicator in indicators
+            for key in (indicator.figure, indicator.denominator) if key}
