@@ -136,6 +136,7 @@ def platform_counts(indicator, periods: list[Period], baseline: Period | None, u
     platforms = Platform.objects.filter(**filters)
     history = timelines(platforms)
     new_only = params.get("since_baseline") and baseline is not None
+    ends = [(period.pk, period.ordinal, period.end_date) for period in periods]  # end_date is worked out each time
     counts = Counter()
     for platform_id, unit_id, group_id, counted, joined in platforms.order_by().values_list(
         "pk", "unit_id", "unit__group_id", "unit__counts_toward_city_total", "unit__joined__ordinal"
@@ -143,9 +144,9 @@ def platform_counts(indicator, periods: list[Period], baseline: Period | None, u
         timeline = history.get(platform_id)  # None: created since its history was read; the next run counts it
         if timeline is None or new_only and timeline.at_least(wanted, baseline.end_date):
             continue
-        for period in periods:
-            if (joined is None or joined <= period.ordinal) and timeline.at_least(wanted, period.end_date):
-                counts[unit_id, group_id, counted, period.pk] += 1
+        for period_id, ordinal, end in ends:
+            if (joined is None or joined <= ordinal) and timeline.at_least(wanted, end):
+                counts[unit_id, group_id, counted, period_id] += 1
     if indicator.method == Method.UNITS_REACHED:
         return Counter(dict.fromkeys(counts, 1))
     return counts
