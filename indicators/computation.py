@@ -24,7 +24,7 @@ from indicators.progress import Assessment, Goal, annual_growth, assess
 from indicators.snapshot import Row
 
 SUMS = (Method.STOCK_SUM, Method.FLOW_SUM)
-UNIT_BATCH = 500  # units whose values, quotas and rows are in memory at once
+UNIT_BATCH = 250  # units whose figures, quotas and rows are in memory at once
 
 
 class Goalpost(NamedTuple):
