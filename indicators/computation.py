@@ -18,13 +18,13 @@ from districts.choices import SubmissionState
 from districts.models import Period, Submission, Unit, UnitGroup
 from districts.registry import sections
 from indicators import measures
-from indicators.choices import Method, Scope
+from indicators.choices import Method, Scope, Status
 from indicators.models import Indicator, each_unit_covers
-from indicators.progress import Goal, annual_growth, assess
+from indicators.progress import Assessment, Goal, annual_growth, assess
 from indicators.snapshot import Row
 
 SUMS = (Method.STOCK_SUM, Method.FLOW_SUM)
-UNIT_BATCH = 500  # units whose values, quotas and rows are in memory at once
+UNIT_BATCH = 250  # units whose figures, quotas and rows are in memory at once
 
 
 class Goalpost(NamedTuple):
@@ -65,10 +65,12 @@ class PlanFrame:
     covered: dict = field(default_factory=dict)  # AppliesTo -> ids of the units an "each unit" target applies to
     quarters: list[tuple] = field(default_factory=list)  # the rows' quarters as (pk, ordinal, pk a year before)
     ordinals: list[int] = field(default_factory=list)  # the rows' quarters' ordinals
+    fetched: list[tuple] = field(default_factory=list)  # `fetch` as (pk, ordinal), read per place without the ORM
+    fetched_at: dict = field(default_factory=dict)  # ordinal -> pk of `fetch`
 
     @classmethod
-    def of(cls, plan):
-        latest = Submission.objects.filter(state=SubmissionState.APPROVED).aggregate(o=Max("period__ordinal"))["o"]
+    def of(cls, plan, latest: int | None):
+        """`latest`: the ordinal of the latest quarter approved anywhere (`RunReads.latest`)."""
         horizon = plan.horizon
         last = max(o for o in (latest, horizon.ordinal if horizon else None, plan.baseline.ordinal) if o)
         periods = list(Period.objects.filter(ordinal__gte=plan.baseline.ordinal, ordinal__lte=last))
@@ -78,6 +80,8 @@ class PlanFrame:
         year_before = {p.ordinal + 4: p.pk for p in fetch}
         frame.quarters = [(p.pk, p.ordinal, year_before.get(p.ordinal)) for p in periods]
         frame.ordinals = [p.ordinal for p in periods]
+        frame.fetched = [(p.pk, p.ordinal) for p in fetch]
+        frame.fetched_at = {p.ordinal: p.pk for p in fetch}
         frame.targets = goalposts(plan.targets.exclude(scope=Scope.UNIT))
         used = set(plan.targets.filter(scope=Scope.EACH_UNIT).values_list("applies_to", flat=True))
         frame.covered = {key: set(Unit.objects.filter(each_unit_covers(key)).values_list("pk", flat=True))
@@ -137,18 +141,24 @@ def groups_fed_by(unit: Unit) -> list[int]:
     return [group_id for group_id, covered in group_tree().items() if unit.group_id in covered]
 
 
+def latest_approved() -> int | None:
+    """The ordinal of the latest quarter approved anywhere."""
+    return Submission.objects.filter(state=SubmissionState.APPROVED).aggregate(o=Max("period__ordinal"))["o"]
+
+
 class RunReads:
-    """What every plan of a run reads alike, read once per run over the quarters of all of them: each figure's
-    group totals and the latest save per group and quarter (one query per section), each indicator's group
-    totals. These reads cover the whole country (the city's total needs every unit), so a one-unit run makes
-    them once, not once per plan or figure."""
+    """What every plan of a run reads alike, read once per run over the quarters of all of them: the latest quarter
+    approved, the group totals of each figure an indicator reads and the latest save per group and quarter (one
+    query per section), each indicator's group totals. These reads cover the whole country (the city's total needs
+    every unit), so a one-unit run makes them once, not once per plan or figure."""
 
     def __init__(self, plans):
-        latest = Submission.objects.filter(state=SubmissionState.APPROVED).aggregate(o=Max("period__ordinal"))["o"]
+        self.latest = latest_approved()
         first = min(plan.baseline.ordinal for plan in plans) - 4
-        last = max([latest or 0] + [plan.baseline.ordinal for plan in plans])
+        last = max([self.latest or 0] + [plan.baseline.ordinal for plan in plans])
         self.fetch = list(Period.objects.filter(ordinal__gte=first, ordinal__lte=last))
-        self._figures, self.updated = measures.section_totals(self.fetch)
+        keys = measures.figures_read(Indicator.objects.all())
+        self._figures, self.updated = measures.section_totals(self.fetch, keys=keys)
         self._totals = {}
 
     def group_totals(self, indicator, baseline: Period) -> dict:
@@ -221,32 +231,43 @@ def plan_rows(plan, *, run, reads: RunReads, only_unit: Unit | None = None, prog
     `progress()` after each indicator's aggregates and each batch of units. Ranks are left to the writer,
     which ranks the stored rows in the database.
     """
-    frame = PlanFrame.of(plan)
+    frame = PlanFrame.of(plan, reads.latest)
     computed_at = timezone.now()
     indicators = list(Indicator.objects.all())
+    keys = measures.figures_read(indicators)
     aggregates = Aggregates(frame, reads, only_unit)
     counted_only = {place.key: aggregates.expected(place) for place in aggregates.places}
     with_zones = {place.key: aggregates.expected(place, zone_holders=True) for place in aggregates.places}
+    feeds = {group_id: [place.key for place in aggregates.places if group_id in place.groups]
+             for group_id in set().union(*(place.groups for place in aggregates.places))}
     for indicator in indicators:
         totals = reads.group_totals(indicator, plan.baseline)
         expected = with_zones if measures.adds_uncounted(indicator) else counted_only
+        with_values = {period.pk for period in measures.periods_with_values(indicator, frame.fetch)}
+        parts = defaultdict(list)  # (place key, period id) -> (counted, totals) of each group the place covers
+        for (group_id, counted, period_id), sums in totals.items():
+            for key in feeds.get(group_id, ()):
+                parts[key, period_id].append((counted, sums))
         for place in aggregates.places:
-            series, reporting = {}, {}
-            for period in measures.periods_with_values(indicator, frame.fetch):
-                parts = [(counted, totals[key]) for group_id in place.groups for counted in (True, False)
-                         if (key := (group_id, counted, period.pk)) in totals]
-                result = measures.scope_value(indicator, parts, expected[place.key][period.pk])
+            series, reporting, wanted = {}, {}, expected[place.key]
+            for period_id, _ in frame.fetched:
+                if period_id not in with_values:
+                    continue
+                result = measures.scope_value(indicator, parts.get((place.key, period_id), []), wanted[period_id])
                 if result is None:
                     continue
-                value, reporting[period.pk] = result
+                value, reporting[period_id] = result
                 # A total is only a total once every unit has its quarter approved; until then it stays empty.
-                if value is not None and reporting[period.pk] >= expected[place.key][period.pk]:
-                    series[period.pk] = float(value)
+                if value is not None and reporting[period_id] >= wanted[period_id]:
+                    series[period_id] = float(value)
             stamp = (run.pk, computed_at, aggregates.stamp(place))
             yield from place_rows(indicator, place, series, reporting, expected[place.key], frame, {}, stamp)
         progress()
     for batch in unit_batches(only_unit):
-        updated = measures.latest_update(frame.fetch, "unit_id", list(batch))
+        figures, saved = measures.section_totals(frame.fetch, measures.BY_UNIT, list(batch), keys)
+        updated = {}
+        for (unit_id, _), at in saved.items():
+            updated[unit_id] = max(at, updated.get(unit_id, at))
         quotas = frame.quotas(list(batch))
         places = [Place(Scope.UNIT, unit_id=unit_id, joined=joined) for unit_id, joined in batch.items()]
         approved = approved_quarters(frame.fetch, list(batch))
@@ -254,8 +275,8 @@ def plan_rows(plan, *, run, reads: RunReads, only_unit: Unit | None = None, prog
                                          for p in aggregates.periods} for place in places}
         for indicator in indicators:
             series = defaultdict(dict)
-            for (unit_id, period_id), value in measures.unit_values(indicator, frame.fetch, plan.baseline,
-                                                                    batch).items():
+            for (unit_id, period_id), value in measures.unit_values(indicator, frame.fetch, plan.baseline, batch,
+                                                                    figures).items():
                 series[unit_id][period_id] = float(value)
             for place in places:
                 stamp = (run.pk, computed_at, updated.get(place.unit_id))
@@ -277,80 +298,98 @@ def approved_quarters(periods: list[Period], unit_ids: list[int]) -> dict[int, d
 
 
 def place_rows(indicator, place, series, reporting, expected, frame, quotas, stamp) -> Iterator[Row]:
-    plan, fetch = frame.plan, frame.fetch
-    flow_baseline = first_with_value(series, fetch, place, plan)
+    plan, since = frame.plan, max(frame.plan.baseline.ordinal, place.joined or 0)
+    flow_baseline = first_with_value(series, frame.fetched, since)
     if indicator.method == Method.GROWTH_RATE:
-        values = avg_growth = growth_series(series, fetch, flow_baseline)
+        values = avg_growth = growth_series(series, frame, flow_baseline)
         baseline, baseline_value = flow_baseline, None
     else:
         values = series
-        avg_growth = growth_series(series, fetch, flow_baseline) if indicator.method in SUMS else {}
-        baseline = first_with_value(values, frame.periods, place, plan)
-        baseline_value = series.get(baseline.pk) if baseline else None
+        avg_growth = growth_series(series, frame, flow_baseline) if indicator.method in SUMS else {}
+        baseline = first_with_value(values, frame.quarters, since)
+        baseline_value = series.get(baseline[0]) if baseline else None
     money = indicator.method in SUMS and sections.figure(indicator.figure)[1].unit_label == "万元"
     targets = frame.targets_of(indicator, place, quotas)
-    # What does not change from quarter to quarter is worked out once per place: each target's goal, the baseline.
+    # What does not change from quarter to quarter is worked out once per place: each target's goal and columns,
+    # the baseline, the columns that lead every row.
     goals = {} if baseline is None else {
         target: Goal(value=target.value, comparison=target.comparison, direction=indicator.direction,
-                     quarters=target.ordinal - baseline.ordinal, is_rate=indicator.method == Method.GROWTH_RATE)
+                     quarters=target.ordinal - baseline[1], is_rate=indicator.method == Method.GROWTH_RATE)
         for target in targets
     }
-    start = baseline.ordinal if baseline else None
-    baseline_id, baseline_rounded = (baseline.pk if baseline else None), rounded(baseline_value)
-    yoy_wanted = indicator.method in SUMS
+    target_columns = {target: (target.pk, target.period_id, column_text(target.value)) for target in targets}
+    target_columns[None] = (None, None, None)
+    start = baseline[1] if baseline else None
     head = (*stamp, plan.pk, indicator.pk)
+    where = (place.scope, place.group_id, place.unit_id)
+    baseline_columns = (baseline[0] if baseline else None, column_text(baseline_value))
+    yoy_wanted, data_until = indicator.method in SUMS, frame.data_until
     schedule = zip(frame.quarters, targets_at(targets, frame.ordinals), strict=True)
     for (period_id, ordinal, year_before_id), target in schedule:
-        value = values.get(period_id) if ordinal <= frame.data_until else None
-        result = assess(value=value, baseline=baseline_value, goal=goals.get(target),
-                        elapsed=ordinal - start if baseline else 0, compound=money)
+        value = values.get(period_id) if ordinal <= data_until else None
+        goal = goals.get(target)
+        assessed = NO_GOAL if goal is None else assessment_columns(
+            assess(value=value, baseline=baseline_value, goal=goal, elapsed=ordinal - start, compound=money))
         yoy = None
-        if yoy_wanted:
-            rate = annual_growth(series.get(year_before_id), series.get(period_id), 1)
-            yoy = None if rate is None else 100 * rate
-        yield Row(
-            *head, period_id, place.scope, place.group_id, place.unit_id,
-            value=rounded(value), units_reporting=reporting.get(period_id, 0),
-            units_expected=expected.get(period_id, 0),
-            baseline_period_id=baseline_id, baseline_value=baseline_rounded,
-            target_id=target.pk if target else None, target_period_id=target.period_id if target else None,
-            target_value=rounded(target.value) if target else None,
-            progress=rounded(result.progress), expected_progress=rounded(result.expected_progress),
-            expected_value=rounded(result.expected_value), pace_ratio=rounded(result.pace_ratio),
-            gap=rounded(result.gap), projected_linear=rounded(result.projected_linear),
-            projected_compound=rounded(result.projected_compound), status=result.status,
-            yoy_growth=rounded(yoy), avg_annual_growth=rounded(avg_growth.get(period_id)),
-        )
+        if yoy_wanted and (rate := annual_growth(series.get(year_before_id), series.get(period_id), 1)) is not None:
+            yoy = 100 * rate
+        growth = avg_growth.get(period_id)
+        yield new_row(Row, (
+            *head, period_id, *where, None if value is None else f"{value:.4f}",
+            reporting.get(period_id, 0), expected.get(period_id, 0), *baseline_columns, *target_columns[target],
+            *assessed, None if yoy is None else f"{yoy:.4f}", None if growth is None else f"{growth:.4f}", None, None,
+        ))
 
 
-def rounded(number: float | None) -> float | None:
-    return None if number is None else round(number, 4)
+new_row = tuple.__new__  # a Row from a complete tuple of its fields, without NamedTuple's keyword handling
+NO_GOAL = (None,) * 7 + (Status.NO_DATA,)  # the assessment's columns without a goal: `assessment_columns(Assessment())`
 
 
-def growth_series(series: dict[int, float], periods: list[Period], baseline: Period | None):
-    """Average annual growth since the baseline, comparing the same quarter's year-to-date (in %).
+def column_text(number: float | None) -> str | None:
+    """A number as the snapshot stores it: text with 4 decimal places, correctly rounded half to even (as
+    `round(number, 4)`), which COPY writes as it is."""
+    return None if number is None else f"{number:.4f}"
+
+
+def assessment_columns(result: Assessment) -> tuple:
+    """The row's columns progress .. projected_compound, status (`column_text` of each number, written out: this
+    runs for most rows)."""
+    progress, expected_progress, expected_value, pace_ratio, gap, linear, compound, status = result
+    return (
+        None if progress is None else f"{progress:.4f}",
+        None if expected_progress is None else f"{expected_progress:.4f}",
+        None if expected_value is None else f"{expected_value:.4f}",
+        None if pace_ratio is None else f"{pace_ratio:.4f}",
+        None if gap is None else f"{gap:.4f}",
+        None if linear is None else f"{linear:.4f}",
+        None if compound is None else f"{compound:.4f}",
+        status,
+    )
+
+
+def growth_series(series: dict[int, float], frame: PlanFrame, baseline: tuple[int, int] | None):
+    """Average annual growth since the baseline ((pk, ordinal)), comparing the same quarter's year-to-date (in %).
 
     Only for a quarter that has a value itself (the unit's quarter approved, every unit of a group or the city
     approved): between two such year ends the latest year's growth is shown, never in a quarter still open.
     """
     if baseline is None:
         return {}
-    start = series.get(baseline.pk)
-    by_ordinal = {p.ordinal: p.pk for p in periods}
-    growth = {}
-    for period in periods:
-        if series.get(period.pk) is None:
+    start = series.get(baseline[0])
+    if start is None or start <= 0:  # no growth from nothing (`annual_growth`)
+        return {}
+    growth, first, at = {}, baseline[1], frame.fetched_at
+    for period_id, ordinal in frame.fetched:
+        if series.get(period_id) is None:
             continue
-        lag = (period.ordinal - baseline.ordinal) % 4
-        years = (period.ordinal - lag - baseline.ordinal) / 4
-        rate = annual_growth(start, series.get(by_ordinal.get(period.ordinal - lag)), years)
+        lag = (ordinal - first) % 4
+        rate = annual_growth(start, series.get(at.get(ordinal - lag)), (ordinal - lag - first) / 4)
         if rate is not None:
-            growth[period.pk] = 100 * rate
+            growth[period_id] = 100 * rate
     return growth
 
 
-def first_with_value(series: dict, periods: list[Period], place: Place, plan) -> Period | None:
-    """The baseline of a place: the plan's baseline, or the first quarter after it with a value (a unit
-    that joined later, or missed the baseline quarter)."""
-    start = max(plan.baseline.ordinal, place.joined or 0)
-    return next((p for p in periods if p.ordinal >= start and series.get(p.pk) is not None), None)
+def first_with_value(series: dict, periods: list[tuple], start: int) -> tuple[int, int] | None:
+    """The baseline of a place as (pk, ordinal) among `periods` ((pk, ordinal, ...) in order): the first quarter
+    from `start` (the plan's baseline, or the quarter a unit joined if later) with a value."""
+    return next(((p[0], p[1]) for p in periods if p[1] >= start and series.get(p[0]) is not None), None)

@@ -46,21 +46,11 @@ def approved_rows(model, periods):
     return model.objects.filter(Exists(approved), period__in=periods)
 
 
-def figure_sums(key: str, periods, by: tuple[str, ...], unit_ids=None) -> dict[tuple, tuple[Decimal, int]]:
-    """Σ and count of an approved figure per `by` (BY_UNIT or BY_GROUP), one query."""
-    section, figure = sections.figure(key)
-    rows = approved_rows(section.model, periods).filter(**{f"{figure.field}__isnull": False})
-    if unit_ids is not None:
-        rows = rows.filter(unit_id__in=unit_ids)
-    sums = rows.order_by().values(*by).annotate(v=Sum(figure.field), n=Count("pk")).values_list(*by, "v", "n")
-    return {tuple(row[:-2]): (row[-2], row[-1]) for row in sums}
-
-
-def unit_values(indicator, periods: list[Period], baseline: Period, joined: dict[int, int | None]
+def unit_values(indicator, periods: list[Period], baseline: Period, joined: dict[int, int | None], figures: dict
                 ) -> dict[tuple[int, int], Decimal]:
-    """The indicator per unit and quarter for the units of `joined` (unit id -> ordinal of the quarter it joined);
-    a count of records is 0 for a unit that had joined and has none."""
-    unit_ids = list(joined)
+    """The indicator per unit and quarter for the units of `joined` (unit id -> ordinal of the quarter it joined),
+    from `figures` (their `section_totals` per BY_UNIT); a count of records is 0 for a unit that had joined and has
+    none."""
     if counts_records(indicator):
         counted = periods_with_values(indicator, periods)
         counts = dict.fromkeys(
@@ -68,13 +58,12 @@ def unit_values(indicator, periods: list[Period], baseline: Period, joined: dict
              if since is None or since <= period.ordinal),
             Decimal(0),
         )
-        for (unit_id, _, _, period_id), n in record_counts(indicator, periods, baseline, unit_ids).items():
+        for (unit_id, _, _, period_id), n in record_counts(indicator, periods, baseline, list(joined)).items():
             counts[unit_id, period_id] = Decimal(n)
         return counts
     if indicator.method in FIGURE_METHODS:
-        return {key: v for key, (v, _) in figure_sums(indicator.figure, periods, BY_UNIT, unit_ids).items()}
-    tops = figure_sums(indicator.figure, periods, BY_UNIT, unit_ids)  # a ratio
-    bottoms = figure_sums(indicator.denominator, periods, BY_UNIT, unit_ids)
+        return {key: v for key, (v, _) in of(figures, indicator.figure).items()}
+    tops, bottoms = of(figures, indicator.figure), of(figures, indicator.denominator)  # a ratio
     return {
         key: top * 100 / bottoms[key][0] for key, (top, _) in tops.items() if key in bottoms and bottoms[key][0]
     }
@@ -102,6 +91,11 @@ def record_counts(indicator, periods: list[Period], baseline: Period | None, uni
     return platform_counts(indicator, periods, baseline, unit_ids)
 
 
+def of(figures: dict[str, dict], key: str) -> dict:
+    """A figure's sums among `section_totals`, by the key an indicator names it with."""
+    return figures[sections.figure(key)[1].key]
+
+
 def reads_baseline(indicator) -> bool:
     """Whether `group_totals` depends on the plan's baseline: a platform count of new platforms only."""
     return counts_records(indicator) and bool(indicator.params.get("since_baseline"))
@@ -112,18 +106,15 @@ def group_totals(indicator, periods: list[Period], baseline: Period, figures: di
     """The indicator's sums per (unit group, counted in the city total, period id), from `figures` (every figure's
     sums over the same periods, `section_totals`); a platform count reads its platforms (one or two queries)."""
 
-    def sums(key):
-        return figures[sections.figure(key)[1].key]
-
     if counts_records(indicator):
         totals = Counter()
         for (_, group_id, counted, period_id), n in record_counts(indicator, periods, baseline).items():
             totals[group_id, counted, period_id] += n
         return {key: Totals(Decimal(n)) for key, n in totals.items()}
     if indicator.method in FIGURE_METHODS:
-        return {key: Totals(v, n) for key, (v, n) in sums(indicator.figure).items()}
-    tops = sums(indicator.figure)
-    bottoms = sums(indicator.denominator)
+        return {key: Totals(v, n) for key, (v, n) in of(figures, indicator.figure).items()}
+    tops = of(figures, indicator.figure)  # a ratio
+    bottoms = of(figures, indicator.denominator)
     return {key: Totals(*tops.get(key, (None, 0)), *bottoms.get(key, (None, 0))) for key in tops | bottoms}
 
 
@@ -171,6 +162,7 @@ def platform_counts(indicator, periods: list[Period], baseline: Period | None, u
     platforms = Platform.objects.filter(**filters)
     history = timelines(platforms)
     new_only = params.get("since_baseline") and baseline is not None
+    ends = [(period.pk, period.ordinal, period.end_date) for period in periods]  # end_date is worked out each time
     counts = Counter()
     for platform_id, unit_id, group_id, counted, joined in platforms.order_by().values_list(
         "pk", "unit_id", "unit__group_id", "unit__counts_toward_city_total", "unit__joined__ordinal"
@@ -178,9 +170,9 @@ def platform_counts(indicator, periods: list[Period], baseline: Period | None, u
         timeline = history.get(platform_id)  # None: created since its history was read; the next run counts it
         if timeline is None or new_only and timeline.at_least(wanted, baseline.end_date):
             continue
-        for period in periods:
-            if (joined is None or joined <= period.ordinal) and timeline.at_least(wanted, period.end_date):
-                counts[unit_id, group_id, counted, period.pk] += 1
+        for period_id, ordinal, end in ends:
+            if (joined is None or joined <= ordinal) and timeline.at_least(wanted, end):
+                counts[unit_id, group_id, counted, period_id] += 1
     if indicator.method == Method.UNITS_REACHED:
         return Counter(dict.fromkeys(counts, 1))
     return counts
@@ -201,38 +193,36 @@ def registry_counts(indicator, periods: list[Period], unit_ids=None) -> Counter:
     return counts
 
 
-def latest_update(periods, by: str, unit_ids=None) -> dict[int, object]:
-    """The latest save of any approved figure per `by` ("unit_id" or "unit__group_id"): what a row was
-    computed from."""
-    latest = {}
-    for section in sections:
-        if not section.figures:  # records such as platform milestones, not quarterly values
-            continue
-        rows = approved_rows(section.model, periods)
-        if unit_ids is not None:
-            rows = rows.filter(unit_id__in=unit_ids)
-        for key, at in rows.order_by().values(by).annotate(at=Max("updated_at")).values_list(by, "at"):
-            if key not in latest or at > latest[key]:
-                latest[key] = at
-    return latest
-
-
-def section_totals(periods) -> tuple[dict[str, dict], dict[tuple[int, int], object]]:
-    """Every figure's `figure_sums` per BY_GROUP ({figure key: {(group, counted, period id): (Σ, count)}}) and the
-    latest save of any approved figure per (unit group, period id), in one query per section."""
+def section_totals(periods, by: tuple[str, ...] = BY_GROUP, unit_ids=None, keys=None
+                   ) -> tuple[dict[str, dict], dict[tuple[int, int], object]]:
+    """Every figure's Σ and count per `by` ({figure key: {(group, counted, period id): (Σ, count)}} for BY_GROUP;
+    BY_UNIT, of `unit_ids`: {figure key: {(unit, period id): (Σ, count)}}), or only those of the figure `keys`, and
+    the latest save of any approved figure per (unit group or unit, period id), in one query per section."""
     sums, latest = {}, {}
     for section in sections:
         if not section.figures:  # records such as platform milestones, not quarterly values
             continue
+        figures = [figure for figure in section.figures if keys is None or figure.key in keys]
         aggregates = {"at": Max("updated_at")}
-        for number, figure in enumerate(section.figures):
+        for number, figure in enumerate(figures):
             sums[figure.key] = {}
             aggregates |= {f"v{number}": Sum(figure.field), f"n{number}": Count(figure.field)}
-        for row in approved_rows(section.model, periods).order_by().values(*BY_GROUP).annotate(**aggregates):
-            group_id, counted, period_id = (row[name] for name in BY_GROUP)
-            for number, figure in enumerate(section.figures):
-                if row[f"n{number}"]:  # as figure_sums, which reads only the rows where the figure is filled in
-                    sums[figure.key][group_id, counted, period_id] = (row[f"v{number}"], row[f"n{number}"])
-            if (group_id, period_id) not in latest or row["at"] > latest[group_id, period_id]:
-                latest[group_id, period_id] = row["at"]
+        rows = approved_rows(section.model, periods)
+        if unit_ids is not None:
+            rows = rows.filter(unit_id__in=unit_ids)
+        columns = rows.order_by().values(*by).annotate(**aggregates).values_list(*by, *aggregates)
+        keyed = len(by)
+        for row in columns:
+            key, at = row[:keyed], row[keyed]
+            for number, figure in enumerate(figures):
+                if row[keyed + 2 + 2 * number]:  # a figure no unit filled in has no sum
+                    sums[figure.key][key] = row[keyed + 1 + 2 * number: keyed + 3 + 2 * number]
+            if (key[0], key[-1]) not in latest or at > latest[key[0], key[-1]]:
+                latest[key[0], key[-1]] = at
     return sums, latest
+
+
+def figures_read(indicators) -> set[str]:
+    """The keys of the figures the indicators add up or divide."""
+    return {sections.figure(key)[1].key for indicator in indicators
+            for key in (indicator.figure, indicator.denominator) if key}

@@ -22,7 +22,8 @@ BATCH = 5000
 
 
 class Row(NamedTuple):
-    """One `IndicatorValue` row; numbers are floats already rounded to the column's 4 decimal places."""
+    """One `IndicatorValue` row. Decimal columns hold their text with the column's 4 decimal places
+    (`computation.column_text`): what COPY writes, and what the database stores."""
 
     run_id: int
     computed_at: datetime
@@ -33,24 +34,24 @@ class Row(NamedTuple):
     scope: str
     group_id: int | None
     unit_id: int | None
-    value: float | None
+    value: str | None
     units_reporting: int
     units_expected: int
     baseline_period_id: int | None
-    baseline_value: float | None
+    baseline_value: str | None
     target_id: int | None
     target_period_id: int | None
-    target_value: float | None
-    progress: float | None
-    expected_progress: float | None
-    expected_value: float | None
-    pace_ratio: float | None
-    gap: float | None
-    projected_linear: float | None
-    projected_compound: float | None
+    target_value: str | None
+    progress: str | None
+    expected_progress: str | None
+    expected_value: str | None
+    pace_ratio: str | None
+    gap: str | None
+    projected_linear: str | None
+    projected_compound: str | None
     status: str
-    yoy_growth: float | None
-    avg_annual_growth: float | None
+    yoy_growth: str | None
+    avg_annual_growth: str | None
     rank_all: int | None = None
     rank_in_group: int | None = None
 
@@ -72,9 +73,18 @@ def batches(rows: Iterable, size: int) -> Iterator[list]:
 
 
 def copy_batch(batch: list[Row], table: str = IndicatorValue._meta.db_table):
-    """COPY in CSV, where an unquoted empty field is NULL (no text column of a row is ever empty)."""
+    """COPY in CSV, where an unquoted empty field is NULL (no text column of a row is ever empty).
+
+    A batch holds few distinct times (the run's, the latest save of each of its places), each formatted once.
+    """
     buffer = io.StringIO()
-    csv.writer(buffer).writerows(batch)
+    times = {None: None}
+    for row in batch:
+        if row.data_updated_at not in times:
+            times[row.data_updated_at] = str(row.data_updated_at)
+        if row.computed_at not in times:
+            times[row.computed_at] = str(row.computed_at)
+    csv.writer(buffer).writerows([(row[0], times[row[1]], times[row[2]], *row[3:]) for row in batch])
     buffer.seek(0)
     columns = ", ".join(Row._fields)
     with connection.cursor() as cursor:

@@ -1,7 +1,8 @@
 """How the computation scales, by behaviour: its reads do not grow with quarters or units, and one unit's
 recompute leaves exactly the rows a full run would (ranks of the other units included)."""
+import pytest
 from django.db import connection
-from django.db.models import Max
+from django.db.models import Count, Max, Sum
 from django.test.utils import CaptureQueriesContext
 
 from districts.models import Period
@@ -90,20 +91,46 @@ def test_a_plans_rows_do_not_depend_on_the_plans_read_with_it(world):
                                                                                   period__year=2021).updated_at
 
 
-def test_a_sections_totals_read_at_once_are_each_figures_own(world):
+def figure_sums(key: str, periods, by: tuple[str, ...], unit_ids=None) -> dict:
+    """Σ and count of one approved figure per `by`, read on its own."""
+    section, figure = sections.figure(key)
+    rows = measures.approved_rows(section.model, periods).filter(**{f"{figure.field}__isnull": False})
+    if unit_ids is not None:
+        rows = rows.filter(unit_id__in=unit_ids)
+    sums = rows.order_by().values(*by).annotate(v=Sum(figure.field), n=Count("pk")).values_list(*by, "v", "n")
+    return {tuple(row[:-2]): (row[-2], row[-1]) for row in sums}
+
+
+def latest_update(periods, by: str, unit_ids=None) -> dict:
+    """The latest save of any approved figure per `by`, read section by section."""
+    latest = {}
+    for section in sections:
+        if not section.figures:
+            continue
+        rows = measures.approved_rows(section.model, periods)
+        if unit_ids is not None:
+            rows = rows.filter(unit_id__in=unit_ids)
+        for key, at in rows.order_by().values(by).annotate(at=Max("updated_at")).values_list(by, "at"):
+            latest[key] = max(at, latest.get(key, at))
+    return latest
+
+
+@pytest.mark.parametrize("by", [measures.BY_GROUP, measures.BY_UNIT])
+def test_a_sections_totals_read_at_once_are_each_figures_own(world, by):
     world.report(world.a, "2021Q4", smes=10, rd=100)
     world.report(world.b, "2021Q4", smes=7)  # R&D left empty: its group's R&D count is 1
     world.report(world.zone, "2022Q4", rd=30)  # only R&D: its group has no SME total that quarter
     world.report(world.c, "2022Q4", smes=1, rd=2, approved=False)
     periods = list(Period.objects.all())
+    units = [world.a.pk, world.zone.pk, world.c.pk] if by == measures.BY_UNIT else None
 
-    sums, latest = measures.section_totals(periods)
+    sums, latest = measures.section_totals(periods, by, units)
 
     figures = [figure for section in sections for figure in section.figures]
     assert {figure.key: sums[figure.key] for figure in figures} == {
-        figure.key: measures.figure_sums(figure.key, periods, measures.BY_GROUP) for figure in figures
+        figure.key: figure_sums(figure.key, periods, by, units) for figure in figures
     }
-    by_group = {}
-    for (group_id, _), at in latest.items():
-        by_group[group_id] = max(at, by_group.get(group_id, at))
-    assert by_group == measures.latest_update(periods, "unit__group_id")
+    by_key = {}
+    for (key, _), at in latest.items():
+        by_key[key] = max(at, by_key.get(key, at))
+    assert by_key == latest_update(periods, by[0], units)
