@@ -22,18 +22,21 @@ import django
 
 RESULTS = Path(__file__).parent / "results"
 MB = "MiB"
-MEASURES = ("compute", "serve", "import")  # measures 1, 2 and 5; 3; 4 of the table
+MEASURES = ("compute", "serve", "import", "spread")  # measures 1, 2 and 5; 3; 4; 6 of the table
 MEMORY_SAMPLE_ROWS = 10_000  # the import's peak memory is also taken at this many rows, to show it stays flat
 
 
 def measure_all(*, units: int, groups: int, quarters: int, seed: int, csv_rows: int, workbook_units: int,
-                base_url: str | None, seconds: float, clients: int, log=print, measures=MEASURES) -> dict:
-    """Generate the data, then run the chosen measures; the table's rows and the scale."""
+                base_url: str | None, seconds: float, clients: int, log=print, measures=MEASURES,
+                worker_env=None) -> dict:
+    """Generate the data, then run the chosen measures; the table's rows and the scale. `worker_env` is added to
+    the environment of the Celery workers the spread measure starts."""
     from django.db import connection
 
     from bench.generate import LAST_PERIOD, generate
     from bench.measure import timed
     from bench.serving import measure_serving
+    from bench.spread import measure_spread
     from indicators.choices import RunStatus
     from indicators.models import DashboardRun, Plan
 
@@ -52,6 +55,8 @@ def measure_all(*, units: int, groups: int, quarters: int, seed: int, csv_rows: 
                         seconds=seconds, clients=clients, row=row)
     if "import" in measures:
         measure_imports(row, units=units, workbook_units=workbook_units, csv_rows=csv_rows, seed=seed, log=log)
+    if "spread" in measures:
+        measure_spread(row, log=log, env=worker_env)
     return {"rows": row.rows, "scale": {"units": units, "groups": groups, "quarters": quarters, "seed": seed},
             "database": connection.vendor}
 
@@ -238,8 +243,8 @@ def main(argv=None):
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--port", type=int, default=8106)
     parser.add_argument("--only", nargs="+", choices=MEASURES, default=MEASURES,
-                        help="run only these measures (compute: 1, 2 and 5; serve: 3; import: 4); data generation "
-                             "always runs")
+                        help="run only these measures (compute: 1, 2 and 5; serve: 3; import: 4; spread: 6, a full "
+                             "run on one Celery worker, then on two); data generation always runs")
     args = parser.parse_args(argv)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))  # so an interrupted run still stops its gunicorn
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
