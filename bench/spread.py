@@ -38,6 +38,7 @@ def spread_run(*, workers: int, env=None, timeout: float, log=print):
 
     log(f"spread run on {workers} worker(s) …")
     app.control.purge()  # nothing left over from an interrupted run may take a worker's time
+    vacuum_snapshot()
     started = start_workers(workers, env or {})
     try:
         run = dashboard_run_create(trigger=RunTrigger.MANUAL)
@@ -53,6 +54,18 @@ def spread_run(*, workers: int, env=None, timeout: float, log=print):
     if run.status != RunStatus.SUCCEEDED:
         raise RuntimeError(f"spread run {run.pk} {run.status}: {run.error}")
     return (run.finished_at - run.created_at).total_seconds(), run
+
+
+def vacuum_snapshot() -> None:
+    """Each run replaces every row of the snapshot; each measured run starts from the table as autovacuum leaves
+    it between two nightly runs, not with the previous run's dead rows still in its indexes."""
+    from django.db import connection
+
+    from indicators.models import IndicatorValue
+
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(f"VACUUM ANALYZE {IndicatorValue._meta.db_table}")
 
 
 def start_workers(count: int, env: dict) -> list[subprocess.Popen]:
