@@ -80,6 +80,9 @@ def start_workers(count: int, env: dict) -> list[subprocess.Popen]:
             [celery, "-A", "portal", "worker", "--pool=solo", "--loglevel=WARNING", "--without-gossip",
              "--without-mingle", "-n", f"bench-spread-{index}-{os.getpid()}@%h"],
             cwd=ROOT, env=environment, stdout=subprocess.DEVNULL,
+            # A session of its own, as a service manager starts a worker: Linux's autogroup scheduling shares
+            # the CPU between sessions, so two workers of one session would get no more CPU than one.
+            start_new_session=True,
         )
         for index in range(count)
     ]
