@@ -22,7 +22,7 @@ import django
 
 RESULTS = Path(__file__).parent / "results"
 MB = "MiB"
-MEASURES = ("compute", "serve", "freshness", "import", "surge")  # measures 1, 2 and 5; 3; 6; 4; 7 of the table
+MEASURES = ("compute", "serve", "import", "spread", "freshness", "surge")  # 1, 2 and 5; 3; 4; 6; 7; 8 of the table
 SERVED = ("serve", "freshness", "surge")  # the measures made through gunicorn
 MEMORY_SAMPLE_ROWS = 10_000  # the import's peak memory is also taken at this many rows, to show it stays flat
 IMPORT_TARGET = 0.05  # the import's check and confirmation, in rows/s, against COPY's rows/s of the same file
@@ -30,14 +30,16 @@ IMPORT_TARGET = 0.05  # the import's check and confirmation, in rows/s, against 
 
 def measure_all(*, units: int, groups: int, quarters: int, seed: int, csv_rows: int, workbook_units: int,
                 base_url: str | None, seconds: float, clients: int, log=print, measures=MEASURES,
-                approvals: int = 20) -> dict:
-    """Generate the data, then run the chosen measures; the table's rows and the scale."""
+                approvals: int = 20, worker_env=None) -> dict:
+    """Generate the data, then run the chosen measures; the table's rows and the scale. `worker_env` is added to
+    the environment of the Celery workers the spread measure starts."""
     from django.db import connection
 
     from bench.freshness import measure_freshness
     from bench.generate import LAST_PERIOD, generate
     from bench.measure import timed
     from bench.serving import measure_serving
+    from bench.spread import measure_spread
     from bench.surge import measure_surge
     from indicators.choices import RunStatus
     from indicators.models import DashboardRun, Plan
@@ -62,6 +64,8 @@ def measure_all(*, units: int, groups: int, quarters: int, seed: int, csv_rows: 
         measure_freshness(plan=plan, period=LAST_PERIOD, base_url=base_url, row=row, times=approvals, log=log)
     if "import" in measures:
         measure_imports(row, units=units, workbook_units=workbook_units, csv_rows=csv_rows, seed=seed, log=log)
+    if "spread" in measures:
+        measure_spread(row, log=log, env=worker_env)
     if "surge" in measures:
         measure_surge(plan=plan, base_url=base_url, seconds=seconds, clients=clients, quarters=quarters, seed=seed,
                       row=row, log=log)
@@ -271,8 +275,9 @@ def main(argv=None):
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--port", type=int, default=8106)
     parser.add_argument("--only", nargs="+", choices=MEASURES, default=MEASURES,
-                        help="run only these measures (compute: 1, 2 and 5; serve: 3; freshness: 6; import: 4; "
-                             "surge: 7); data generation always runs")
+                        help="run only these measures (compute: 1, 2 and 5; serve: 3; import: 4; spread: 6, a full "
+                             "run on one Celery worker, then on two; freshness: 7; surge: 8); data generation always "
+                             "runs")
     args = parser.parse_args(argv)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))  # so an interrupted run still stops its gunicorn
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")

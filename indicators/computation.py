@@ -186,7 +186,7 @@ class Aggregates:
         ]
         fetched = {period.pk for period in frame.fetch}
         self.updated = {}
-        for (group_id, period_id), at in reads.updated.items():
+        for (group_id, period_id), at in reads.updated.items() if reads else ():
             if period_id in fetched and (group_id not in self.updated or at > self.updated[group_id]):
                 self.updated[group_id] = at
         self.periods = frame.fetch + [p for p in frame.periods if p.ordinal > frame.data_until]
@@ -205,14 +205,16 @@ class Aggregates:
         return max((self.updated[g] for g in place.groups if g in self.updated), default=None)
 
 
-def unit_batches(only_unit: Unit | None) -> Iterator[dict[int, int | None]]:
-    """The units to compute, UNIT_BATCH at a time: {unit id: ordinal of the quarter it joined}."""
+def unit_batches(only_unit: Unit | None, units=None) -> Iterator[dict[int, int | None]]:
+    """The units to compute (all, `only_unit`, or the `units` queryset), UNIT_BATCH at a time:
+    {unit id: ordinal of the quarter it joined}."""
     if only_unit is not None:
         yield {only_unit.pk: only_unit.joined.ordinal if only_unit.joined else None}
         return
     last = 0
+    units = Unit.objects.all() if units is None else units
     while batch := dict(
-        Unit.objects.filter(pk__gt=last).order_by("pk").values_list("pk", "joined__ordinal")[:UNIT_BATCH]
+        units.filter(pk__gt=last).order_by("pk").values_list("pk", "joined__ordinal")[:UNIT_BATCH]
     ):
         yield batch
         last = max(batch)
@@ -224,14 +226,16 @@ def step_count(only_unit: Unit | None) -> int:
     return Indicator.objects.count() + -(-units // UNIT_BATCH)
 
 
-def plan_rows(plan, *, run, reads: RunReads, only_unit: Unit | None = None, progress=lambda: None
-              ) -> Iterator[Row]:
+def plan_rows(plan, *, run, reads: RunReads | None, only_unit: Unit | None = None, units=None,
+              progress=lambda: None) -> Iterator[Row]:
     """All snapshot rows of one plan (or of one unit and the aggregates it feeds), as they are computed.
 
+    A run spread over workers asks for one part at a time: `units` (a queryset) gives only those units' rows,
+    with `reads` None; `units` empty, only the group and city rows.
     `progress()` after each indicator's aggregates and each batch of units. Ranks are left to the writer,
     which ranks the stored rows in the database.
     """
-    frame = PlanFrame.of(plan, reads.latest)
+    frame = PlanFrame.of(plan, reads.latest if reads else latest_approved())
     computed_at = timezone.now()
     indicators = list(Indicator.objects.all())
     keys = measures.figures_read(indicators)
@@ -240,7 +244,7 @@ def plan_rows(plan, *, run, reads: RunReads, only_unit: Unit | None = None, prog
     with_zones = {place.key: aggregates.expected(place, zone_holders=True) for place in aggregates.places}
     feeds = {group_id: [place.key for place in aggregates.places if group_id in place.groups]
              for group_id in set().union(*(place.groups for place in aggregates.places))}
-    for indicator in indicators:
+    for indicator in indicators if reads else ():
         totals = reads.group_totals(indicator, plan.baseline)
         expected = with_zones if measures.adds_uncounted(indicator) else counted_only
         with_values = {period.pk for period in measures.periods_with_values(indicator, frame.fetch)}
@@ -263,7 +267,7 @@ def plan_rows(plan, *, run, reads: RunReads, only_unit: Unit | None = None, prog
             stamp = (run.pk, computed_at, aggregates.stamp(place))
             yield from place_rows(indicator, place, series, reporting, expected[place.key], frame, {}, stamp)
         progress()
-    for batch in unit_batches(only_unit):
+    for batch in unit_batches(only_unit, units):
         figures, saved = measures.section_totals(frame.fetch, measures.BY_UNIT, list(batch), keys)
         updated = {}
         for (unit_id, _), at in saved.items():

@@ -77,23 +77,32 @@ def dashboards_compute(*, run: DashboardRun, progress=None) -> DashboardRun:
             only_unit = run.unit if run.unit_id is None or not approved_range_moved(plans) else None
             for plan in plans:
                 written += replace_rows(plan, run, only_unit, reads, step)
-            # A city row is stamped with the latest save in any group, so it is the latest of the run's rows.
-            run.data_updated_at = IndicatorValue.objects.filter(run=run, scope=Scope.CITY).aggregate(
-                at=Max("data_updated_at"))["at"]
-            run.status, run.rows, run.finished_at = RunStatus.SUCCEEDED, written, timezone.now()
-            run.steps_done, run.steps_total = total, total
-            run.save()
-            # Their tasks, when they come, find nothing to claim.
-            waiting_runs().filter(pk__in=covered).update(
-                status=RunStatus.SUPERSEDED, finished_at=run.finished_at, error=f"由计算 #{run.pk} 一并完成")
-            transaction.on_commit(lambda: dashboards_computed.send(sender=DashboardRun, run=run))
+            dashboard_run_succeeded(run, rows=written, steps=total, covered=covered)
     except Exception as error:
-        logger.exception("dashboard run %s failed", run.pk)
-        DashboardRun.objects.filter(pk=run.pk).update(
-            status=RunStatus.FAILED, finished_at=timezone.now(), error=f"{type(error).__name__}: {error}"
-        )
+        dashboard_run_failed(run.pk, error)
         raise
     return run
+
+
+def dashboard_run_succeeded(run: DashboardRun, *, rows: int, steps: int, covered: list[int]):
+    """Record a run's end inside the transaction that stored its rows, and supersede the waiting runs it covered."""
+    # A city row is stamped with the latest save in any group, so it is the latest of the run's rows.
+    run.data_updated_at = IndicatorValue.objects.filter(run=run, scope=Scope.CITY).aggregate(
+        at=Max("data_updated_at"))["at"]
+    run.status, run.rows, run.finished_at = RunStatus.SUCCEEDED, rows, timezone.now()
+    run.steps_done, run.steps_total = steps, steps
+    run.save()
+    # Their tasks, when they come, find nothing to claim.
+    waiting_runs().filter(pk__in=covered).update(
+        status=RunStatus.SUPERSEDED, finished_at=run.finished_at, error=f"由计算 #{run.pk} 一并完成")
+    transaction.on_commit(lambda: dashboards_computed.send(sender=DashboardRun, run=run))
+
+
+def dashboard_run_failed(run_id: int, error: Exception, **still):
+    """Mark the run failed with the error (only while it matches `still`, e.g. the attempt that failed)."""
+    logger.exception("dashboard run %s failed", run_id)
+    DashboardRun.objects.filter(pk=run_id, **still).update(
+        status=RunStatus.FAILED, finished_at=timezone.now(), error=f"{type(error).__name__}: {error}")
 
 
 def waiting_runs():

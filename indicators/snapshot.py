@@ -56,12 +56,12 @@ class Row(NamedTuple):
     rank_in_group: int | None = None
 
 
-def write_rows(rows: Iterable[Row]) -> int:
+def write_rows(rows: Iterable[Row], table: str = IndicatorValue._meta.db_table) -> int:
     """Insert the rows in batches (inside the caller's transaction); returns how many."""
     insert = copy_batch if connection.vendor == "postgresql" else create_batch
     written = 0
     for batch in batches(rows, BATCH):
-        insert(batch)
+        insert(batch, table)
         written += len(batch)
     return written
 
@@ -93,13 +93,13 @@ def copy_batch(batch: list[Row], table: str = IndicatorValue._meta.db_table):
         )
 
 
-def create_batch(batch: list[Row]):
+def create_batch(batch: list[Row], table: str = IndicatorValue._meta.db_table):
     """One prepared INSERT for the whole batch (SQLite: development and tests), without building model instances."""
     adapt = connection.ops.adapt_datetimefield_value
     columns = ", ".join(Row._fields)
     with connection.cursor() as cursor:
         cursor.executemany(
-            f"INSERT INTO {IndicatorValue._meta.db_table} ({columns}) VALUES ({', '.join(['%s'] * len(Row._fields))})",
+            f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['%s'] * len(Row._fields))})",
             [(row.run_id, adapt(row.computed_at), adapt(row.data_updated_at), *row[3:]) for row in batch],
         )
 
@@ -111,7 +111,6 @@ def write_ranked(plan, rows: Iterable[Row]) -> int:
         rank_rows(plan)
         return written
     table, staging = IndicatorValue._meta.db_table, "snapshot_staging"
-    values = [name for name in Row._fields if not name.startswith("rank_")]
     with connection.cursor() as cursor:
         cursor.execute(f"CREATE TEMPORARY TABLE {staging} (LIKE {table})")
         cursor.execute(f"ALTER TABLE {staging} ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY")
@@ -119,13 +118,23 @@ def write_ranked(plan, rows: Iterable[Row]) -> int:
         for batch in batches(rows, BATCH):
             copy_batch(batch, staging)
             written += len(batch)
+        insert_ranked(staging)
+        cursor.execute(f"DROP TABLE {staging}")
+    return written
+
+
+def insert_ranked(staging: str) -> int:
+    """Insert every row of a staging table shaped like the snapshot's (ids unique) into the snapshot with its
+    ranks (PostgreSQL); how many."""
+    table = IndicatorValue._meta.db_table
+    values = [name for name in Row._fields if not name.startswith("rank_")]
+    with connection.cursor() as cursor:
         cursor.execute(
             f"INSERT INTO {table} ({', '.join(values)}, rank_all, rank_in_group) "
             f"SELECT {', '.join(f's.{name}' for name in values)}, r.rank_all, r.rank_in_group "
             f"FROM {staging} s LEFT JOIN ({ranked(staging)}) r ON r.id = s.id"
         )
-        cursor.execute(f"DROP TABLE {staging}")
-    return written
+        return cursor.rowcount
 
 
 def ranked(source: str, where: str = "") -> str:

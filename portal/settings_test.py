@@ -11,8 +11,9 @@ from portal.settings import *  # noqa: E402,F403
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"  # noqa: F405
-# Tasks run eagerly unless a test asks for a real worker (the `celery_worker_process` fixture).
-CELERY_TASK_ALWAYS_EAGER = True
+# Tasks run eagerly unless a test asks for a real worker (the `celery_worker_process` fixture). A worker started
+# with CELERY_TASK_ALWAYS_EAGER=0 sends the tasks it starts itself (a spread run's parts) through the broker too.
+CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", True)  # noqa: F405
 # Live-server threads must not keep connections open, or the test database cannot be dropped.
 DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
 

@@ -2,7 +2,9 @@
 import pytest
 
 from bench.generate import generate
-from bench.run import measure_all, print_table
+from bench.run import Rows, measure_all, print_table
+from bench.spread import measure_spread
+from conftest import current_database_url, require_worker_services
 from districts.choices import SubmissionState
 from districts.models import Submission, Unit, UnitGroup
 from enterprises.models import EnterpriseFigures
@@ -36,7 +38,7 @@ def test_every_measure_of_the_table_has_a_number(transactional_db, live_server, 
     keep_one_plan_and_indicator()
     result = measure_all(units=43, groups=2, quarters=1, seed=1, csv_rows=20, workbook_units=3,
                          base_url=live_server.url, seconds=0.5, clients=1, log=lambda _: None,
-                         measures=("compute", "serve", "import"))
+                         measures=("compute", "serve", "import"))  # the others below, with real workers
     measures = [row["measure"] for row in result["rows"]]
     for expected in ("生成数据", "全量计算", "单个单位增量重算", "总览页 吞吐", "总览页 p95", "单位表 CSV 吞吐",
                      "裸视图 .values() JSON", "总览页 SQL 查询数（缓存已热）"):
@@ -62,3 +64,23 @@ def test_the_approval_and_the_deadline_surge_have_their_numbers_through_a_real_w
     assert rows["截止日集中报送 吞吐"]["value"] > 0
     assert rows["截止日集中报送 错误"]["value"] == rows["截止日集中报送 丢失的更新"]["value"] == 0, rows
     assert Submission.objects.filter(state=SubmissionState.SUBMITTED).count() == 41  # every unit's new quarter
+
+
+@pytest.mark.worker
+def test_the_spread_measure_times_a_full_run_on_one_real_worker_then_on_two(transactional_db):
+    require_worker_services()
+    generate(units=41, groups=2, quarters=1, seed=1, log=lambda _: None)
+    keep_one_plan_and_indicator()
+    from portal.celery import app
+
+    app.conf.task_always_eager = False
+    try:
+        rows = Rows(lambda _: None)
+        measure_spread(rows, log=lambda _: None, timeout=300, env={
+            "DATABASE_URL": current_database_url(), "DJANGO_SETTINGS_MODULE": "portal.settings_test",
+            "CELERY_TASK_ALWAYS_EAGER": "0"})
+    finally:
+        app.conf.task_always_eager = True
+    one, two = rows.rows
+    assert one["value"] > 0 and two["value"] > 0 and two["baseline"] == one["value"]
+    assert two["ratio"] == two["value"] / one["value"] and two["target"] == "≤ 0.65"

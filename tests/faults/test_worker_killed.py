@@ -28,16 +28,18 @@ from tests.faults.locks import RowLock
 pytestmark = [pytest.mark.faults, pytest.mark.worker]
 
 TECH = "enterprises.tech_smes"
+THROUGH_REDIS = {"CELERY_TASK_ALWAYS_EAGER": "0"}  # a spread run's parts go to the workers, as in production
 
 
 @pytest.fixture
 def start_worker(transactional_db):
-    """start_worker() starts a real worker that takes a dead worker's task after 1 s; all are stopped after."""
+    """start_worker() starts a real worker that takes a dead worker's task after 1 s; all are stopped after.
+    `start_worker(CELERY_TASK_ALWAYS_EAGER="0")`: one that sends a chord's tasks through Redis, as in production."""
     require_worker_services()
     started = []
 
-    def start():
-        started.append(start_celery_worker(CELERY_VISIBILITY_TIMEOUT="1", CELERY_RESTORE_SECONDS="1"))
+    def start(**env):
+        started.append(start_celery_worker(CELERY_VISIBILITY_TIMEOUT="1", CELERY_RESTORE_SECONDS="1", **env))
         return started[-1]
 
     yield start
@@ -69,9 +71,7 @@ def snapshot_runs() -> set[int]:
     return set(IndicatorValue.objects.values_list("run", flat=True).distinct())
 
 
-def test_a_worker_killed_in_the_middle_of_a_dashboard_run_shows_nothing_half_done_and_the_run_is_redone(
-    start_worker, chongqing
-):
+def report_tech_smes():
     Target.objects.exclude(indicator__code="tech_smes").delete()  # one indicator keeps the run short
     Indicator.objects.exclude(code="tech_smes").delete()
     for index, unit in enumerate(Unit.objects.all()):
@@ -79,13 +79,19 @@ def test_a_worker_killed_in_the_middle_of_a_dashboard_run_shows_nothing_half_don
             period = Period.objects.get_by_code(code)
             EnterpriseFigures.objects.create(unit=unit, period=period, tech_smes=base + index)
             Submission.objects.create(unit=unit, period=period, state=SubmissionState.APPROVED)
+
+
+def test_a_worker_killed_in_the_middle_of_a_dashboard_run_shows_nothing_half_done_and_the_run_is_redone(
+    start_worker, chongqing
+):
+    report_tech_smes()
     undisturbed_run = dashboards_compute(run=dashboard_run_create(trigger=RunTrigger.MANUAL))
     undisturbed = snapshot()
-    # The computation replaces the plans' rows one plan after the other; a row of the last plan stops it
-    # after it has replaced the others in its (uncommitted) transaction.
+    # A full run is spread into parts, then swapped in: the swap deletes the previous rows in one statement, which
+    # a row of the last plan stops part way, in its (uncommitted) transaction.
     last_plan_row = IndicatorValue.objects.filter(plan=list(Plan.objects.all())[-1]).first()
     lock = RowLock(current_database_url(), IndicatorValue._meta.db_table, last_plan_row.pk)
-    worker = start_worker()
+    worker = start_worker(**THROUGH_REDIS)
     run = dashboard_run_create(trigger=RunTrigger.MANUAL)
 
     compute_dashboards.delay(run.pk)
@@ -96,12 +102,45 @@ def test_a_worker_killed_in_the_middle_of_a_dashboard_run_shows_nothing_half_don
     finally:
         lock.release()
     status_after_the_kill = DashboardRun.objects.get(pk=run.pk).status
-    start_worker()
+    start_worker(**THROUGH_REDIS)
     run = wait_for(DashboardRun, run.pk, lambda r: r.status in (RunStatus.SUCCEEDED, RunStatus.FAILED))
 
     assert runs_in_the_middle == {undisturbed_run.pk} and seen_in_the_middle == undisturbed
     assert status_after_the_kill == RunStatus.RUNNING, "the killed attempt had claimed the run"
     assert run.status == RunStatus.SUCCEEDED, run.error
+    assert snapshot_runs() == {run.pk}
+    assert snapshot() == undisturbed
+
+
+def test_a_worker_killed_in_the_middle_of_a_part_of_a_spread_run_loses_nothing_and_readers_see_the_old_snapshot(
+    start_worker, chongqing
+):
+    report_tech_smes()
+    undisturbed_run = dashboards_compute(run=dashboard_run_create(trigger=RunTrigger.MANUAL))
+    undisturbed = snapshot()
+    worker = start_worker(**THROUGH_REDIS)
+    run = dashboard_run_create(trigger=RunTrigger.MANUAL)
+
+    compute_dashboards.delay(run.pk)
+    # A part stages its rows, then counts itself done on the run's row in the same transaction: once one part
+    # has, the test takes that row, and the next part waits there with its rows staged, uncommitted.
+    wait_for(DashboardRun, run.pk, lambda r: r.steps_done >= 1)
+    lock = RowLock(current_database_url(), DashboardRun._meta.db_table, run.pk)
+    try:
+        lock.wait_until_someone_waits()
+        seen_in_the_middle, runs_in_the_middle = snapshot(), snapshot_runs()
+        kill(worker)
+    finally:
+        lock.release()
+    in_the_middle = DashboardRun.objects.get(pk=run.pk)
+    start_worker(**THROUGH_REDIS)
+    run = wait_for(DashboardRun, run.pk, lambda r: r.status in (RunStatus.SUCCEEDED, RunStatus.FAILED))
+
+    assert runs_in_the_middle == {undisturbed_run.pk} and seen_in_the_middle == undisturbed
+    assert in_the_middle.status == RunStatus.RUNNING
+    assert 1 <= in_the_middle.steps_done < in_the_middle.steps_total - 1, "killed before every part was staged"
+    assert run.status == RunStatus.SUCCEEDED, run.error
+    assert run.steps_done == run.steps_total and run.rows == undisturbed_run.rows
     assert snapshot_runs() == {run.pk}
     assert snapshot() == undisturbed
 
