@@ -52,7 +52,7 @@ def submission_submit(*, user, submission, explanations: dict[str, str] | None =
             _("%(submission)s 的填报已关闭，不能提交；如需补报请联系市科技局。") % {"submission": submission}
         )
     stored = history_of(unit_ids=[submission.unit_id], periods=[submission.period])  # the quarter and its history
-    if not any(v is not None for v in stored.of(submission.unit_id, submission.period_id).values()):
+    if not any(v is not None for v in stored.of(submission.unit_id, submission.period).values()):
         raise FiguresRejected([Problem("", ERROR, "empty", _("本季度尚未填报任何数据，请先填写并保存。"))])
     problems = check_quarter(unit=submission.unit, period=submission.period, values={}, stored=stored)
     if errors(problems):
