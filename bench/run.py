@@ -22,12 +22,13 @@ import django
 
 RESULTS = Path(__file__).parent / "results"
 MB = "MiB"
-MEASURES = ("compute", "serve", "import")  # measures 1, 2 and 5; 3; 4 of the table
+MEASURES = ("compute", "serve", "import", "registry")  # measures 1, 2 and 5; 3; 4; 6 of the table
 MEMORY_SAMPLE_ROWS = 10_000  # the import's peak memory is also taken at this many rows, to show it stays flat
 
 
 def measure_all(*, units: int, groups: int, quarters: int, seed: int, csv_rows: int, workbook_units: int,
-                base_url: str | None, seconds: float, clients: int, log=print, measures=MEASURES) -> dict:
+                base_url: str | None, seconds: float, clients: int, log=print, measures=MEASURES,
+                enterprises: int = 1_000_000, list_rows: int = 100_000) -> dict:
     """Generate the data, then run the chosen measures; the table's rows and the scale."""
     from django.db import connection
 
@@ -52,7 +53,13 @@ def measure_all(*, units: int, groups: int, quarters: int, seed: int, csv_rows: 
                         seconds=seconds, clients=clients, row=row)
     if "import" in measures:
         measure_imports(row, units=units, workbook_units=workbook_units, csv_rows=csv_rows, seed=seed, log=log)
-    return {"rows": row.rows, "scale": {"units": units, "groups": groups, "quarters": quarters, "seed": seed},
+    if "registry" in measures:
+        from bench.registry import measure_registry
+
+        measure_registry(row, enterprises=enterprises, quarters=quarters, seed=seed, list_rows=list_rows,
+                         base_url=base_url, seconds=seconds, clients=clients, log=log)
+    return {"rows": row.rows, "scale": {"units": units, "groups": groups, "quarters": quarters, "seed": seed,
+                                        "enterprises": enterprises},
             "database": connection.vendor}
 
 
@@ -234,12 +241,14 @@ def main(argv=None):
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--csv-rows", type=int, default=100_000)
     parser.add_argument("--workbook-units", type=int, default=41)
+    parser.add_argument("--enterprises", type=int, default=1_000_000, help="on the registry (measure 6)")
+    parser.add_argument("--list-rows", type=int, default=100_000, help="of the status list imported (measure 6)")
     parser.add_argument("--seconds", type=float, default=15, help="load per served endpoint")
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--port", type=int, default=8106)
     parser.add_argument("--only", nargs="+", choices=MEASURES, default=MEASURES,
-                        help="run only these measures (compute: 1, 2 and 5; serve: 3; import: 4); data generation "
-                             "always runs")
+                        help="run only these measures (compute: 1, 2 and 5; serve: 3; import: 4; registry: 6); data "
+                             "generation always runs")
     args = parser.parse_args(argv)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))  # so an interrupted run still stops its gunicorn
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
@@ -250,12 +259,12 @@ def main(argv=None):
 
     ensure_database()  # a fresh machine has the server, not the bench's database
     call_command("migrate", verbosity=0)
-    server = start_gunicorn(args.port) if "serve" in args.only else None
+    server = start_gunicorn(args.port) if {"serve", "registry"} & set(args.only) else None
     try:
         result = measure_all(units=args.units, groups=args.groups, quarters=args.quarters, seed=args.seed,
                              csv_rows=args.csv_rows, workbook_units=args.workbook_units,
                              base_url=f"http://127.0.0.1:{args.port}", seconds=args.seconds, clients=args.clients,
-                             measures=args.only)
+                             measures=args.only, enterprises=args.enterprises, list_rows=args.list_rows)
     finally:
         if server is not None:
             server.terminate()
