@@ -1,4 +1,4 @@
-"""Measure 6: from an approval to its new value served by the API, through gunicorn, Redis and a real Celery worker.
+"""Measure 7: from an approval to its new value served by the API, through gunicorn, Redis and a real Celery worker.
 
 Beforehand, untimed, through the services: each of `times` units (20 in `make bench`) spread over the table has
 its last quarter reopened and submitted again by its clerk, and the worker is left to finish what that asked for.

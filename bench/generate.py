@@ -5,11 +5,8 @@ first units' numbers) and additive: a second call with more units only adds what
 41 reference units are the first units; the rest are spread over `groups - 1` synthetic province groups.
 Unit sizes are lognormal, so a few units hold most enterprises, as in the real country.
 
-Rows are plain tuples loaded with COPY on PostgreSQL (`bulk_create` elsewhere), and models with history get
-their history rows in one INSERT … SELECT per load: model instances and per-row history cost minutes at
-this scale.
+Rows are plain tuples loaded by `portal.bulk.load` (COPY on PostgreSQL, history in one INSERT … SELECT).
 """
-import csv
 import datetime
 import io
 import math
@@ -18,7 +15,6 @@ from decimal import Decimal
 
 from django.core.management import call_command
 from django.db import connection, transaction
-from django.db.models import Max
 from django.utils import timezone
 
 from districts.choices import SubmissionState, UnitKind
@@ -28,9 +24,8 @@ from indicators.choices import Method, Scope
 from indicators.models import Plan, Target
 from platforms.choices import PlatformKind, PlatformLevel, PlatformStatus
 from platforms.models import Platform, PlatformMilestone
+from portal.bulk import load
 
-BATCH = 5000
-NULL = r"\N"  # COPY's NULL, so that an empty string stays an empty string
 LAST_PERIOD = "2025Q4"  # the generated quarters end here; later quarters stay free for the import benchmark
 # Typical size (per unit of lognormal size 1) of a figure; others get a generic decreasing magnitude.
 MAGNITUDES = {
@@ -38,48 +33,6 @@ MAGNITUDES = {
     "rd_spending": 60_000, "industrial_output": 2_500_000, "zone_output": 900_000, "gdp": 3_000_000,
     "received": 3_000, "disbursed": 2_200,
 }
-
-
-def load(model, columns: tuple[str, ...], rows: list[tuple]) -> int:
-    """Insert rows giving `columns` (attribute names); every other field gets its default (now for auto_now)."""
-    if not rows:
-        return 0
-    now = timezone.now()
-    others = {
-        field.attname: now if getattr(field, "auto_now", False) else field.get_default()
-        for field in model._meta.concrete_fields if not field.primary_key and field.attname not in columns
-    }
-    names, tail = (*columns, *others), tuple(others.values())
-    after = model.objects.aggregate(last=Max("pk"))["last"] or 0
-    if connection.vendor == "postgresql":
-        buffer = io.StringIO()
-        csv.writer(buffer).writerows(tuple(NULL if v is None else v for v in row + tail) for row in rows)
-        buffer.seek(0)
-        with connection.cursor() as cursor:
-            cursor.cursor.copy_expert(
-                f"COPY {model._meta.db_table} ({quoted(names)}) FROM STDIN WITH (FORMAT csv, NULL '{NULL}')", buffer
-            )
-    else:
-        objects = (model(**dict(zip(names, row + tail, strict=True))) for row in rows)
-        model.objects.bulk_create(objects, batch_size=BATCH)
-    if hasattr(model, "history"):
-        add_history(model, after, now)
-    return len(rows)
-
-
-def add_history(model, after: int, now):
-    """A "created" history row for every row of `model` with a primary key above `after`."""
-    history = model.history.model
-    tracked = [f.column for f in history._meta.concrete_fields if f.column in {c.column for c in model._meta.fields}]
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {history._meta.db_table} ({quoted(tracked)}, history_date, history_type) "  # noqa: S608
-            f"SELECT {quoted(tracked)}, %s, '+' FROM {model._meta.db_table} WHERE id > %s", [now, after]
-        )
-
-
-def quoted(columns) -> str:
-    return ", ".join(connection.ops.quote_name(column) for column in columns)
 
 
 def unit_profile(seed: int, code: str) -> dict:

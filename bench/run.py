@@ -22,15 +22,15 @@ import django
 
 RESULTS = Path(__file__).parent / "results"
 MB = "MiB"
-MEASURES = ("compute", "serve", "import", "spread", "freshness", "surge")  # 1, 2 and 5; 3; 4; 6; 7; 8 of the table
-SERVED = ("serve", "freshness", "surge")  # the measures made through gunicorn
+MEASURES = ("compute", "serve", "import", "spread", "freshness", "surge", "registry")  # see the --only help
+SERVED = ("serve", "freshness", "surge")  # the measures made through gunicorn on the computed dashboards
 MEMORY_SAMPLE_ROWS = 10_000  # the import's peak memory is also taken at this many rows, to show it stays flat
 IMPORT_TARGET = 0.05  # the import's check and confirmation, in rows/s, against COPY's rows/s of the same file
 
 
 def measure_all(*, units: int, groups: int, quarters: int, seed: int, csv_rows: int, workbook_units: int,
                 base_url: str | None, seconds: float, clients: int, log=print, measures=MEASURES,
-                approvals: int = 20, worker_env=None) -> dict:
+                approvals: int = 20, worker_env=None, enterprises: int = 1_000_000, list_rows: int = 100_000) -> dict:
     """Generate the data, then run the chosen measures; the table's rows and the scale. `worker_env` is added to
     the environment of the Celery workers the spread measure starts."""
     from django.db import connection
@@ -69,7 +69,13 @@ def measure_all(*, units: int, groups: int, quarters: int, seed: int, csv_rows: 
     if "surge" in measures:
         measure_surge(plan=plan, base_url=base_url, seconds=seconds, clients=clients, quarters=quarters, seed=seed,
                       row=row, log=log)
-    return {"rows": row.rows, "scale": {"units": units, "groups": groups, "quarters": quarters, "seed": seed},
+    if "registry" in measures:
+        from bench.registry import measure_registry
+
+        measure_registry(row, enterprises=enterprises, quarters=quarters, seed=seed, list_rows=list_rows,
+                         base_url=base_url, seconds=seconds, clients=clients, log=log)
+    return {"rows": row.rows, "scale": {"units": units, "groups": groups, "quarters": quarters, "seed": seed,
+                                        "enterprises": enterprises},
             "database": connection.vendor}
 
 
@@ -271,13 +277,15 @@ def main(argv=None):
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--csv-rows", type=int, default=100_000)
     parser.add_argument("--workbook-units", type=int, default=41)
+    parser.add_argument("--enterprises", type=int, default=1_000_000, help="on the registry (measure 9)")
+    parser.add_argument("--list-rows", type=int, default=100_000, help="of the status list imported (measure 9)")
     parser.add_argument("--seconds", type=float, default=15, help="load per served endpoint")
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--port", type=int, default=8106)
     parser.add_argument("--only", nargs="+", choices=MEASURES, default=MEASURES,
                         help="run only these measures (compute: 1, 2 and 5; serve: 3; import: 4; spread: 6, a full "
-                             "run on one Celery worker, then on two; freshness: 7; surge: 8); data generation always "
-                             "runs")
+                             "run on one Celery worker, then on two; freshness: 7; surge: 8; registry: 9); data "
+                             "generation always runs")
     args = parser.parse_args(argv)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))  # so an interrupted run still stops its gunicorn
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
@@ -288,13 +296,13 @@ def main(argv=None):
 
     ensure_database()  # a fresh machine has the server, not the bench's database
     call_command("migrate", verbosity=0)
-    server = start_gunicorn(args.port) if set(args.only) & set(SERVED) else None
+    server = start_gunicorn(args.port) if set(args.only) & {*SERVED, "registry"} else None
     worker = start_worker() if "freshness" in args.only else None
     try:
         result = measure_all(units=args.units, groups=args.groups, quarters=args.quarters, seed=args.seed,
                              csv_rows=args.csv_rows, workbook_units=args.workbook_units,
                              base_url=f"http://127.0.0.1:{args.port}", seconds=args.seconds, clients=args.clients,
-                             measures=args.only)
+                             measures=args.only, enterprises=args.enterprises, list_rows=args.list_rows)
     finally:
         for process in (server, worker):
             if process is not None:

@@ -1,4 +1,4 @@
-"""6. A full computation spread over Celery workers: one worker process, then two, on the same data.
+"""Measure 6: A full computation spread over Celery workers: one worker process, then two, on the same data.
 
 The run is recorded and sent as the portal sends it (the `compute_dashboards` task) to real `celery worker`
 processes of this benchmark's own (solo pool: one task at a time each, as a worker with concurrency 1), and

@@ -1,4 +1,4 @@
-"""Measure 7: the deadline surge. Every unit saves and submits a new quarter through the API at once.
+"""Measure 8: the deadline surge. Every unit saves and submits a new quarter through the API at once.
 
 The bureau opens the first quarter after the generated ones that no unit has reported yet; each unit gets a
 读写本单位填报 key (a clerk's key is one unit's), and N concurrent clients each hold the keys of every N-th unit.

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from districts.exceptions import AccessDenied
 from districts.models import Period, Unit
+from districts.rows_with_history import insert_with_history, update_with_history
 from enterprises import credit_codes
 from enterprises.models import (
     CultivationEntry,
@@ -108,6 +109,40 @@ def status_record_save(*, user, enterprise: Enterprise, kind: str, issued: datet
         setattr(record, field, value)
     _save(user, record)
     return record, True
+
+
+@transaction.atomic
+def status_records_save_many(*, user, kind: str, rows: list[tuple[int, datetime.date, str, datetime.date | None]],
+                             write: bool = True) -> tuple[int, int]:
+    """`status_record_save` for many rows at once (enterprise id, issued, number, valid-until or None): the changed
+    and the unchanged. A row already recorded with the same values is left alone; `write=False` only counts. Each
+    enterprise must be inside the user's change scope, checked for all before and after writing."""
+    enterprises = {pk for pk, *_ in rows}
+    _check_all(user, enterprises)
+    rule = StatusValidity.objects.filter(kind=kind).first()
+    existing = {(record.enterprise_id, record.issued): record for record in StatusRecord.objects.select_for_update()
+                .filter(kind=kind, enterprise__in=enterprises, issued__in={issued for _, issued, *_ in rows})}
+    now = timezone.now()
+    new, changed = [], []
+    for pk, issued, number, valid_until in rows:
+        wanted = {"number": number.strip(),
+                  "valid_until": valid_until or (rule.valid_until(issued) if rule else None), "updated_at": now}
+        record = existing.get((pk, issued))
+        if record is None:
+            new.append({"enterprise_id": pk, "kind": kind, "issued": issued, "revoked": None, "revoked_reason": "",
+                        **wanted})
+        elif (record.number, record.valid_until) != (wanted["number"], wanted["valid_until"]):
+            changed.append({"id": record.pk, **wanted})
+    if write:
+        insert_with_history(StatusRecord, new, user=user, date=now)
+        update_with_history(StatusRecord, changed, ["number", "valid_until", "updated_at"], user=user, date=now)
+        _check_all(user, enterprises)
+    return len(new) + len(changed), len(rows) - len(new) - len(changed)
+
+
+def _check_all(user, enterprises: set[int]) -> None:
+    if Enterprise.objects.restrict(user, "change").filter(pk__in=enterprises).count() != len(enterprises):
+        raise AccessDenied(_REFUSED)
 
 
 @transaction.atomic

@@ -7,7 +7,7 @@ from bench.spread import measure_spread
 from conftest import current_database_url, require_worker_services
 from districts.choices import SubmissionState
 from districts.models import Submission, Unit, UnitGroup
-from enterprises.models import EnterpriseFigures
+from enterprises.models import Enterprise, EnterpriseFigures, StatusRecord
 from indicators.models import Indicator, Plan, Target
 
 pytestmark = pytest.mark.urls("bench.urls")
@@ -84,3 +84,18 @@ def test_the_spread_measure_times_a_full_run_on_one_real_worker_then_on_two(tran
     one, two = rows.rows
     assert one["value"] > 0 and two["value"] > 0 and two["baseline"] == one["value"]
     assert two["ratio"] == two["value"] / one["value"] and two["target"] == "≤ 0.65"
+
+
+def test_the_registry_measure_has_its_numbers_and_counts_agree(transactional_db, live_server):
+    generate(units=43, groups=2, quarters=2, seed=1, log=lambda _: None)
+    result = measure_all(units=43, groups=2, quarters=2, seed=1, csv_rows=0, workbook_units=0,
+                         base_url=live_server.url, seconds=0.3, clients=1, log=lambda _: None,
+                         measures=("registry",), enterprises=3000, list_rows=200)
+    rows = {row["measure"]: row for row in result["rows"]}
+    assert Enterprise.objects.count() > 2000 and StatusRecord.objects.count() > 4000
+    assert "equal to the SQL's" in rows["名录季末计数（2 个季度）"]["note"]
+    for name in ("名录 API 按名称 吞吐", "名录 API 按信用代码 吞吐"):
+        assert rows[name]["value"] > 0 and '"errors": 0' in rows[name]["note"]
+    imported = rows["名录导入（200 行）检查+确认"]
+    assert "0 unresolved, 0 errors" in imported["note"] and "imported 200 changed" in imported["note"]
+    assert isinstance(rows["名录导入检查峰值内存 RSS（200 行）"]["value"], float)
