@@ -40,19 +40,29 @@ def hammer(url: str, *, cookie: str = "", seconds: float = 10, clients: int = 8)
             errors.append(bad)
             sizes.append(size)
 
-    threads = [threading.Thread(target=client) for _ in range(clients)]
-    started = time.perf_counter()
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    elapsed = time.perf_counter() - started
+    elapsed = in_threads(lambda _: client(), clients)
     ordered = sorted(latencies)
     return {
         "requests": len(latencies),
         "rps": len(latencies) / elapsed,
         "p50_ms": 1000 * statistics.median(ordered) if ordered else None,
-        "p95_ms": 1000 * ordered[int(0.95 * (len(ordered) - 1))] if ordered else None,
+        "p95_ms": p95_ms(ordered),
         "errors": sum(errors),
         "bytes": max(sizes, default=0),
     }
+
+
+def in_threads(work, count: int) -> float:
+    """Run `work(n)` for n in range(count), each in a thread of its own, all at once; the seconds until all end."""
+    threads = [threading.Thread(target=work, args=(n,)) for n in range(count)]
+    started = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return time.perf_counter() - started
+
+
+def p95_ms(ordered: list[float]) -> float | None:
+    """The 95th percentile of sorted latencies in seconds, in milliseconds."""
+    return 1000 * ordered[int(0.95 * (len(ordered) - 1))] if ordered else None

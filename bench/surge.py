@@ -15,7 +15,7 @@ from decimal import Decimal
 
 from bench.api_client import ApiClient, session_cookie, user_with_role
 from bench.generate import LAST_PERIOD, figure_value, unit_profile
-from bench.load import hammer
+from bench.load import hammer, in_threads, p95_ms
 from bench.serving import endpoints
 from districts.apikeys import api_key_create
 from districts.choices import ApiKeyScope, SubmissionState
@@ -84,17 +84,9 @@ def report(base_url: str, jobs: list[tuple[Unit, str, dict]], period: str, resul
 def surge(base_url: str, payloads: dict, keys: dict, units: list[Unit], *, period: str, clients: int) -> dict:
     results, lock = {"latencies": [], "errors": []}, threading.Lock()
     jobs = [(unit, keys[unit.pk], payloads[unit.pk]) for unit in units]
-    threads = [threading.Thread(target=report, args=(base_url, jobs[n::clients], period, results, lock))
-               for n in range(clients)]
-    started = time.perf_counter()
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    elapsed = time.perf_counter() - started
+    elapsed = in_threads(lambda n: report(base_url, jobs[n::clients], period, results, lock), clients)
     ordered = sorted(results["latencies"])
-    return {"requests": len(ordered), "seconds": elapsed, "rps": len(ordered) / elapsed,
-            "p95_ms": 1000 * ordered[int(0.95 * (len(ordered) - 1))] if ordered else None,
+    return {"requests": len(ordered), "seconds": elapsed, "rps": len(ordered) / elapsed, "p95_ms": p95_ms(ordered),
             "errors": len(results["errors"]), "first_errors": results["errors"][:3]}
 
 
