@@ -40,8 +40,8 @@ def every_row(database_url: str) -> dict[str, list[tuple]]:
     rows = {}
     with psycopg2.connect(database_url) as database, database.cursor() as cursor:
         for table in sorted(connection.introspection.table_names()):
-            cursor.execute(f'SELECT * FROM "{table}" ORDER BY 1')
-            rows[table] = cursor.fetchall()
+            cursor.execute(f'SELECT * FROM "{table}"')
+            rows[table] = sorted(cursor.fetchall(), key=repr)  # a history table's first column repeats
     database.close()
     return rows
 
