@@ -37,10 +37,9 @@ def test_with_the_cache_warm_the_overview_costs_a_handful_of_queries(
     client = client_for(city_viewer)
     first = client.get("/dashboards/", QUERY).content.decode()
 
-    # No request transaction (the page only reads). 1. the session 2. the user 3.–4. its permissions, its own and
-    # its groups' (the page's permission check) 5. its groups (restrict's role check) 6. the latest succeeded run
-    # (part of the cache key; "computed at"), with whether a requested run is still not covered ("newer data is
-    # waiting") and the registry's version (the key of the kept lapse forecast), all read fresh
+    # A warm overview reads, outside any request transaction: the session, the user, its own and its groups'
+    # permissions, its groups, and the latest succeeded run together with whether newer data is waiting and the
+    # registry's version (the cache keys), the last always fresh.
     with django_assert_max_num_queries(6):
         again = client.get("/dashboards/", QUERY).content.decode()
 
