@@ -183,6 +183,9 @@ class DashboardRun(models.Model):
     rows = models.PositiveIntegerField(_("写入行数"), default=0)
     data_updated_at = models.DateTimeField(_("数据最后更新时间"), null=True, blank=True)
     error = models.TextField(_("错误信息"), blank=True)
+    superseded_by = models.ForeignKey(
+        "self", models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("由此计算一并完成")
+    )
 
     class Meta:
         ordering = ["-created_at", "-pk"]

@@ -70,9 +70,9 @@ def dashboards_compute(*, run: DashboardRun, progress=None) -> DashboardRun:
             DashboardRun.objects.filter(pk=run.pk).update(steps_done=done, steps_total=total)
 
     try:
+        covered = cover_waiting_runs(run)
         with transaction.atomic():
             take_lock()
-            covered = covered_by(run)
             written, reads = 0, RunReads(plans) if plans else None
             only_unit = run.unit if run.unit_id is None or not approved_range_moved(plans) else None
             for plan in plans:
@@ -92,17 +92,18 @@ def dashboard_run_succeeded(run: DashboardRun, *, rows: int, steps: int, covered
     run.status, run.rows, run.finished_at = RunStatus.SUCCEEDED, rows, timezone.now()
     run.steps_done, run.steps_total = steps, steps
     run.save()
-    # Their tasks, when they come, find nothing to claim.
-    waiting_runs().filter(pk__in=covered).update(
-        status=RunStatus.SUPERSEDED, finished_at=run.finished_at, error=f"由计算 #{run.pk} 一并完成")
+    DashboardRun.objects.filter(pk__in=covered, superseded_by=run).update(finished_at=run.finished_at)
     transaction.on_commit(lambda: dashboards_computed.send(sender=DashboardRun, run=run))
 
 
 def dashboard_run_failed(run_id: int, error: Exception, **still):
-    """Mark the run failed with the error (only while it matches `still`, e.g. the attempt that failed)."""
+    """Mark the run failed with the error (only while it matches `still`, e.g. the attempt that failed); the runs it
+    had taken over wait again, for the sweep (`dashboard_runs_enqueue_waiting`) to send."""
     logger.exception("dashboard run %s failed", run_id)
-    DashboardRun.objects.filter(pk=run_id, **still).update(
-        status=RunStatus.FAILED, finished_at=timezone.now(), error=f"{type(error).__name__}: {error}")
+    if DashboardRun.objects.filter(pk=run_id, **still).update(
+            status=RunStatus.FAILED, finished_at=timezone.now(), error=f"{type(error).__name__}: {error}"):
+        DashboardRun.objects.filter(superseded_by_id=run_id, status=RunStatus.SUPERSEDED).update(
+            status=RunStatus.PENDING, superseded_by=None, finished_at=None, error=f"计算 #{run_id} 失败，待重新提交")
 
 
 def waiting_runs():
@@ -110,11 +111,20 @@ def waiting_runs():
     return DashboardRun.objects.filter(status=RunStatus.PENDING, started_at__isnull=True)
 
 
-def covered_by(run: DashboardRun) -> list[int]:
-    """The waiting runs this run does the work of: all of them for a full run, the same unit's for a one-unit run.
-    Read once the run holds the lock and before it reads any figure, so each change they stand for is read."""
-    waiting = waiting_runs().exclude(pk=run.pk)
-    return list((waiting if run.unit_id is None else waiting.filter(unit_id=run.unit_id)).values_list("pk", flat=True))
+def cover_waiting_runs(run: DashboardRun) -> list[int]:
+    """Take over the waiting runs this run does the work of (all of them for a full run, the same unit's for a
+    one-unit run): they are marked superseded by it, in a transaction of their own committed before the run reads
+    any figure. A change made after that finds no waiting run to join and records its own. A waiting run that a
+    change still being saved has joined is locked (`dashboards_request_recompute`): it is left to its own task,
+    which reads that change once committed. Returns their ids."""
+    with transaction.atomic():
+        waiting = waiting_runs().exclude(pk=run.pk)
+        if run.unit_id is not None:
+            waiting = waiting.filter(unit_id=run.unit_id)
+        covered = list(waiting.select_for_update(skip_locked=True).values_list("pk", flat=True))
+        DashboardRun.objects.filter(pk__in=covered).update(
+            status=RunStatus.SUPERSEDED, superseded_by=run, error=f"由计算 #{run.pk} 一并完成")
+    return covered
 
 
 def take_lock():
@@ -184,11 +194,14 @@ def dashboards_request_recompute(*, unit: Unit | None, period: Period | None = N
 
     Data entry must go on when Redis or the worker is down: the dashboards then say newer data waits.
     """
-    queued = waiting_runs().filter(error="", unit=unit)
-    if existing := queued.order_by("pk").first():  # it has not started, so it will read this change too
-        return existing
-    run = dashboard_run_create(trigger=trigger, unit=unit, period=period)
-    transaction.on_commit(lambda: _enqueue(run))
+    with transaction.atomic():
+        queued = waiting_runs().filter(error="", unit=unit).select_for_update()
+        # It has not started, so it will read this change too; locked until this change commits, so no run takes
+        # it over before then (`cover_waiting_runs`).
+        if existing := queued.order_by("pk").first():
+            return existing
+        run = dashboard_run_create(trigger=trigger, unit=unit, period=period)
+        transaction.on_commit(lambda: _enqueue(run))
     return run
 
 

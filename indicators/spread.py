@@ -26,7 +26,7 @@ from indicators.choices import RunStatus
 from indicators.computation import RunReads, plan_rows
 from indicators.models import DashboardRun, IndicatorValue, Plan
 from indicators.services import (
-    covered_by,
+    cover_waiting_runs,
     dashboard_run_failed,
     dashboard_run_succeeded,
     dashboards_request_recompute,
@@ -54,7 +54,7 @@ def dashboards_spread(*, run: DashboardRun) -> dict | None:
     drop_stale_staging()
     create_staging(run.pk)
     # The waiting runs whose changes every part reads: those recorded before any part starts.
-    covered = covered_by(run)
+    covered = cover_waiting_runs(run)
     parts = [{"plan": plan_id, "units": None} for plan_id in plans]  # the aggregates: a whole-country read
     parts += [{"plan": plan_id, "units": bounds} for plan_id in plans for bounds in unit_ranges()]
     for index, part in enumerate(parts):

@@ -1,9 +1,11 @@
 """Approved only: every change to the set of approved quarters or to what they contain, or to what the numbers
 are computed against, recomputes the dashboards once committed, and until that run lands the pages say newer
 data waits. Tasks run eagerly here, so an executed on-commit callback is a landed run."""
+import threading
 from decimal import Decimal
 
 import pytest
+from django.db import connection, transaction
 
 from districts.bulk import figures_bulk_save
 from districts.models import Submission
@@ -11,6 +13,15 @@ from districts.services import figures_save, submission_reopen
 from indicators.choices import RunStatus, RunTrigger
 from indicators.models import DashboardRun
 from indicators.selectors import latest_run, newer_data_waiting
+from indicators.services import (
+    cover_waiting_runs,
+    dashboard_run_claim,
+    dashboard_run_create,
+    dashboard_runs_enqueue_waiting,
+    dashboards_compute,
+    dashboards_request_recompute,
+)
+from tests.threads import at_once
 
 
 @pytest.fixture
@@ -122,3 +133,75 @@ def test_changes_while_a_run_waits_join_it_and_a_full_run_does_the_work_of_those
     assert {run.status for run in DashboardRun.objects.filter(pk__in=[run.pk for run in waiting])} == {
         RunStatus.SUPERSEDED}
     assert not newer_data_waiting(full)
+
+
+def land_waiting_runs():
+    for run in DashboardRun.objects.filter(status=RunStatus.PENDING).order_by("pk"):
+        if claimed := dashboard_run_claim(run_id=run.pk):
+            dashboards_compute(run=claimed)
+
+
+def full_run():
+    return dashboard_run_claim(run_id=dashboard_run_create(trigger=RunTrigger.MANUAL).pk)
+
+
+def test_a_change_made_while_a_run_computes_is_computed_by_a_later_run(computed, city_staff_of_world):
+    """A run does the work of the runs waiting when it starts; a change to the same unit made once it has read the
+    figures is not among them, so it waits for a run of its own rather than joining one taken over."""
+    world = computed
+    correct(world, city_staff_of_world)  # a's run waits (on-commit callbacks do not run here)
+
+    def correct_again_during_the_run(done, total):
+        if done == 1:
+            figures_save(user=city_staff_of_world, unit=world.a, period=world.period("2021Q4"),
+                         values={"enterprises.tech_smes": 17})
+
+    dashboards_compute(run=full_run(), progress=correct_again_during_the_run)
+    land_waiting_runs()
+
+    assert city_total(world) == 17 + 20 + 30
+    assert not newer_data_waiting(latest_run())
+
+
+def test_a_run_that_fails_gives_back_the_runs_it_took_over_and_the_sweep_computes_them(computed, city_staff_of_world):
+    world = computed
+    correct(world, city_staff_of_world)
+    [waiting] = DashboardRun.objects.filter(status=RunStatus.PENDING)
+
+    def fail(done, total):
+        raise RuntimeError("磁盘已满")
+
+    with pytest.raises(RuntimeError):
+        dashboards_compute(run=full_run(), progress=fail)
+    waiting.refresh_from_db()
+    assert (waiting.status, waiting.superseded_by) == (RunStatus.PENDING, None)
+    assert city_total(world) == 60
+
+    assert dashboard_runs_enqueue_waiting() == 1  # tasks run eagerly here
+    assert city_total(world) == 13 + 20 + 30
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_waiting_run_joined_by_a_change_not_yet_committed_is_left_to_its_own_task(world):
+    if connection.vendor != "postgresql":
+        pytest.skip("row locks need PostgreSQL (SQLite serialises every write anyway)")
+    waiting = dashboard_run_create(trigger=RunTrigger.APPROVAL, unit=world.a)  # its task not sent yet
+    run, covered, lock = full_run(), [], threading.Lock()
+    lock.acquire()
+    joined = threading.Event()
+
+    def join_and_hold():
+        with transaction.atomic():
+            joined_run = dashboards_request_recompute(unit=world.a)
+            joined.set()
+            with lock:  # the change is still being saved until the test lets go
+                return joined_run.pk
+
+    def take_over(_lock):
+        assert joined.wait(30)
+        covered.extend(cover_waiting_runs(run))
+
+    [joined_pk] = at_once(lock, join_and_hold, wait=take_over)
+
+    waiting.refresh_from_db()
+    assert joined_pk == waiting.pk and covered == [] and waiting.status == RunStatus.PENDING
