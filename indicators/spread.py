@@ -176,7 +176,7 @@ def dashboards_swap(*, run_id: int, attempt: str, parts: list[dict], covered: li
     """The last chord's body: the new snapshot replaces the old one in one transaction."""
     if not dashboards_complete(run_id=run_id, attempt=attempt, parts=parts):
         return None
-    table, done, new = staging_tables(run_id)
+    table, done, _ = staging_tables(run_id)
     started_at = datetime.fromisoformat(attempt)
     try:
         with transaction.atomic():
@@ -190,7 +190,6 @@ def dashboards_swap(*, run_id: int, attempt: str, parts: list[dict], covered: li
             with connection.cursor() as cursor:
                 cursor.execute(f"DROP TABLE {table}")
                 cursor.execute(f"DROP TABLE {done}")
-                cursor.execute(f"DROP TABLE IF EXISTS {new}")  # SQLite's, unused
     except Exception as error:
         dashboard_run_failed(run_id, error, status=RunStatus.RUNNING, started_at=started_at)
         raise
