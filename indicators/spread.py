@@ -208,7 +208,7 @@ def replace_snapshot(run_id: int, parts: list[dict]) -> int:
     if connection.vendor != "postgresql":
         IndicatorValue.objects.all().delete()
         return insert_staged(staging_tables(run_id)[0])
-    table, done, new = staging_tables(run_id)
+    _, done, new = staging_tables(run_id)
     snapshot_table = IndicatorValue._meta.db_table
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT coalesce(sum(rows), 0) FROM {done}")
