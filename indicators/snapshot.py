@@ -123,16 +123,18 @@ def write_ranked(plan, rows: Iterable[Row]) -> int:
     return written
 
 
-def insert_ranked(staging: str) -> int:
-    """Insert every row of a staging table shaped like the snapshot's (ids unique) into the snapshot with its
-    ranks (PostgreSQL); how many."""
-    table = IndicatorValue._meta.db_table
+def insert_ranked(staging: str, into: str = IndicatorValue._meta.db_table, plan_id: int | None = None) -> int:
+    """Insert every row of a staging table shaped like the snapshot's (ids unique), or only one plan's, into the
+    snapshot or a table shaped like it, with its ranks (PostgreSQL); how many."""
     values = [name for name in Row._fields if not name.startswith("rank_")]
+    where, params = ("", []) if plan_id is None else ("AND v.plan_id = %s", [plan_id, plan_id])
     with connection.cursor() as cursor:
         cursor.execute(
-            f"INSERT INTO {table} ({', '.join(values)}, rank_all, rank_in_group) "
+            f"INSERT INTO {into} ({', '.join(values)}, rank_all, rank_in_group) "
             f"SELECT {', '.join(f's.{name}' for name in values)}, r.rank_all, r.rank_in_group "
-            f"FROM {staging} s LEFT JOIN ({ranked(staging)}) r ON r.id = s.id"
+            f"FROM {staging} s LEFT JOIN ({ranked(staging, where)}) r ON r.id = s.id"
+            + ("" if plan_id is None else " WHERE s.plan_id = %s"),
+            params,
         )
         return cursor.rowcount
 

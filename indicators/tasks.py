@@ -11,7 +11,7 @@ from indicators.services import (
     dashboard_runs_enqueue_waiting,
     dashboards_compute,
 )
-from indicators.spread import dashboards_spread, dashboards_stage, dashboards_swap
+from indicators.spread import dashboards_complete, dashboards_spread, dashboards_stage, dashboards_swap
 
 logger = logging.getLogger(__name__)
 
@@ -30,21 +30,32 @@ def compute(run: DashboardRun) -> int | None:
     """A one-unit run here and now (its rows); a full run spread over the workers as a chord (None)."""
     if run.unit_id is not None or (spread := dashboards_spread(run=run)) is None:
         return dashboards_compute(run=run).rows
-    attempt = (run.pk, spread["attempt"])
-    chord(compute_dashboards_part.si(*attempt, part) for part in spread["parts"])(
-        swap_dashboards.si(*attempt, spread["parts"], spread["covered"]))
+    send_layer(run.pk, spread["attempt"], spread["parts"], spread["covered"], layer=0)
     return None
+
+
+def send_layer(run_id: int, attempt: str, parts: list[dict], covered: list[int], layer: int):
+    """The steps of one layer of a spread run as a chord, whose body sends the next layer or swaps."""
+    chord(compute_dashboards_part.si(run_id, attempt, part) for part in parts if part["layer"] == layer)(
+        swap_dashboards.si(run_id, attempt, parts, covered, layer))
 
 
 @shared_task
 def compute_dashboards_part(run_id: int, attempt: str, part: dict) -> bool:
-    """One part of a spread run: compute and stage its rows (a task of the chord's header)."""
+    """One step of a spread run, such as computing and staging a part's rows (a task of a chord's header)."""
     return dashboards_stage(run_id=run_id, attempt=attempt, part=part)
 
 
 @shared_task
-def swap_dashboards(run_id: int, attempt: str, parts: list[dict], covered: list[int]) -> int | None:
-    """The end of a spread run: the staged rows replace the snapshot at once (the chord's body)."""
+def swap_dashboards(run_id: int, attempt: str, parts: list[dict], covered: list[int], layer: int = 0) -> int | None:
+    """A chord's body: once every step up to its layer is done, the next layer is sent; after the last, the
+    staged rows replace the snapshot at once."""
+    later = [part["layer"] for part in parts if part["layer"] > layer]
+    if later:
+        done_so_far = [part for part in parts if part["layer"] <= layer]
+        if dashboards_complete(run_id=run_id, attempt=attempt, parts=done_so_far):
+            send_layer(run_id, attempt, parts, covered, layer=min(later))
+        return None
     run = dashboards_swap(run_id=run_id, attempt=attempt, parts=parts, covered=covered)
     return run.rows if run else None
 

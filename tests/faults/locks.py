@@ -16,6 +16,18 @@ class RowLock:
             cursor.execute("SELECT pg_backend_pid()")
             self.pid = cursor.fetchone()[0]
 
+    @classmethod
+    def on_table(cls, database_url: str, table: str) -> "RowLock":
+        """`LOCK TABLE … IN SHARE MODE` instead: whoever writes rows into the table waits."""
+        lock = cls.__new__(cls)
+        lock.database_url = database_url
+        lock.holder = psycopg2.connect(database_url)
+        with lock.holder.cursor() as cursor:
+            cursor.execute(f"LOCK TABLE {table} IN SHARE MODE")  # table: one of ours
+            cursor.execute("SELECT pg_backend_pid()")
+            lock.pid = cursor.fetchone()[0]
+        return lock
+
     def wait_until_someone_waits(self, waiting: int = 1, timeout: float = 60) -> None:
         """Return once `waiting` other backends wait behind this lock: they are now in the middle of their work.
 

@@ -1,7 +1,7 @@
 """A Celery worker killed with SIGKILL in the middle of a dashboard computation and of an import.
 
-The worker is stopped for real in the middle: the test holds a row lock the task needs late in its
-transaction, so when the worker waits for it, it has already written rows the others must not see. It is
+The worker is stopped for real in the middle: the test holds a row lock (or a table lock) the task needs late
+in its transaction, so when the worker waits for it, it has already written rows the others must not see. It is
 then killed; the task, acknowledged only when it ends (acks_late), stays in Redis, and a new worker gets it
 again once the visibility timeout (1 s here) has passed. The result must equal an undisturbed run.
 """
@@ -10,6 +10,7 @@ import time
 from collections import Counter
 
 import pytest
+from django.db import connection
 
 from conftest import current_database_url, require_worker_services, start_celery_worker, stop_celery_worker
 from districts.choices import ImportStatus, SubmissionState
@@ -22,6 +23,7 @@ from enterprises.models import EnterpriseFigures
 from indicators.choices import RunStatus, RunTrigger
 from indicators.models import DashboardRun, Indicator, IndicatorValue, Plan, Target
 from indicators.services import dashboard_run_create, dashboards_compute
+from indicators.spread import staging_tables, unit_ranges
 from indicators.tasks import compute_dashboards
 from tests.faults.locks import RowLock
 
@@ -87,8 +89,8 @@ def test_a_worker_killed_in_the_middle_of_a_dashboard_run_shows_nothing_half_don
     report_tech_smes()
     undisturbed_run = dashboards_compute(run=dashboard_run_create(trigger=RunTrigger.MANUAL))
     undisturbed = snapshot()
-    # A full run is spread into parts, then swapped in: the swap deletes the previous rows in one statement, which
-    # a row of the last plan stops part way, in its (uncommitted) transaction.
+    # A full run is spread into parts, then swapped in: the swap, in its (uncommitted) transaction, asks for the
+    # snapshot table, which a row lock on it holds up.
     last_plan_row = IndicatorValue.objects.filter(plan=list(Plan.objects.all())[-1]).first()
     lock = RowLock(current_database_url(), IndicatorValue._meta.db_table, last_plan_row.pk)
     worker = start_worker(**THROUGH_REDIS)
@@ -139,6 +141,38 @@ def test_a_worker_killed_in_the_middle_of_a_part_of_a_spread_run_loses_nothing_a
     assert runs_in_the_middle == {undisturbed_run.pk} and seen_in_the_middle == undisturbed
     assert in_the_middle.status == RunStatus.RUNNING
     assert 1 <= in_the_middle.steps_done < in_the_middle.steps_total - 1, "killed before every part was staged"
+    assert run.status == RunStatus.SUCCEEDED, run.error
+    assert run.steps_done == run.steps_total and run.rows == undisturbed_run.rows
+    assert snapshot_runs() == {run.pk}
+    assert snapshot() == undisturbed
+
+
+def test_a_worker_killed_while_building_the_new_snapshot_of_a_spread_run_loses_nothing(start_worker, chongqing):
+    report_tech_smes()
+    undisturbed_run = dashboards_compute(run=dashboard_run_create(trigger=RunTrigger.MANUAL))
+    undisturbed = snapshot()
+    worker = start_worker(**THROUGH_REDIS)
+    run = dashboard_run_create(trigger=RunTrigger.MANUAL)
+
+    compute_dashboards.delay(run.pk)
+    # Once every part is staged, a plan's step inserts its ranked rows into the run's new table, which the test
+    # holds: the step waits there with its part counted done, uncommitted.
+    new_table = staging_tables(run.pk)[2]
+    wait_for(DashboardRun, run.pk, lambda r: r.steps_total > 0 and new_table in connection.introspection.table_names())
+    lock = RowLock.on_table(current_database_url(), new_table)
+    try:
+        lock.wait_until_someone_waits()
+        seen_in_the_middle, runs_in_the_middle = snapshot(), snapshot_runs()
+        in_the_middle = DashboardRun.objects.get(pk=run.pk)
+        kill(worker)
+    finally:
+        lock.release()
+    start_worker(**THROUGH_REDIS)
+    run = wait_for(DashboardRun, run.pk, lambda r: r.status in (RunStatus.SUCCEEDED, RunStatus.FAILED))
+
+    assert runs_in_the_middle == {undisturbed_run.pk} and seen_in_the_middle == undisturbed
+    parts = Plan.objects.count() * (1 + len(unit_ranges()))
+    assert in_the_middle.steps_done == parts, "killed once the parts were staged, before any plan was ranked"
     assert run.status == RunStatus.SUCCEEDED, run.error
     assert run.steps_done == run.steps_total and run.rows == undisturbed_run.rows
     assert snapshot_runs() == {run.pk}
