@@ -12,8 +12,9 @@ from itertools import islice
 from django.db import connection
 
 BATCH = 5000
-# COPY's text format: NULL is \N, and a backslash, tab or line break inside a value is escaped.
-_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+# COPY's text format: NULL is \N, and a backslash, tab or line break inside a value is escaped. PostgreSQL's text
+# holds no NUL character (a CSV may carry one in a cell): it is left out.
+_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r", "\x00": None})
 
 
 @contextmanager
@@ -44,6 +45,5 @@ def _copied(value) -> str:
     if value is None:
         return r"\N"
     if type(value) is str:
-        return value.translate(_ESCAPES) if "\\" in value or "\t" in value or "\n" in value or "\r" in value \
-            else value
+        return value if value.isprintable() and "\\" not in value else value.translate(_ESCAPES)
     return str(value)
