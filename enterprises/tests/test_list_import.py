@@ -73,8 +73,7 @@ def test_unmatched_and_ambiguous_names_are_listed_and_nothing_is_written(firms, 
     outcome = status_list_import(user=city_staff, content=content, file_name="名单.xlsx", kind="high_tech",
                                  dry_run=False)
     twins = sorted((firm.pk, firm.name) for firm in firms["twins"])
-    assert [(row["row"], row["name"], row["candidates"]) for row in outcome.unresolved] == [  # noqa
-        outcome.rows, outcome.problems,
+    assert [(row["row"], row["name"], row["candidates"]) for row in outcome.unresolved] == [
         (4, "重庆不存在有限公司", []), (5, "重庆同名商贸有限公司", twins)]
     assert not outcome.written and records() == []
 
@@ -152,6 +151,7 @@ def test_backslashes_tabs_and_nul_characters_in_cells_are_read_as_text(firms, ci
     content = csv_bytes([HEADER, *padding, ["1", "重庆\\N\t有限公司\x00", "", "GR\\1", "2024-11-20"],
                          ["2", "重庆代码科技有限公司", synthetic("500112", 501), "GR2\x00", "2024-11-20"]])
     outcome = status_list_import(user=city_staff, content=content, file_name="名单.csv", kind="high_tech")
-    assert [(row["row"], row["name"], row["candidates"]) for row in outcome.unresolved] == [
+    # PostgreSQL's text cannot hold the NUL character: it is left out there.
+    assert [(row["row"], row["name"].replace("\x00", ""), row["candidates"]) for row in outcome.unresolved] == [
         (102, "重庆\\N\t有限公司", [])]
     assert (outcome.rows, outcome.changed, outcome.problems) == (2, 1, [])
