@@ -22,6 +22,8 @@ from enterprises.serializers import (
     EnterpriseFiguresSerializer,
     EnterpriseSerializer,
     StatusRecordSerializer,
+    enterprise_rows,
+    enterprises_data,
 )
 from portal.api import JSON_RENDERERS, PortalReadOnlyViewSet, written
 
@@ -42,6 +44,10 @@ class EnterpriseViewSet(PortalReadOnlyViewSet):
     serializer_class = EnterpriseSerializer
     filterset_class = EnterpriseFilterSet
     last_modified_field = "updated_at"
+
+    def page_data(self, queryset) -> list:
+        """The same JSON as the serializer (which documents it), from .values() rows: see serializers.py."""
+        return enterprises_data(self.paginate_queryset(enterprise_rows(queryset)))
 
 
 class StatusRecordViewSet(PortalReadOnlyViewSet):

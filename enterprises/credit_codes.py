@@ -6,7 +6,10 @@ from stdnum.cn import uscc
 
 def normalise(text: str) -> str:
     """The code as stored: upper case, without the spaces and dashes people type (full-width ones too)."""
-    return uscc.compact(unicodedata.normalize("NFKC", text or ""))
+    text = text or ""
+    if text.isascii() and text.isalnum():  # as most codes come: nothing to take out (and stdnum's work is slow)
+        return text.upper()
+    return uscc.compact(unicodedata.normalize("NFKC", text))
 
 
 def is_valid(code: str) -> bool:

@@ -1,3 +1,4 @@
+# ruff: noqa: S608 -- SQL built from the staging table's name and placeholders only; values are parameters
 """Import of the status lists bureaus receive (announcement lists of certificates, registration exports), read
 by the quarterly import's reader (GBK or UTF-8 CSV, .xlsx from Excel or WPS, title rows, full-width text).
 
@@ -5,25 +6,29 @@ Each row is matched to an enterprise the user may change: by credit code, else b
 (full-width and half-width brackets and spaces alike; 有限公司 and 有限责任公司 stay as spelled), else by an
 earlier name. A row that matches nothing, or more than one enterprise, is listed for a person to resolve (by
 choosing the enterprise for that name, or adding it to the registry) and blocks the whole file: nothing is written
-until a check finds no error. The matched rows are written a chunk at a time through `status_records_save_many`
-(the check only compares them with what is recorded), so importing a list twice changes nothing the second time,
-and memory does not grow with the file.
+until a check finds no error.
+
+The file is read once, into a temporary table (`enterprises.staging`): its rows are matched by credit code, checked
+for a second row of one enterprise and issue day, compared with what is recorded and written (through
+`status_records_save_staged`) a statement for all rows at a time; Python checks only the credit codes not on the
+registry and matches by name only the rows not found by their code. Importing a list twice changes nothing the
+second time, and memory does not grow with the file.
 """
 import datetime
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
-from itertools import islice
+from functools import lru_cache
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils.translation import gettext as _
 
 from districts.spreadsheets.columns import HeaderMatch
 from districts.spreadsheets.normalise import clean_text
 from districts.spreadsheets.reader import HEADER_SEARCH_ROWS, FileRefused, Layout, column_letter, read_sheet
-from enterprises import credit_codes
-from enterprises.models import Enterprise, StatusRecord
-from enterprises.services import status_records_save_many
+from enterprises import credit_codes, staging
+from enterprises.models import Enterprise, StatusRecord, StatusValidity
+from enterprises.services import status_records_save_staged
 
 HEADERS = {
     "credit_code": {"统一社会信用代码", "社会信用代码", "信用代码"},
@@ -35,7 +40,7 @@ HEADERS = {
 _DATE = re.compile(r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?$|^(\d{4})(\d{2})(\d{2})$")
 PREVIEW_LIMIT = 1000
 NUMBER_LENGTH = StatusRecord._meta.get_field("number").max_length
-CHUNK = 2000  # matched rows written (or compared, by a check) together
+ROWS_PER_STATEMENT = 500  # staged rows named in one statement (SQLite limits a statement's parameters)
 
 
 def name_key(name) -> str:
@@ -99,49 +104,33 @@ class ListImport:
             self.problems.append({"row": row, "column": column, "message": str(message)})
 
 
-class _Index:
-    """The enterprises a user may change: by credit code, asked of the database for a chunk of rows at a time, and
-    by normalised name and normalised earlier name, read whole only when a row is not found by its code."""
+class _Names:
+    """The enterprises a user may change by normalised name and normalised earlier name, read whole, and only when
+    a row is not found by its credit code."""
 
-    def __init__(self, user):
-        self.scope = Enterprise.objects.restrict(user, "change")
-        self.by_code: dict[str, int] = {}  # of the codes of the rows being matched
-        self._by_name = None
-
-    def look_up(self, codes: set[str]) -> None:
-        self.by_code = dict(self.scope.filter(credit_code__in=codes).values_list("credit_code", "pk"))
-
-    def in_scope(self, pks) -> set[int]:
-        return set(self.scope.filter(pk__in=pks).values_list("pk", flat=True))
-
-    @property
-    def by_name(self):
-        if self._by_name is None:
-            self.names, self.codes, by_name, by_earlier = {}, {}, defaultdict(set), defaultdict(set)
-            rows = self.scope.values_list("pk", "credit_code", "name", "earlier_names")
-            for pk, code, name, earlier in rows.iterator():
-                self.names[pk], self.codes[pk] = name, code
-                by_name[name_key(name)].add(pk)
-                for old in earlier:
-                    by_earlier[name_key(old)].add(pk)
-            self._by_name = by_name, by_earlier
-        return self._by_name
+    def __init__(self, scope):
+        self.names, self.codes, self.by_name, self.by_earlier = {}, {}, defaultdict(set), defaultdict(set)
+        for pk, code, name, earlier in scope.values_list("pk", "credit_code", "name", "earlier_names").iterator():
+            self.names[pk], self.codes[pk] = name, code
+            self.by_name[name_key(name)].add(pk)
+            for old in earlier:
+                self.by_earlier[name_key(old)].add(pk)
 
     def candidates(self, code: str, key: str) -> set[int]:
-        if code in self.by_code:
-            return {self.by_code[code]}
-        by_name, by_earlier = self.by_name
-        named = by_name.get(key) or by_earlier.get(key) or set()
+        named = self.by_name.get(key) or self.by_earlier.get(key) or set()
         # A name whose enterprise has another code is someone else's name (or a typo): a person decides.
         return {pk for pk in named if not self.codes[pk]} if code else named
-
-    def name_of(self, pk: int) -> str:
-        self.by_name  # noqa: B018 (reads the names)
-        return self.names[pk]
 
 
 class _Rollback(Exception):
     pass
+
+
+# The file's rows as read, in a temporary table: `faulty` rows have a problem of their own (a date, a length);
+# `by_code` is the enterprise of the row's credit code, `enterprise_id` the one it is matched to in the end.
+STAGED = "enterprises_status_list"
+STAGED_COLUMNS = {"row": "integer", "code": "varchar(200)", "name": "text", "number": "text", "issued": "date",
+                  "valid_until": "date", "faulty": "boolean", "enterprise_id": "bigint", "by_code": "bigint"}
 
 
 def status_list_import(*, user, content: bytes, file_name: str, kind: str, issued: datetime.date | None = None,
@@ -156,7 +145,10 @@ def status_list_import(*, user, content: bytes, file_name: str, kind: str, issue
         return outcome
     try:
         with transaction.atomic():
-            _apply(user, table, kind, issued, resolutions or {}, outcome, write=not dry_run)
+            with staging.temporary_table(STAGED, STAGED_COLUMNS):
+                _check(user, table, kind, issued, resolutions or {}, outcome)
+                outcome.changed, outcome.unchanged = status_records_save_staged(
+                    user=user, kind=kind, table=STAGED, write=not dry_run and not outcome.has_errors)
             if dry_run or outcome.has_errors:
                 raise _Rollback
             outcome.written = True
@@ -165,64 +157,128 @@ def status_list_import(*, user, content: bytes, file_name: str, kind: str, issue
     return outcome
 
 
-def _apply(user, table, kind, issued, resolutions, outcome: ListImport, *, write: bool) -> None:
-    index = _Index(user)
-    in_scope = index.in_scope(set(resolutions.values()))
+def _check(user, table, kind, issued, resolutions, outcome: ListImport) -> None:
+    """Stage the file's rows and match them; the problems and the rows to resolve go to `outcome`, by row."""
+    scope = Enterprise.objects.restrict(user, "change")
+    in_scope = set(scope.filter(pk__in=set(resolutions.values())).values_list("pk", flat=True))
     resolved = {name_key(name): pk for name, pk in resolutions.items() if pk in in_scope}
     columns = {role: table.column_of(role) for role in HEADERS}
-    seen: dict[tuple[int, datetime.date], int] = {}
-    rows = iter(table.rows())
-    while chunk := [_read(row, columns, issued) for row in islice(rows, CHUNK)]:
-        index.look_up({read["code"] for read in chunk if read["code"]})
-        matched = []
-        for read in chunk:
+    own = _stage(table, columns, kind, issued, resolved, outcome)
+    with connection.cursor() as cursor:
+        problems = _match(cursor, scope, columns, own, outcome)
+        problems += [problem for row_problems in own.values() for problem in row_problems]
+        problems += _duplicates(cursor)
+    for problem in sorted(problems, key=lambda problem: problem[0]):
+        outcome.problem(*problem)
+
+
+def _stage(table, columns, kind, issued, resolved, outcome: ListImport) -> dict[int, list[tuple]]:
+    """Read the file once into the staging table. Returns the problems of the rows' own values, of the first rows
+    that have some: enough for the preview, since each such row shows at least one problem."""
+    rule = StatusValidity.objects.filter(kind=kind).first()
+    ends = {}  # issue day -> the rule's last day, for the rows that give none
+    own: dict[int, list[tuple]] = {}
+
+    def rows():
+        for row in table.rows():
             outcome.rows += 1
-            code = read["code"]
-            # A code on the registry passed the check when it was saved: only the others are checked.
-            if code and code not in index.by_code and not credit_codes.is_valid(code):
-                outcome.problem(read["row"], column_letter(columns["credit_code"]),
-                                _("统一社会信用代码“%(code)s”校验不通过。") % {"code": code})
+            code, name, number, on, until, problems = _read(row, columns, issued)
+            if problems:
+                if len(own) < PREVIEW_LIMIT:
+                    own[row.number] = problems
+                yield row.number, code, name, number, None, None, True, None
                 continue
-            if read["problems"]:
-                for problem in read["problems"]:
-                    outcome.problem(*problem)
-                continue
-            key = name_key(read["name"])
-            found = {resolved[key]} if key in resolved else index.candidates(code, key)
-            if len(found) != 1:
-                outcome.unresolved.append({"row": read["row"], "name": read["name"], "credit_code": code,
-                                           "candidates": sorted((pk, index.name_of(pk)) for pk in found)})
-                continue
-            pk, on = found.pop(), read["issued"]
-            if seen.setdefault((pk, on), read["row"]) != read["row"]:
-                outcome.problem(read["row"], None, _("与第 %(row)s 行是同一企业同一发证日期的记录。")
-                                % {"row": seen[pk, on]})
-                continue
-            matched.append((pk, on, read["number"], read["valid_until"]))
-        changed, unchanged = status_records_save_many(user=user, kind=kind, rows=matched,
-                                                      write=write and not outcome.has_errors)
-        outcome.changed, outcome.unchanged = outcome.changed + changed, outcome.unchanged + unchanged
+            if until is None and rule is not None:
+                until = ends[on] if on in ends else ends.setdefault(on, rule.valid_until(on))
+            chosen = resolved.get(name_key(name)) if resolved else None
+            yield row.number, code, name, number, on, until, False, chosen
+
+    staging.fill(STAGED, ("row", "code", "name", "number", "issued", "valid_until", "faulty", "enterprise_id"), rows())
+    return own
 
 
-def _read(row, columns, issued) -> dict:
-    """A row's values and the problems (row, column, message) that keep it out, its credit code apart."""
+def _match(cursor, scope, columns, own, outcome: ListImport) -> list[tuple]:
+    """Match the staged rows by credit code, else by name or earlier name; the wrong credit codes' problems (which
+    take the place of a row's own) and the rows to resolve."""
+    enterprises, params = scope.order_by().values("id", "credit_code").query.sql_with_params()
+    # A row a person resolved keeps their choice; one with a problem of its own matches nothing.
+    cursor.execute(f"UPDATE {STAGED} SET by_code = e.id, enterprise_id = CASE WHEN NOT faulty THEN "
+                   f"COALESCE(enterprise_id, e.id) END FROM ({enterprises}) e WHERE e.credit_code = {STAGED}.code",
+                   params)
+    # A code on the registry passed the check when it was saved: only the others are checked.
+    cursor.execute(f"SELECT row, code FROM {STAGED} WHERE code <> '' AND by_code IS NULL ORDER BY row")
+    wrong = [(row, code) for row, code in cursor.fetchall() if not credit_codes.is_valid(code)]
+    problems = []
+    for row, code in wrong:
+        own.pop(row, None)
+        if len(problems) < PREVIEW_LIMIT:
+            problems.append((row, column_letter(columns["credit_code"]),
+                             _("统一社会信用代码“%(code)s”校验不通过。") % {"code": code}))
+    _set_faulty(cursor, [row for row, _code in wrong])
+    cursor.execute(f"SELECT row, code, name FROM {STAGED} WHERE NOT faulty AND enterprise_id IS NULL "
+                   "AND by_code IS NULL ORDER BY row")
+    if unmatched := cursor.fetchall():
+        names, by_name = _Names(scope), []
+        for row, code, name in unmatched:
+            found = names.candidates(code, name_key(name))
+            if len(found) == 1:
+                by_name.append((row, found.pop()))
+            else:
+                outcome.unresolved.append({"row": row, "name": name, "credit_code": code,
+                                           "candidates": sorted((pk, names.names[pk]) for pk in found)})
+        for start in range(0, len(by_name), ROWS_PER_STATEMENT):
+            batch = by_name[start:start + ROWS_PER_STATEMENT]
+            cursor.execute(f"WITH chosen(row, pk) AS (VALUES {', '.join(['(%s, %s)'] * len(batch))}) UPDATE "
+                           f"{STAGED} SET enterprise_id = chosen.pk FROM chosen WHERE {STAGED}.row = chosen.row",
+                           [value for pair in batch for value in pair])
+    return problems
+
+
+def _duplicates(cursor) -> list[tuple]:
+    """The rows naming an enterprise and issue day an earlier row named: a problem each, and left out."""
+    cursor.execute(f"SELECT row, first FROM (SELECT row, MIN(row) OVER (PARTITION BY enterprise_id, issued) AS "
+                   f"first FROM {STAGED} WHERE enterprise_id IS NOT NULL) named WHERE row <> first ORDER BY row")
+    again = cursor.fetchall()
+    _set_faulty(cursor, [row for row, _first in again])
+    return [(row, None, _("与第 %(row)s 行是同一企业同一发证日期的记录。") % {"row": first})
+            for row, first in again[:PREVIEW_LIMIT]]
+
+
+def _set_faulty(cursor, rows: list[int]) -> None:
+    """Leave these staged rows out: they match no enterprise whatever they name."""
+    for start in range(0, len(rows), ROWS_PER_STATEMENT):
+        batch = rows[start:start + ROWS_PER_STATEMENT]
+        cursor.execute(f"UPDATE {STAGED} SET faulty = TRUE, enterprise_id = NULL "
+                       f"WHERE row IN ({', '.join(['%s'] * len(batch))})", batch)
+
+
+def _read(row, columns, issued) -> tuple:
+    """A row's credit code, name, number, issue day and valid-until (None: the rule's), and the problems (row,
+    column, message) of its own values that keep it out, its credit code apart."""
     cell = {role: row.cells.get(column) if column is not None else None for role, column in columns.items()}
-    read = {"row": row.number, "code": credit_codes.normalise(str(cell["credit_code"] or "")),
-            "name": str(cell["name"] or "").strip(), "number": clean_text(cell["number"] or ""), "problems": []}
-    dates, problems = {}, read["problems"]
+    code, number = credit_codes.normalise(str(cell["credit_code"] or "")), _plain(cell["number"])
+    name, problems, dates = str(cell["name"] or "").strip(), [], {}
     for role in ("issued", "valid_until"):
         try:
-            dates[role] = parse_date(cell[role])
+            dates[role] = _date(cell[role])
         except NotADate as exc:
             problems.append((row.number, column_letter(columns[role]), _("“%(value)s”不是日期。") % {"value": exc}))
     if problems:
-        return read
-    read["issued"], read["valid_until"] = dates["issued"] or issued, dates["valid_until"]
-    if read["issued"] is None:
+        return code, name, number, None, None, problems
+    on, until = dates["issued"] or issued, dates["valid_until"]
+    if on is None:
         problems.append((row.number, None, _("没有发证日期：请在文件中给出“发证日期”列，或填写名单的公布日期。")))
-    elif read["valid_until"] and read["valid_until"] < read["issued"]:
+    elif until and until < on:
         problems.append((row.number, column_letter(columns["valid_until"]), _("有效期至不能早于发证日期")))
-    elif len(read["number"]) > NUMBER_LENGTH:
+    elif len(number) > NUMBER_LENGTH:
         too_long = _("编号超过 %(n)s 个字符。") % {"n": NUMBER_LENGTH}
         problems.append((row.number, column_letter(columns["number"]), too_long))
-    return read
+    return code, name, number, on, until, problems
+
+
+def _plain(value) -> str:
+    text = str(value or "")
+    return text if text.isascii() and text.isalnum() else clean_text(text)  # which leaves such text as it is
+
+
+_date = lru_cache(maxsize=1024)(parse_date)  # a list gives few dates, over and over

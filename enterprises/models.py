@@ -118,6 +118,7 @@ class Enterprise(models.Model):
             # The import matches names after normalising them; the registry list filters by unit and name.
             models.Index(fields=["unit", "name"], name="enterprise_unit_name"),
         ]
+        # On PostgreSQL a trigram index on UPPER(name) serves the list's search (migration 0004).
 
     def __str__(self):
         return self.name

@@ -19,6 +19,27 @@ class EnterpriseSerializer(UnitScopedSerializer):
                   "updated_at"]
 
 
+# The registry list's fast path, as the indicator values': a page of 100 enterprises through a serializer field per
+# cell cost more than its queries; the list reads the same fields with .values() and formats them here.
+# enterprises/tests/test_api.py checks both give the same JSON.
+ENTERPRISE_LOOKUPS = {name: {"unit": "unit__code", "unit_name": "unit__name"}.get(name, name)
+                      for name in EnterpriseSerializer.Meta.fields}
+
+
+def enterprise_rows(queryset):
+    """The rows of `queryset` as dicts of what `enterprises_data` needs."""
+    return queryset.values(*ENTERPRISE_LOOKUPS.values())
+
+
+def enterprises_data(rows) -> list[dict]:
+    """EnterpriseSerializer's output for rows read by `enterprise_rows`."""
+    formats = {"founded": serializers.DateField().to_representation,
+               "updated_at": serializers.DateTimeField(default_timezone=timezone.get_current_timezone())
+               .to_representation}
+    return [{name: formats[name](row[lookup]) if name in formats else row[lookup]
+             for name, lookup in ENTERPRISE_LOOKUPS.items()} for row in rows]
+
+
 class StatusRecordSerializer(serializers.ModelSerializer):
     enterprise_name = serializers.CharField(source="enterprise.name", read_only=True)
     credit_code = serializers.CharField(source="enterprise.credit_code", read_only=True)

@@ -1,3 +1,4 @@
+# ruff: noqa: S608 -- SQL built from table names only; every value is a query parameter
 """Writes to the enterprise registry: the one path for forms, admin, import and API.
 
 Each service checks the enterprise is inside `restrict(user, "change")` before it writes and again after, in the
@@ -6,13 +7,13 @@ same transaction: a district clerk can neither touch another unit's enterprise n
 import datetime
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from districts.exceptions import AccessDenied
 from districts.models import Period, Unit
-from districts.rows_with_history import insert_with_history, update_with_history
+from districts.rows_with_history import HISTORY_CHANGED, HISTORY_CREATED, add_history
 from enterprises import credit_codes
 from enterprises.models import (
     CultivationEntry,
@@ -112,37 +113,46 @@ def status_record_save(*, user, enterprise: Enterprise, kind: str, issued: datet
 
 
 @transaction.atomic
-def status_records_save_many(*, user, kind: str, rows: list[tuple[int, datetime.date, str, datetime.date | None]],
-                             write: bool = True) -> tuple[int, int]:
-    """`status_record_save` for many rows at once (enterprise id, issued, number, valid-until or None): the changed
-    and the unchanged. A row already recorded with the same values is left alone; `write=False` only counts. Each
-    enterprise must be inside the user's change scope, checked for all before and after writing."""
-    enterprises = {pk for pk, *_ in rows}
-    _check_all(user, enterprises)
-    rule = StatusValidity.objects.filter(kind=kind).first()
-    existing = {(record.enterprise_id, record.issued): record for record in StatusRecord.objects.select_for_update()
-                .filter(kind=kind, enterprise__in=enterprises, issued__in={issued for _, issued, *_ in rows})}
-    now = timezone.now()
-    new, changed = [], []
-    for pk, issued, number, valid_until in rows:
-        wanted = {"number": number.strip(),
-                  "valid_until": valid_until or (rule.valid_until(issued) if rule else None), "updated_at": now}
-        record = existing.get((pk, issued))
-        if record is None:
-            new.append({"enterprise_id": pk, "kind": kind, "issued": issued, "revoked": None, "revoked_reason": "",
-                        **wanted})
-        elif (record.number, record.valid_until) != (wanted["number"], wanted["valid_until"]):
-            changed.append({"id": record.pk, **wanted})
-    if write:
-        insert_with_history(StatusRecord, new, user=user, date=now)
-        update_with_history(StatusRecord, changed, ["number", "valid_until", "updated_at"], user=user, date=now)
-        _check_all(user, enterprises)
-    return len(new) + len(changed), len(rows) - len(new) - len(changed)
+def status_records_save_staged(*, user, kind: str, table: str, write: bool = True) -> tuple[int, int]:
+    """`status_record_save` for the rows of a temporary `table` (enterprise_id, issued, number, valid_until; rows
+    without an enterprise are left out), compared and written in SQL: the changed and the unchanged. A row already
+    recorded with the same values is left alone; `write=False` only counts. Each enterprise must be inside the
+    user's change scope, checked for all before and after writing."""
+    rows = _check_staged(user, table)
+    record = StatusRecord._meta.db_table
+    same_record = "r.enterprise_id = s.enterprise_id AND r.kind = %s AND r.issued = s.issued"
+    differs = "(r.number <> s.number OR r.valid_until IS DISTINCT FROM s.valid_until)"
+    with connection.cursor() as cursor:
+        if not write:
+            cursor.execute(f"SELECT COUNT(*) FROM {table} s LEFT JOIN {record} r ON {same_record} "
+                           f"WHERE s.enterprise_id IS NOT NULL AND (r.id IS NULL OR {differs})", [kind])
+            changed = cursor.fetchone()[0]
+            return changed, rows - changed
+        now = timezone.now()
+        cursor.execute(f"UPDATE {record} AS r SET number = s.number, valid_until = s.valid_until, updated_at = %s "
+                       f"FROM {table} s WHERE {same_record} AND {differs} RETURNING id", [now, kind])
+        updated = [pk for (pk,) in cursor.fetchall()]
+        cursor.execute(f"INSERT INTO {record} (enterprise_id, kind, issued, number, valid_until, revoked, "
+                       f"revoked_reason, updated_at) SELECT s.enterprise_id, %s, s.issued, s.number, s.valid_until, "
+                       f"NULL, '', %s FROM {table} s WHERE s.enterprise_id IS NOT NULL AND NOT EXISTS "
+                       f"(SELECT 1 FROM {record} r WHERE {same_record}) RETURNING id", [kind, now, kind])
+        created = [pk for (pk,) in cursor.fetchall()]
+    add_history(StatusRecord, created, kind=HISTORY_CREATED, user=user, date=now)
+    add_history(StatusRecord, updated, kind=HISTORY_CHANGED, user=user, date=now)
+    _check_staged(user, table)
+    return len(created) + len(updated), rows - len(created) - len(updated)
 
 
-def _check_all(user, enterprises: set[int]) -> None:
-    if Enterprise.objects.restrict(user, "change").filter(pk__in=enterprises).count() != len(enterprises):
+def _check_staged(user, table: str) -> int:
+    """The rows of `table` with an enterprise, refusing them all unless each enterprise is in the change scope."""
+    scope, params = Enterprise.objects.restrict(user, "change").order_by().values("id").query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT COUNT(*), COUNT(DISTINCT s.enterprise_id), COUNT(DISTINCT e.id) FROM {table} s "
+                       f"LEFT JOIN ({scope}) e ON e.id = s.enterprise_id WHERE s.enterprise_id IS NOT NULL", params)
+        rows, enterprises, in_scope = cursor.fetchone()
+    if in_scope != enterprises:
         raise AccessDenied(_REFUSED)
+    return rows
 
 
 @transaction.atomic

@@ -72,7 +72,8 @@ class PortalReadOnlyViewSet(ApiViewMixin, viewsets.ReadOnlyModelViewSet):
     """Read endpoints: restricted rows, filters from the app's FilterSet, paging, JSON/CSV/xlsx.
 
     `last_modified_field` (e.g. "updated_at") turns on ETag and Last-Modified for the list, computed
-    with one aggregate query before any row is read, so an unchanged poll costs that one query.
+    with one aggregate query before any row is read, so an unchanged poll costs that one query; its row count
+    is the page's count too.
     """
 
     renderer_classes = [JSONRenderer, BrowsableAPIRenderer, CsvRenderer, XlsxRenderer]
@@ -120,6 +121,7 @@ class PortalReadOnlyViewSet(ApiViewMixin, viewsets.ReadOnlyModelViewSet):
 
     def _validators(self, queryset) -> tuple[str, object]:
         stamp = queryset.order_by().aggregate(last=Max(self.last_modified_field), rows=Count("pk"))
+        self.paginator.known_count = stamp["rows"]
         depends_on, changed_at = self.freshness()
         fingerprint = "|".join([
             str(self.request.user.pk), self.request.get_full_path(), self.request.accepted_renderer.format,

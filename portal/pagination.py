@@ -1,4 +1,5 @@
 """Page-number paging for every API list (its own module: DRF settings import it before the viewsets exist)."""
+from django.core.paginator import Paginator
 from django.utils.translation import gettext as _
 from rest_framework import pagination
 from rest_framework.exceptions import NotFound, ValidationError
@@ -15,6 +16,13 @@ class PageNumberPagination(pagination.PageNumberPagination):
     page_size = 100
     page_size_query_param = "page_size"
     max_page_size = 1000
+    known_count: int | None = None  # the rows a list has just counted for its ETag: paging need not count again
+
+    def django_paginator_class(self, object_list, per_page):
+        paginator = Paginator(object_list, per_page)
+        if self.known_count is not None:
+            paginator.count = self.known_count
+        return paginator
 
     def paginate_queryset(self, queryset, request, view=None):
         # DRF ignores a malformed page_size, caps a large one silently and answers a malformed page with 404:

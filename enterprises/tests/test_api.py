@@ -1,10 +1,14 @@
 """The registry's API: every filter on a small registry computed by hand, and who reads what."""
 import datetime
+import json
 
 import pytest
 from django.utils import timezone
+from rest_framework.renderers import JSONRenderer
 
-from enterprises.services import status_record_revoke, status_record_save
+from enterprises.models import Enterprise
+from enterprises.serializers import EnterpriseSerializer
+from enterprises.services import enterprise_update, status_record_revoke, status_record_save
 
 D = datetime.date
 
@@ -69,6 +73,16 @@ def test_expiring_before_lists_what_ends_between_today_and_that_day(reader, make
     soon = (today + datetime.timedelta(days=30)).isoformat()
     assert names(reader, "status-records", unit="500114", expiring_before=soon) == ["黔江九天后到期公司"]
     assert names(reader, "enterprises", unit="500114", expiring_before=soon) == ["黔江九天后到期公司"]
+
+
+def test_the_list_gives_exactly_what_the_documented_serializer_gives(reader, registry, make_enterprise, city_staff):
+    enterprise_update(user=city_staff, enterprise=registry["a"], name="重庆甲新名科技有限公司")  # an earlier name
+    make_enterprise("500112", "重庆戊制造有限公司", founded=D(2019, 5, 6), industry="C3911")
+    rows = reader.get("/api/v1/enterprises/", {"page_size": 1000}).json()["results"]
+    documented = EnterpriseSerializer(Enterprise.objects.all(), many=True).data
+    assert [list(row) for row in rows] == [list(row) for row in documented]  # same keys in the same order
+    assert rows == json.loads(JSONRenderer().render(documented))
+    assert {"2019-05-06"} < {row["founded"] for row in rows} and any(row["earlier_names"] for row in rows)
 
 
 def test_a_credit_code_is_found_however_it_is_typed(reader, registry):

@@ -117,3 +117,41 @@ def test_a_file_that_is_no_list_is_refused_whole(firms, city_staff):
     outcome = status_list_import(user=city_staff, content=b"\xd0\xcf\x11\xe0old", file_name="名单.xls",
                                  kind="high_tech", dry_run=False)
     assert len(outcome.problems) == 1 and not outcome.written
+
+
+def test_a_corrected_number_changes_the_record_with_its_history(firms, city_staff):
+    status_list_import(user=city_staff, content=clean_list(firms), file_name="名单.csv", kind="high_tech",
+                       dry_run=False)
+    corrected = csv_bytes([HEADER, ["1", "重庆代码科技有限公司", synthetic("500112", 501), "GR202450000009",
+                                    "2024-11-20"]])
+    check = status_list_import(user=city_staff, content=corrected, file_name="名单.csv", kind="high_tech")
+    done = status_list_import(user=city_staff, content=corrected, file_name="名单.csv", kind="high_tech",
+                              dry_run=False)
+    assert (check.changed, check.unchanged, done.changed, done.unchanged) == (1, 0, 1, 0)
+    record = StatusRecord.objects.get(enterprise=firms["by_code"])
+    assert record.number == "GR202450000009"
+    assert [(h.history_type, h.number, h.history_user) for h in record.history.order_by("history_id")] == [
+        ("+", "GR202450000001", city_staff), ("~", "GR202450000009", city_staff)]
+
+
+def test_a_second_row_of_one_enterprise_and_issue_day_is_an_error_naming_the_first(firms, city_staff):
+    content = csv_bytes([HEADER, ["1", "重庆代码科技有限公司", synthetic("500112", 501), "GR1", "2024-11-20"],
+                         ["2", "重庆(渝北)智能装备有限公司", "", "GR2", "2024-11-20"],
+                         ["3", "重庆代码科技有限公司", "", "GR3", "2024/11/20"]])
+    outcome = status_list_import(user=city_staff, content=content, file_name="名单.csv", kind="high_tech",
+                                 dry_run=False)
+    assert [(p["row"], p["column"], "第 2 行" in p["message"]) for p in outcome.problems] == [(4, None, True)]
+    assert not outcome.written and records() == []
+
+
+def test_backslashes_tabs_and_nul_characters_in_cells_are_read_as_text(firms, city_staff):
+    # Rows with nothing in the list's columns are skipped: they put the NUL characters past the bytes the reader
+    # looks at to refuse a UTF-16 file.
+    padding = [["备注" * 20] for _n in range(100)]
+    content = csv_bytes([HEADER, *padding, ["1", "重庆\\N\t有限公司\x00", "", "GR\\1", "2024-11-20"],
+                         ["2", "重庆代码科技有限公司", synthetic("500112", 501), "GR2\x00", "2024-11-20"]])
+    outcome = status_list_import(user=city_staff, content=content, file_name="名单.csv", kind="high_tech")
+    # PostgreSQL's text cannot hold the NUL character: it is left out there.
+    assert [(row["row"], row["name"].replace("\x00", ""), row["candidates"]) for row in outcome.unresolved] == [
+        (102, "重庆\\N\t有限公司", [])]
+    assert (outcome.rows, outcome.changed, outcome.problems) == (2, 1, [])
