@@ -252,24 +252,31 @@ class _SectionRows:
     def stage(self, user, write: QuarterWrite, parsed: dict[str, Any]) -> dict[str, str]:
         """Stage the parsed values of one quarter, which passed the validation (it holds the rules of the model
         fields' own validators: sign, decimal places, digits, the integer range); returns each key's outcome."""
-        groups = defaultdict(list)
+        groups: dict[tuple, list] = {}
+        target = self._targets.get
         for key, value in parsed.items():
-            section, row, name, integer = self._target(key)
-            groups[(section.key, row)].append((key, name, int(value) if integer and value is not None else value))
-        changes, now = {}, timezone.now()
-        for (section_key, row), fields in groups.items():
-            section = sections[section_key]
-            existing = self._existing(section)
-            quarter = (write.unit.pk, write.period.pk, row)
+            section, row, name, integer = target(key) or self._target(key)
+            group = groups.get((section.key, row))
+            if group is None:
+                group = groups[(section.key, row)] = (section, [])
+            group[1].append((key, name, int(value) if integer and value is not None else value))
+        changes, now, unit_id, period_id = {}, timezone.now(), write.unit.pk, write.period.pk
+        for (_key, row), (section, fields) in groups.items():
+            existing = self._rows.get(section.key)
+            if existing is None:
+                existing = self._existing(section)
+            quarter = (unit_id, period_id, row)
             found = existing.get(quarter)
-            if found is None and all(value is None for _key, _name, value in fields):
-                changes.update({key: UNCHANGED for key, _name, _value in fields})
-                continue
-            outcome = CREATED if found is None else UPDATED
-            new = dict(found) if found else self._new_row(section, quarter)
+            if found is None:
+                if not any(value is not None for _key, _name, value in fields):
+                    changes.update((key, UNCHANGED) for key, _name, _value in fields)
+                    continue
+                outcome, new = CREATED, self._new_row(section, quarter)
+            else:
+                outcome, new = UPDATED, dict(found)
             dirty = []
             for key, name, value in fields:
-                if new[name] == value:
+                if (value is None) if (stored := new[name]) is None else stored == value:
                     changes[key] = UNCHANGED
                     continue
                 new[name] = value

@@ -366,7 +366,8 @@ def _save_chunk(user, chunk: tuple[Quarter, ...], outcome: Outcome, seen: dict[s
     for quarter in asked:
         key = (quarter.unit.pk, quarter.period.pk)
         old = stored.of(quarter.unit.pk, quarter.period)
-        changed = {figure: value for figure, value in quarter.values.items() if old.get(figure) != value}
+        changed = {figure: value for figure, value in quarter.values.items()
+                   if (was := old.get(figure)) is None or was != value}  # a value is never None here
         outcome.unchanged += len(quarter.values) - len(changed)
         if not changed:
             continue

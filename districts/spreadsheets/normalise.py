@@ -20,13 +20,16 @@ class NotANumber(ValueError):
 
 def parse_number(value) -> Decimal | None:
     """A cell as a Decimal: 1,234 / １２３４ / " 1 234.5 " / 1.2E3; None for an empty cell or a dash."""
-    if value is None or isinstance(value, bool):
+    if type(value) is str:  # every CSV cell
+        text = value
+    elif value is None or isinstance(value, bool):
         return None
-    if isinstance(value, int | Decimal):
+    elif isinstance(value, int | Decimal):
         return Decimal(value)
-    if isinstance(value, float):
+    elif isinstance(value, float):
         return Decimal(repr(value))
-    text = str(value)
+    else:
+        text = str(value)
     if not text.isascii():  # NFKC leaves ASCII as it is
         text = unicodedata.normalize("NFKC", text)
     text = _SEPARATORS.sub("", text)
