@@ -112,7 +112,7 @@ def figures_save_many(*, user, writes: list[QuarterWrite], stored: StoredQuarter
     rule, validation, version check, history and signals. Writes are taken in order, each checked against
     what the ones before it saved: `stored` holds the history (`history_of` the writes' quarters) and takes
     in every saved quarter, so a caller saving a long file in batches reads its history once; without it,
-    it is read for each round once the round's submissions are locked (a unit that comes again starts a new
+    it is read for each round once the round's submissions are locked (a quarter that comes again starts a new
     round). `dry_run`: everything but the writes, for a check that answers what saving would do (a quarter
     must not come twice in it: its submission is not created).
     """
@@ -123,19 +123,21 @@ def _save_many(user, writes: list[QuarterWrite], stored: StoredQuarters | None =
                dry_run: bool = False) -> list[QuarterSaved]:
     saved = []
     with sections.slots_fixed():
-        for run in _runs_without_repeated_units(writes):
+        for run in _runs_without_repeated_quarters(writes):
             saved += _save_run(user, run, stored, dry_run)
     return saved
 
 
-def _runs_without_repeated_units(writes):
-    run, units = [], set()
+def _runs_without_repeated_quarters(writes):
+    """The writes in runs where no quarter comes twice: a run locks and reads each of its quarters once."""
+    run, quarters = [], set()
     for write in writes:
-        if write.unit.pk in units:
+        quarter = (write.unit.pk, write.period.pk)
+        if quarter in quarters:
             yield run
-            run, units = [], set()
+            run, quarters = [], set()
         run.append(write)
-        units.add(write.unit.pk)
+        quarters.add(quarter)
     if run:
         yield run
 
