@@ -153,7 +153,7 @@ def _save_run(user, writes: list[QuarterWrite], stored: StoredQuarters | None,
                                                                period_id__in=[p.pk for p in periods])
     }
     stored = stored or history_of(unit_ids=unit_ids, periods=periods)
-    rows = _SectionRows(unit_ids, periods)
+    rows = _SectionRows(unit_ids, periods, dry_run=dry_run)
     changeable = {section.model for section in sections if section.figures and user.has_perm(
         f"{section.model._meta.app_label}.change_{section.model._meta.model_name}")}
     outcomes = []
@@ -229,10 +229,11 @@ def _write_submissions(user, saved: list[QuarterSaved], dry_run: bool) -> None:
 
 class _SectionRows:
     """The sections' model rows of some quarters, locked, as dicts of column -> value, with the changes staged for
-    a bulk write (`districts/rows_with_history.py`)."""
+    a bulk write (`districts/rows_with_history.py`); a dry run stages nothing, since no quarter comes twice in a
+    run."""
 
-    def __init__(self, unit_ids, periods):
-        self._unit_ids, self._periods = unit_ids, periods
+    def __init__(self, unit_ids, periods, *, dry_run: bool):
+        self._unit_ids, self._periods, self._dry_run = unit_ids, periods, dry_run
         self._rows: dict[str, dict[tuple, dict]] = {}  # section key -> (unit id, period id, row pk) -> row
         self._created: dict[str, list[dict]] = defaultdict(list)
         self._updated: dict[str, list[dict]] = defaultdict(list)
@@ -269,32 +270,38 @@ class _SectionRows:
                 existing = self._existing(section)
             quarter = (unit_id, period_id, row)
             found = existing.get(quarter)
-            if found is None:
-                if not any(value is not None for _key, _name, value in fields):
-                    changes.update((key, UNCHANGED) for key, _name, _value in fields)
-                    continue
-                outcome, new = CREATED, self._new_row(section, quarter)
-            else:
-                outcome, new = UPDATED, dict(found)
-            dirty = []
-            for key, name, value in fields:
-                if (value is None) if (stored := new[name]) is None else stored == value:
-                    changes[key] = UNCHANGED
-                    continue
-                new[name] = value
-                changes[key] = outcome
-                dirty.append(name)
-            if not dirty:
+            if found is None and not any(value is not None for _key, _name, value in fields):
+                changes.update((key, UNCHANGED) for key, _name, _value in fields)
                 continue
-            new["updated_by_id"], new["updated_at"] = user.pk, now
-            if outcome == UPDATED:
-                new["version"] += 1
-                self._updated[section.key].append(new)
-                self._fields[section.key].update(dirty)
-            else:
-                self._created[section.key].append(new)
-            existing[quarter] = new
+            outcome, before = (CREATED, self._template(section)[0]) if found is None else (UPDATED, found)
+            dirty = {}
+            for key, name, value in fields:
+                if (value is None) if (stored := before[name]) is None else stored == value:
+                    changes[key] = UNCHANGED
+                else:
+                    changes[key] = outcome
+                    dirty[name] = value
+            if dirty and not self._dry_run:  # a dry run only answers what would change
+                existing[quarter] = self._staged(section, quarter, found, dirty, user, now)
         return changes
+
+    def _staged(self, section, quarter: tuple, found: dict | None, dirty: dict, user, now) -> dict:
+        """The row of (unit id, period id, row pk) with its `dirty` columns changed, staged to be written."""
+        if found is None:
+            template, row_column = self._template(section)
+            new = dict(template)
+            new["unit_id"], new["period_id"] = quarter[0], quarter[1]
+            if row_column:
+                new[row_column] = quarter[2]
+            self._created[section.key].append(new)
+        else:
+            new = dict(found)
+            new["version"] += 1
+            self._updated[section.key].append(new)
+            self._fields[section.key].update(dirty)
+        new.update(dirty)
+        new["updated_by_id"], new["updated_at"] = user.pk, now
+        return new
 
     def _target(self, key: str) -> tuple:
         """Where a value key's value goes: (section, the row's pk or None, field name, whether it is an integer)."""
@@ -304,18 +311,12 @@ class _SectionRows:
                                           slot.figure.integer)
         return found
 
-    def _new_row(self, section, quarter: tuple) -> dict:
-        """A new row of the section's model for (unit id, period id, row pk): every column but the id, at its
-        default."""
+    def _template(self, section) -> tuple[dict, str | None]:
+        """A new row of the section's model (every column but the id, at its default), and its row column."""
         if (found := self._templates.get(section.key)) is None:
             found = self._templates[section.key] = (
                 {field.attname: field.get_default() for field in _columns(section.model)}, _row_column(section))
-        template, row_column = found
-        row = dict(template)
-        row["unit_id"], row["period_id"] = quarter[0], quarter[1]
-        if row_column:
-            row[row_column] = quarter[2]
-        return row
+        return found
 
     def write(self, user) -> None:
         now = timezone.now()
