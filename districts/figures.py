@@ -139,7 +139,7 @@ class StoredQuarters:
     def of(self, unit_id: int, period) -> Values:
         """Value key -> value of the unit's quarter, for the slots that hold one."""
         row = self.row(unit_id, period.ordinal)
-        if row is None:
+        if row is None or row.count(ABSENT) == len(row):  # a quarter not stored yet
             return {}
         return {slot.key: self.decimal(position, value) for position, (slot, value) in
                 enumerate(zip(self.slots, row, strict=True)) if value != ABSENT}

@@ -159,7 +159,7 @@ def _save_run(user, writes: list[QuarterWrite], stored: StoredQuarters | None,
     outcomes = []
     for write in writes:
         quarter = (write.unit.pk, write.period.pk)
-        submission = submissions.get(quarter) or Submission(unit=write.unit, period=write.period)
+        submission = submissions.get(quarter) or Submission(unit_id=quarter[0], period_id=quarter[1])
         parsed, problems = parse_values(write.values)
         problems, refusal = _check(write, quarter in editable, changeable, submission, stored, parsed, problems)
         if refusal is not None:
