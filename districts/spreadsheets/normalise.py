@@ -5,13 +5,16 @@ from decimal import Decimal, InvalidOperation
 
 # Thousands separators people type: ASCII and full-width commas, spaces (NBSP included), apostrophes.
 _SEPARATORS = re.compile(r"[,\s'’]")
+_SPACES = re.compile(r"\s+")
 
 
 def clean_text(value) -> str:
     """NFKC (full-width letters, digits and brackets to ASCII), no stray spaces inside or around."""
     if value is None:
         return ""
-    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", str(value)))
+    if type(value) is str and value.isascii() and value.isalnum():  # a code or a quarter as the template has it
+        return value
+    return _SPACES.sub("", unicodedata.normalize("NFKC", str(value)))
 
 
 class NotANumber(ValueError):
