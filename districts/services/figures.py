@@ -21,6 +21,7 @@ from districts.services.trail import save_tracked
 from districts.validation import Problem, errors, history_of, parse_values, quarter_problems, warnings
 
 CREATED, UPDATED, UNCHANGED = "created", "updated", "unchanged"
+_NEW_VERSION = Submission._meta.get_field("version").default  # a new quarter's submission before its first save
 
 
 @dataclass(frozen=True)
@@ -65,7 +66,7 @@ class QuarterSaved:
 
     write: QuarterWrite
     result: SaveResult | None = None
-    submission: Submission | None = None
+    submission: Submission | None = None  # None as well for a new quarter in a dry run
     refusal: AccessDenied | QuarterConflict | FiguresRejected | None = None
 
 
@@ -159,7 +160,7 @@ def _save_run(user, writes: list[QuarterWrite], stored: StoredQuarters | None,
     outcomes = []
     for write in writes:
         quarter = (write.unit.pk, write.period.pk)
-        submission = submissions.get(quarter) or Submission(unit_id=quarter[0], period_id=quarter[1])
+        submission = submissions.get(quarter)  # None: a quarter not reported yet
         parsed, problems = parse_values(write.values)
         problems, refusal = _check(write, quarter in editable, changeable, submission, stored, parsed, problems)
         if refusal is not None:
@@ -186,7 +187,7 @@ def _check(write: QuarterWrite, editable: bool, changeable: set, submission, sto
     touched = {known[key].section.model for key in write.values if key in known}
     if not touched <= changeable:
         return [], AccessDenied(_("您没有修改这些数据的权限。"))
-    current = submission.version if submission.pk is not None else 0  # 0: the quarter does not exist yet
+    current = submission.version if submission is not None else 0  # 0: the quarter does not exist yet
     if write.expected_version is not None and write.expected_version != current:
         return [], QuarterConflict(expected_version=write.expected_version, current_version=current)
     problems = unreadable + quarter_problems(unit=unit, period=period, parsed=parsed, stored=stored,
@@ -198,17 +199,21 @@ def _check(write: QuarterWrite, editable: bool, changeable: set, submission, sto
 
 def _write_submissions(user, saved: list[QuarterSaved], dry_run: bool) -> None:
     """A new quarter gets its submission; one whose figures changed a new version; an approved one tells the
-    dashboards. A dry run only works out the versions."""
+    dashboards. A dry run only works out the versions (and leaves a new quarter without a submission)."""
+    if dry_run:
+        for s in saved:
+            version = _NEW_VERSION if s.submission is None else s.submission.version
+            s.result.version = version + _changes_anything(s)
+        return
     now = timezone.now()
-    changed = [s for s in saved if any(outcome != UNCHANGED for outcome in s.result.changes.values())]
+    for s in saved:
+        if s.submission is None:
+            s.submission = Submission(unit_id=s.write.unit.pk, period_id=s.write.period.pk)
+    changed = [s for s in saved if _changes_anything(s)]
     bumped = [s.submission for s in changed if s.submission.pk is not None]
     for s in changed:
         s.submission.version += 1
         s.submission.updated_at = now
-    if dry_run:
-        for s in saved:
-            s.result.version = s.submission.version
-        return
     created = [s.submission for s in saved if s.submission.pk is None]
     columns = [field.attname for field in Submission._meta.concrete_fields if not field.primary_key]
     for submission in created:
@@ -225,6 +230,10 @@ def _write_submissions(user, saved: list[QuarterSaved], dry_run: bool) -> None:
     for s in changed:
         if s.submission.state == SubmissionState.APPROVED:
             signals.approved_figures_changed.send(sender=Submission, unit=s.write.unit, period=s.write.period)
+
+
+def _changes_anything(saved: QuarterSaved) -> bool:
+    return any(outcome != UNCHANGED for outcome in saved.result.changes.values())
 
 
 class _SectionRows:
