@@ -13,6 +13,7 @@ from districts import signals
 from districts.choices import NoteKind, SubmissionState
 from districts.exceptions import AccessDenied, FiguresRejected, QuarterConflict
 from districts.figures import StoredQuarters
+from districts.id_lists import IdIn
 from districts.models import FigureNote, Period, Submission, Unit
 from districts.registry import sections
 from districts.rows_with_history import HISTORY_CHANGED, add_history, insert_with_history, update_with_history
@@ -150,8 +151,8 @@ def _save_run(user, writes: list[QuarterWrite], stored: StoredQuarters | None,
     editable = editable_quarters(user=user, quarters=[(write.unit, write.period) for write in writes])
     submissions = {
         (s.unit_id, s.period_id): s
-        for s in Submission.objects.select_for_update().filter(unit_id__in=unit_ids,
-                                                               period_id__in=[p.pk for p in periods])
+        for s in Submission.objects.select_for_update().filter(IdIn(F("unit_id"), unit_ids),
+                                                               IdIn(F("period_id"), [p.pk for p in periods]))
     }
     stored = stored or history_of(unit_ids=unit_ids, periods=periods)
     rows = _SectionRows(unit_ids, periods, dry_run=dry_run)
@@ -254,7 +255,8 @@ class _SectionRows:
         if section.key not in self._rows:
             columns = [field.attname for field in section.model._meta.concrete_fields]
             found = section.model._default_manager.select_for_update().filter(
-                unit_id__in=self._unit_ids, period_id__in=[p.pk for p in self._periods]).values(*columns)
+                IdIn(F("unit_id"), self._unit_ids), IdIn(F("period_id"), [p.pk for p in self._periods])
+            ).values(*columns)
             row_column = _row_column(section)
             self._rows[section.key] = {
                 (row["unit_id"], row["period_id"], row[row_column] if row_column else None): row for row in found
