@@ -129,17 +129,20 @@ class StoredQuarters:
     def window(self, unit_id: int, ordinal: int, before: int) -> array:
         """The unit's scaled values of the quarter `ordinal` and the `before` quarters before it, one quarter after
         the other from the latest back (ABSENT where none): a slot's are `window[position::len(slots)]`."""
-        absent = array("q", [ABSENT]) * len(self.slots)
-        window = array("q")
+        size = len(self.slots)
+        absent = array("q", [ABSENT]) * size
+        if unit_id not in self._units:
+            return absent * (before + 1)
+        at, window, arrays = self._at(unit_id), array("q"), self._arrays
         for back in range(before + 1):
-            row = self.row(unit_id, ordinal - back)
-            window += absent if row is None else row
+            found = arrays.get(ordinal - back)
+            window += absent if found is None else found[at:at + size]
         return window
 
     def of(self, unit_id: int, period) -> Values:
         """Value key -> value of the unit's quarter, for the slots that hold one."""
         row = self.row(unit_id, period.ordinal)
-        if row is None:
+        if row is None or row.count(ABSENT) == len(row):  # a quarter not stored yet
             return {}
         return {slot.key: self.decimal(position, value) for position, (slot, value) in
                 enumerate(zip(self.slots, row, strict=True)) if value != ABSENT}

@@ -20,6 +20,10 @@ ERROR = "error"
 WARNING = "warning"
 JUMP_RATIO = Decimal("0.5")  # a quarter-on-quarter change above 50% asks for an explanation
 OUTLIER_FACTOR = 3  # "far outside the unit's history": above 3× its highest or below a third of its lowest
+_JUMP_NUMERATOR, _JUMP_DENOMINATOR = JUMP_RATIO.as_integer_ratio()  # compared exactly with the scaled integers
+# A value within JUMP_RATIO of a positive quarter before it is within OUTLIER_FACTOR of the history's range, which
+# holds that quarter: no need to look further back.
+_JUMP_WITHIN_RANGE = 1 + JUMP_RATIO <= OUTLIER_FACTOR and (1 - JUMP_RATIO) * OUTLIER_FACTOR > 1
 HISTORY_QUARTERS = 8
 MIN_HISTORY = 4
 HISTORY_WINDOW = HISTORY_QUARTERS + 1  # one more: a flow's first own-quarter amount needs the one before
@@ -173,24 +177,30 @@ def _history_problems(rule: _SlotRule, ordinal: int, ytd, stored: StoredQuarters
     """The slot's rules against its history. `ytd`: the slot's scaled values (ABSENT where none) at `ordinal` and
     the HISTORY_WINDOW quarters before it; what compares across quarters is a stock's value, a flow's own-quarter
     amount (year to date minus the quarter before's, except in a first quarter)."""
-    slot, flow = rule.slot, rule.flow
+    flow = rule.flow
     value, previous = ytd[0], ytd[1]
     if flow and ordinal % 4 and previous != ABSENT and value < previous:
+        slot = rule.slot
         return [Problem(slot.key, ERROR, "ytd_decrease", _(
             "“%(label)s”是年初至季末的累计数，不应低于上季度的 %(previous)s（填写的是 %(value)s）。"
             "请填写本年累计数，不小于 %(previous)s。"
         ) % {"label": slot.label, "previous": fmt(stored.decimal(rule.position, previous)),
              "value": fmt(stored.decimal(rule.position, value))})]
-    if flow:  # at ordinal, ordinal - 1, …, ordinal - HISTORY_QUARTERS
-        comparable = [None if x == ABSENT else x if first else None if y == ABSENT else x - y
-                      for x, y, first in zip(ytd[:-1], ytd[1:], _FIRST_QUARTERS[ordinal % 4], strict=True)]
-    else:
-        comparable = [None if x == ABSENT else x for x in ytd[:HISTORY_QUARTERS + 1]]
-    current, before = comparable[0], comparable[1]
+    first = _FIRST_QUARTERS[ordinal % 4]
+    current = value if not flow or first[0] else None if previous == ABSENT else value - previous
     if current is None:
         return []
-    if before and abs(current - before) > JUMP_RATIO * abs(before):
+    before = None if previous == ABSENT else previous if not flow or first[1] else \
+        None if ytd[2] == ABSENT else previous - ytd[2]
+    if before and abs(current - before) * _JUMP_DENOMINATOR > abs(before) * _JUMP_NUMERATOR:
         return [_jump(rule, ordinal, ytd, current, before, stored)]
+    if _JUMP_WITHIN_RANGE and before is not None and before > 0:  # so before <= high and low <= before
+        return []
+    if flow:  # at ordinal, ordinal - 1, …, ordinal - HISTORY_QUARTERS
+        comparable = [None if x == ABSENT else x if is_first else None if y == ABSENT else x - y
+                      for x, y, is_first in zip(ytd[:-1], ytd[1:], first, strict=True)]
+    else:
+        comparable = [None if x == ABSENT else x for x in ytd[:HISTORY_QUARTERS + 1]]
     history = [x for x in comparable[1:] if x is not None]
     if len(history) < MIN_HISTORY:
         return []

@@ -1,9 +1,11 @@
 """Who may act on a quarter, and the decorator that makes every service check it before reading its input."""
 from functools import wraps
 
+from django.db.models import F
 from django.utils.translation import gettext as _
 
 from districts.exceptions import AccessDenied
+from districts.id_lists import IdIn
 from districts.models import Submission, Unit
 from portal import roles
 from portal.querysets import unit_id_of
@@ -13,7 +15,7 @@ def editable_quarters(*, user, quarters) -> set[tuple[int, int]]:
     """The (unit id, period id) of `quarters` ((unit, period) pairs) whose figures this user may change.
     Municipal staff may correct any quarter; district staff only their own unit's, while it is open for entry."""
     unit_ids = {unit.pk for unit, _period in quarters}
-    visible = set(Unit.objects.restrict(user, "view").filter(pk__in=unit_ids).values_list("pk", flat=True))
+    visible = set(Unit.objects.restrict(user, "view").filter(IdIn(F("pk"), unit_ids)).values_list("pk", flat=True))
     asked = {(unit.pk, period.pk) for unit, period in quarters if unit.pk in visible}
     if roles.is_municipal_staff(user):
         return asked

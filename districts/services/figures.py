@@ -13,6 +13,7 @@ from districts import signals
 from districts.choices import NoteKind, SubmissionState
 from districts.exceptions import AccessDenied, FiguresRejected, QuarterConflict
 from districts.figures import StoredQuarters
+from districts.id_lists import IdIn
 from districts.models import FigureNote, Period, Submission, Unit
 from districts.registry import sections
 from districts.rows_with_history import HISTORY_CHANGED, add_history, insert_with_history, update_with_history
@@ -21,6 +22,7 @@ from districts.services.trail import save_tracked
 from districts.validation import Problem, errors, history_of, parse_values, quarter_problems, warnings
 
 CREATED, UPDATED, UNCHANGED = "created", "updated", "unchanged"
+_NEW_VERSION = Submission._meta.get_field("version").default  # a new quarter's submission before its first save
 
 
 @dataclass(frozen=True)
@@ -65,7 +67,7 @@ class QuarterSaved:
 
     write: QuarterWrite
     result: SaveResult | None = None
-    submission: Submission | None = None
+    submission: Submission | None = None  # None as well for a new quarter in a dry run
     refusal: AccessDenied | QuarterConflict | FiguresRejected | None = None
 
 
@@ -112,7 +114,7 @@ def figures_save_many(*, user, writes: list[QuarterWrite], stored: StoredQuarter
     rule, validation, version check, history and signals. Writes are taken in order, each checked against
     what the ones before it saved: `stored` holds the history (`history_of` the writes' quarters) and takes
     in every saved quarter, so a caller saving a long file in batches reads its history once; without it,
-    it is read for each round once the round's submissions are locked (a unit that comes again starts a new
+    it is read for each round once the round's submissions are locked (a quarter that comes again starts a new
     round). `dry_run`: everything but the writes, for a check that answers what saving would do (a quarter
     must not come twice in it: its submission is not created).
     """
@@ -123,19 +125,21 @@ def _save_many(user, writes: list[QuarterWrite], stored: StoredQuarters | None =
                dry_run: bool = False) -> list[QuarterSaved]:
     saved = []
     with sections.slots_fixed():
-        for run in _runs_without_repeated_units(writes):
+        for run in _runs_without_repeated_quarters(writes):
             saved += _save_run(user, run, stored, dry_run)
     return saved
 
 
-def _runs_without_repeated_units(writes):
-    run, units = [], set()
+def _runs_without_repeated_quarters(writes):
+    """The writes in runs where no quarter comes twice: a run locks and reads each of its quarters once."""
+    run, quarters = [], set()
     for write in writes:
-        if write.unit.pk in units:
+        quarter = (write.unit.pk, write.period.pk)
+        if quarter in quarters:
             yield run
-            run, units = [], set()
+            run, quarters = [], set()
         run.append(write)
-        units.add(write.unit.pk)
+        quarters.add(quarter)
     if run:
         yield run
 
@@ -147,17 +151,17 @@ def _save_run(user, writes: list[QuarterWrite], stored: StoredQuarters | None,
     editable = editable_quarters(user=user, quarters=[(write.unit, write.period) for write in writes])
     submissions = {
         (s.unit_id, s.period_id): s
-        for s in Submission.objects.select_for_update().filter(unit_id__in=unit_ids,
-                                                               period_id__in=[p.pk for p in periods])
+        for s in Submission.objects.select_for_update().filter(IdIn(F("unit_id"), unit_ids),
+                                                               IdIn(F("period_id"), [p.pk for p in periods]))
     }
     stored = stored or history_of(unit_ids=unit_ids, periods=periods)
-    rows = _SectionRows(unit_ids, periods)
+    rows = _SectionRows(unit_ids, periods, dry_run=dry_run)
     changeable = {section.model for section in sections if section.figures and user.has_perm(
         f"{section.model._meta.app_label}.change_{section.model._meta.model_name}")}
     outcomes = []
     for write in writes:
         quarter = (write.unit.pk, write.period.pk)
-        submission = submissions.get(quarter) or Submission(unit=write.unit, period=write.period)
+        submission = submissions.get(quarter)  # None: a quarter not reported yet
         parsed, problems = parse_values(write.values)
         problems, refusal = _check(write, quarter in editable, changeable, submission, stored, parsed, problems)
         if refusal is not None:
@@ -184,7 +188,7 @@ def _check(write: QuarterWrite, editable: bool, changeable: set, submission, sto
     touched = {known[key].section.model for key in write.values if key in known}
     if not touched <= changeable:
         return [], AccessDenied(_("您没有修改这些数据的权限。"))
-    current = submission.version if submission.pk is not None else 0  # 0: the quarter does not exist yet
+    current = submission.version if submission is not None else 0  # 0: the quarter does not exist yet
     if write.expected_version is not None and write.expected_version != current:
         return [], QuarterConflict(expected_version=write.expected_version, current_version=current)
     problems = unreadable + quarter_problems(unit=unit, period=period, parsed=parsed, stored=stored,
@@ -196,17 +200,21 @@ def _check(write: QuarterWrite, editable: bool, changeable: set, submission, sto
 
 def _write_submissions(user, saved: list[QuarterSaved], dry_run: bool) -> None:
     """A new quarter gets its submission; one whose figures changed a new version; an approved one tells the
-    dashboards. A dry run only works out the versions."""
+    dashboards. A dry run only works out the versions (and leaves a new quarter without a submission)."""
+    if dry_run:
+        for s in saved:
+            version = _NEW_VERSION if s.submission is None else s.submission.version
+            s.result.version = version + _changes_anything(s)
+        return
     now = timezone.now()
-    changed = [s for s in saved if any(outcome != UNCHANGED for outcome in s.result.changes.values())]
+    for s in saved:
+        if s.submission is None:
+            s.submission = Submission(unit_id=s.write.unit.pk, period_id=s.write.period.pk)
+    changed = [s for s in saved if _changes_anything(s)]
     bumped = [s.submission for s in changed if s.submission.pk is not None]
     for s in changed:
         s.submission.version += 1
         s.submission.updated_at = now
-    if dry_run:
-        for s in saved:
-            s.result.version = s.submission.version
-        return
     created = [s.submission for s in saved if s.submission.pk is None]
     columns = [field.attname for field in Submission._meta.concrete_fields if not field.primary_key]
     for submission in created:
@@ -225,12 +233,17 @@ def _write_submissions(user, saved: list[QuarterSaved], dry_run: bool) -> None:
             signals.approved_figures_changed.send(sender=Submission, unit=s.write.unit, period=s.write.period)
 
 
+def _changes_anything(saved: QuarterSaved) -> bool:
+    return any(outcome != UNCHANGED for outcome in saved.result.changes.values())
+
+
 class _SectionRows:
     """The sections' model rows of some quarters, locked, as dicts of column -> value, with the changes staged for
-    a bulk write (`districts/rows_with_history.py`)."""
+    a bulk write (`districts/rows_with_history.py`); a dry run stages nothing, since no quarter comes twice in a
+    run."""
 
-    def __init__(self, unit_ids, periods):
-        self._unit_ids, self._periods = unit_ids, periods
+    def __init__(self, unit_ids, periods, *, dry_run: bool):
+        self._unit_ids, self._periods, self._dry_run = unit_ids, periods, dry_run
         self._rows: dict[str, dict[tuple, dict]] = {}  # section key -> (unit id, period id, row pk) -> row
         self._created: dict[str, list[dict]] = defaultdict(list)
         self._updated: dict[str, list[dict]] = defaultdict(list)
@@ -242,7 +255,8 @@ class _SectionRows:
         if section.key not in self._rows:
             columns = [field.attname for field in section.model._meta.concrete_fields]
             found = section.model._default_manager.select_for_update().filter(
-                unit_id__in=self._unit_ids, period_id__in=[p.pk for p in self._periods]).values(*columns)
+                IdIn(F("unit_id"), self._unit_ids), IdIn(F("period_id"), [p.pk for p in self._periods])
+            ).values(*columns)
             row_column = _row_column(section)
             self._rows[section.key] = {
                 (row["unit_id"], row["period_id"], row[row_column] if row_column else None): row for row in found
@@ -252,40 +266,53 @@ class _SectionRows:
     def stage(self, user, write: QuarterWrite, parsed: dict[str, Any]) -> dict[str, str]:
         """Stage the parsed values of one quarter, which passed the validation (it holds the rules of the model
         fields' own validators: sign, decimal places, digits, the integer range); returns each key's outcome."""
-        groups = defaultdict(list)
+        groups: dict[tuple, list] = {}
+        target = self._targets.get
         for key, value in parsed.items():
-            section, row, name, integer = self._target(key)
-            groups[(section.key, row)].append((key, name, int(value) if integer and value is not None else value))
-        changes, now = {}, timezone.now()
-        for (section_key, row), fields in groups.items():
-            section = sections[section_key]
-            existing = self._existing(section)
-            quarter = (write.unit.pk, write.period.pk, row)
+            section, row, name, integer = target(key) or self._target(key)
+            group = groups.get((section.key, row))
+            if group is None:
+                group = groups[(section.key, row)] = (section, [])
+            group[1].append((key, name, int(value) if integer and value is not None else value))
+        changes, now, unit_id, period_id = {}, timezone.now(), write.unit.pk, write.period.pk
+        for (_key, row), (section, fields) in groups.items():
+            existing = self._rows.get(section.key)
+            if existing is None:
+                existing = self._existing(section)
+            quarter = (unit_id, period_id, row)
             found = existing.get(quarter)
-            if found is None and all(value is None for _key, _name, value in fields):
-                changes.update({key: UNCHANGED for key, _name, _value in fields})
+            if found is None and not any(value is not None for _key, _name, value in fields):
+                changes.update((key, UNCHANGED) for key, _name, _value in fields)
                 continue
-            outcome = CREATED if found is None else UPDATED
-            new = dict(found) if found else self._new_row(section, quarter)
-            dirty = []
+            outcome, before = (CREATED, self._template(section)[0]) if found is None else (UPDATED, found)
+            dirty = {}
             for key, name, value in fields:
-                if new[name] == value:
+                if (value is None) if (stored := before[name]) is None else stored == value:
                     changes[key] = UNCHANGED
-                    continue
-                new[name] = value
-                changes[key] = outcome
-                dirty.append(name)
-            if not dirty:
-                continue
-            new["updated_by_id"], new["updated_at"] = user.pk, now
-            if outcome == UPDATED:
-                new["version"] += 1
-                self._updated[section.key].append(new)
-                self._fields[section.key].update(dirty)
-            else:
-                self._created[section.key].append(new)
-            existing[quarter] = new
+                else:
+                    changes[key] = outcome
+                    dirty[name] = value
+            if dirty and not self._dry_run:  # a dry run only answers what would change
+                existing[quarter] = self._staged(section, quarter, found, dirty, user, now)
         return changes
+
+    def _staged(self, section, quarter: tuple, found: dict | None, dirty: dict, user, now) -> dict:
+        """The row of (unit id, period id, row pk) with its `dirty` columns changed, staged to be written."""
+        if found is None:
+            template, row_column = self._template(section)
+            new = dict(template)
+            new["unit_id"], new["period_id"] = quarter[0], quarter[1]
+            if row_column:
+                new[row_column] = quarter[2]
+            self._created[section.key].append(new)
+        else:
+            new = dict(found)
+            new["version"] += 1
+            self._updated[section.key].append(new)
+            self._fields[section.key].update(dirty)
+        new.update(dirty)
+        new["updated_by_id"], new["updated_at"] = user.pk, now
+        return new
 
     def _target(self, key: str) -> tuple:
         """Where a value key's value goes: (section, the row's pk or None, field name, whether it is an integer)."""
@@ -295,18 +322,12 @@ class _SectionRows:
                                           slot.figure.integer)
         return found
 
-    def _new_row(self, section, quarter: tuple) -> dict:
-        """A new row of the section's model for (unit id, period id, row pk): every column but the id, at its
-        default."""
+    def _template(self, section) -> tuple[dict, str | None]:
+        """A new row of the section's model (every column but the id, at its default), and its row column."""
         if (found := self._templates.get(section.key)) is None:
             found = self._templates[section.key] = (
                 {field.attname: field.get_default() for field in _columns(section.model)}, _row_column(section))
-        template, row_column = found
-        row = dict(template)
-        row["unit_id"], row["period_id"] = quarter[0], quarter[1]
-        if row_column:
-            row[row_column] = quarter[2]
-        return row
+        return found
 
     def write(self, user) -> None:
         now = timezone.now()

@@ -21,12 +21,14 @@ from itertools import islice
 
 from django.core.cache import cache
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from districts.choices import ImportStatus
 from districts.exceptions import AccessDenied, FiguresRejected, QuarterConflict
 from districts.figures import StoredQuarters
+from districts.id_lists import IdIn
 from districts.models import ImportJob, Period, Submission, Unit, UnitCodeAlias
 from districts.registry import sections
 from districts.services import QuarterWrite, editable_quarters, figures_save_many
@@ -366,7 +368,8 @@ def _save_chunk(user, chunk: tuple[Quarter, ...], outcome: Outcome, seen: dict[s
     for quarter in asked:
         key = (quarter.unit.pk, quarter.period.pk)
         old = stored.of(quarter.unit.pk, quarter.period)
-        changed = {figure: value for figure, value in quarter.values.items() if old.get(figure) != value}
+        changed = {figure: value for figure, value in quarter.values.items()
+                   if (was := old.get(figure)) is None or was != value}  # a value is never None here
         outcome.unchanged += len(quarter.values) - len(changed)
         if not changed:
             continue
@@ -396,7 +399,8 @@ def _save_chunk(user, chunk: tuple[Quarter, ...], outcome: Outcome, seen: dict[s
 
 def _versions(unit_ids, periods) -> dict[tuple[int, int], int]:
     return {(unit_id, period_id): version for unit_id, period_id, version in Submission.objects.filter(
-        unit_id__in=unit_ids, period_id__in=[p.pk for p in periods]).values_list("unit_id", "period_id", "version")}
+        IdIn(F("unit_id"), unit_ids), IdIn(F("period_id"), [p.pk for p in periods])
+    ).values_list("unit_id", "period_id", "version")}
 
 
 def _version_key(quarter: Quarter) -> str:

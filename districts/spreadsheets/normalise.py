@@ -5,13 +5,16 @@ from decimal import Decimal, InvalidOperation
 
 # Thousands separators people type: ASCII and full-width commas, spaces (NBSP included), apostrophes.
 _SEPARATORS = re.compile(r"[,\s'’]")
+_SPACES = re.compile(r"\s+")
 
 
 def clean_text(value) -> str:
     """NFKC (full-width letters, digits and brackets to ASCII), no stray spaces inside or around."""
     if value is None:
         return ""
-    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", str(value)))
+    if type(value) is str and value.isascii() and value.isalnum():  # a code or a quarter as the template has it
+        return value
+    return _SPACES.sub("", unicodedata.normalize("NFKC", str(value)))
 
 
 class NotANumber(ValueError):
@@ -20,13 +23,16 @@ class NotANumber(ValueError):
 
 def parse_number(value) -> Decimal | None:
     """A cell as a Decimal: 1,234 / １２３４ / " 1 234.5 " / 1.2E3; None for an empty cell or a dash."""
-    if value is None or isinstance(value, bool):
+    if type(value) is str:  # every CSV cell
+        text = value
+    elif value is None or isinstance(value, bool):
         return None
-    if isinstance(value, int | Decimal):
+    elif isinstance(value, int | Decimal):
         return Decimal(value)
-    if isinstance(value, float):
+    elif isinstance(value, float):
         return Decimal(repr(value))
-    text = str(value)
+    else:
+        text = str(value)
     if not text.isascii():  # NFKC leaves ASCII as it is
         text = unicodedata.normalize("NFKC", text)
     text = _SEPARATORS.sub("", text)

@@ -197,17 +197,19 @@ def _find_table(sheet: str, source, layout: Layout) -> Table | None:
 
 def _data_rows(rows, header_row: int, headers: dict[int, HeaderMatch]) -> Iterator[SheetRow]:
     limit, count = settings.IMPORT_MAX_ROWS, 0
+    indexes = list(headers)
     for number, values in enumerate(rows, start=header_row + 1):
-        cells = {i: values[i] for i in headers if i < len(values) and _present(values[i])}
+        width = len(values)
+        cells = {i: value for i in indexes if i < width and _present(value := values[i])}
         if not cells:
             continue
-        for value in cells.values():
-            if isinstance(value, FormulaCell):
-                raise FileRefused(
-                    _("工作表“%(sheet)s”的单元格 %(cell)s 是公式（%(formula)s），不能导入："
-                      "请复制后“选择性粘贴为数值”再导入。")
-                    % {"sheet": value.sheet, "cell": value.coordinate, "formula": value.formula}
-                )
+        if FormulaCell in map(type, cells.values()):
+            formula = next(value for value in cells.values() if type(value) is FormulaCell)
+            raise FileRefused(
+                _("工作表“%(sheet)s”的单元格 %(cell)s 是公式（%(formula)s），不能导入："
+                  "请复制后“选择性粘贴为数值”再导入。")
+                % {"sheet": formula.sheet, "cell": formula.coordinate, "formula": formula.formula}
+            )
         if count >= limit:
             raise FileRefused(
                 _("文件超过 %(limit)s 行数据（单次导入上限），未写入任何数据：请按季度或单位拆分后分批导入。")

@@ -8,7 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from districts import signals
 from districts.exceptions import AccessDenied, FiguresRejected, QuarterConflict
 from districts.models import Period, Submission
-from districts.services import figures_save, submission_approve, submission_submit
+from districts.services import QuarterWrite, figures_save, figures_save_many, submission_approve, submission_submit
 from enterprises.models import EnterpriseFigures
 from funds.models import EconomyFigures, Fund, FundFlow
 
@@ -28,6 +28,27 @@ def test_a_clerk_saves_their_own_open_quarter_and_sees_what_changed(yubei_clerk,
                          values=COUNTS | {"enterprises.tech_smes": "1,250"}, expected_version=result.version)
     assert (again.updated, again.unchanged) == (1, 2)
     assert again.version == result.version + 1 == Submission.objects.get(pk=yubei_submission.pk).version
+
+
+def test_a_dry_run_answers_what_the_save_does_and_writes_nothing(city_staff, yubei, quarter, yubei_submission):
+    later = Period.objects.get(ordinal=quarter.ordinal + 1)  # a quarter without a submission yet
+    figures_save(user=city_staff, unit=yubei, period=quarter, values={"enterprises.tech_smes": 1000})
+    writes = [QuarterWrite(yubei, quarter, COUNTS),
+              QuarterWrite(yubei, later, COUNTS | {"enterprises.tech_smes": None})]
+
+    def answers(saved):
+        return [(s.refusal, s.result.changes, s.result.warnings, s.result.version) for s in saved]
+
+    dry = answers(figures_save_many(user=city_staff, writes=writes, dry_run=True))
+    assert stored(yubei, later) == [] and not Submission.objects.filter(unit=yubei, period=later).exists()
+    assert EnterpriseFigures.objects.get(unit=yubei, period=quarter).tech_smes == 1000
+    assert dry == answers(figures_save_many(user=city_staff, writes=writes))
+    assert [changes for _refusal, changes, _warnings, _version in dry] == [
+        {"enterprises.tech_smes": "updated", "enterprises.specialised_smes": "updated",
+         "enterprises.little_giants": "updated"},
+        {"enterprises.tech_smes": "unchanged", "enterprises.specialised_smes": "created",
+         "enterprises.little_giants": "created"},
+    ]
 
 
 def test_every_change_is_kept_with_who_and_the_old_and_new_value(yubei_clerk, yubei, quarter, yubei_submission):
