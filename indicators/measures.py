@@ -197,12 +197,13 @@ def section_totals(periods, by: tuple[str, ...] = BY_GROUP, unit_ids=None, keys=
                    ) -> tuple[dict[str, dict], dict[tuple[int, int], object]]:
     """Every figure's Σ and count per `by` ({figure key: {(group, counted, period id): (Σ, count)}} for BY_GROUP;
     BY_UNIT, of `unit_ids`: {figure key: {(unit, period id): (Σ, count)}}), or only those of the figure `keys`, and
-    the latest save of any approved figure per (unit group or unit, period id), in one query per section."""
+    the latest save of any approved figure per (unit group or unit, period id), in one query per section (with `keys`,
+    per section holding one of them: a save of figures no indicator reads is not a save of the data used)."""
     sums, latest = {}, {}
     for section in sections:
-        if not section.figures:  # records such as platform milestones, not quarterly values
-            continue
         figures = [figure for figure in section.figures if keys is None or figure.key in keys]
+        if not figures:  # records such as platform milestones, not quarterly values, or figures not read
+            continue
         aggregates = {"at": Max("updated_at")}
         for number, figure in enumerate(figures):
             sums[figure.key] = {}
