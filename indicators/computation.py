@@ -22,6 +22,7 @@ from indicators.choices import Method, Scope, Status
 from indicators.models import Indicator, each_unit_covers
 from indicators.progress import Assessment, Goal, annual_growth, assess
 from indicators.snapshot import Row
+from platforms.models import Platform
 
 SUMS = (Method.STOCK_SUM, Method.FLOW_SUM)
 UNIT_BATCH = 250  # units whose figures, quotas and rows are in memory at once
@@ -160,11 +161,15 @@ class RunReads:
         keys = measures.figures_read(Indicator.objects.all())
         self._figures, self.updated = measures.section_totals(self.fetch, keys=keys)
         self._totals = {}
+        self._platforms = None
 
     def group_totals(self, indicator, baseline: Period) -> dict:
         key = (indicator.pk, baseline.pk if measures.reads_baseline(indicator) else None)
         if key not in self._totals:
-            self._totals[key] = measures.group_totals(indicator, self.fetch, baseline, self._figures)
+            if self._platforms is None and measures.counts_platforms(indicator):
+                self._platforms = measures.PlatformRecords.of(Platform.objects.all())
+            self._totals[key] = measures.group_totals(indicator, self.fetch, baseline, self._figures,
+                                                      self._platforms)
         return self._totals[key]
 
 
