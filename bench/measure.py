@@ -10,10 +10,12 @@ from pathlib import Path
 PROC_SELF = Path("/proc/self")
 
 
-def timed(call, *, repeat: int = 1) -> tuple[float, object]:
-    """The best wall time of `repeat` calls, and the last call's result."""
+def timed(call, *, repeat: int = 1, before=None) -> tuple[float, object]:
+    """The best wall time of `repeat` calls, and the last call's result; `before()`, untimed, before each call."""
     best, result = None, None
     for _ in range(repeat):
+        if before is not None:
+            before()
         start = time.perf_counter()
         result = call()
         elapsed = time.perf_counter() - start
