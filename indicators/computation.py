@@ -166,11 +166,17 @@ class RunReads:
     def group_totals(self, indicator, baseline: Period) -> dict:
         key = (indicator.pk, baseline.pk if measures.reads_baseline(indicator) else None)
         if key not in self._totals:
-            if self._platforms is None and measures.counts_platforms(indicator):
-                self._platforms = measures.PlatformRecords.of(Platform.objects.all())
             self._totals[key] = measures.group_totals(indicator, self.fetch, baseline, self._figures,
-                                                      self._platforms)
+                                                      self.platforms(indicator))
         return self._totals[key]
+
+    def platforms(self, indicator) -> measures.PlatformRecords | None:
+        """Every platform and its timeline, read once a run for every platform count (None for other indicators)."""
+        if not measures.counts_platforms(indicator):
+            return None
+        if self._platforms is None:
+            self._platforms = measures.PlatformRecords.of(Platform.objects.all())
+        return self._platforms
 
 
 class Aggregates:
@@ -284,8 +290,9 @@ def plan_rows(plan, *, run, reads: RunReads | None, only_unit: Unit | None = Non
                                          for p in aggregates.periods} for place in places}
         for indicator in indicators:
             series = defaultdict(dict)
+            platforms = reads.platforms(indicator) if reads else None
             for (unit_id, period_id), value in measures.unit_values(indicator, frame.fetch, plan.baseline, batch,
-                                                                    figures).items():
+                                                                    figures, platforms).items():
                 series[unit_id][period_id] = float(value)
             for place in places:
                 stamp = (run.pk, computed_at, updated.get(place.unit_id))

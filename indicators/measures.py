@@ -46,11 +46,11 @@ def approved_rows(model, periods):
     return model.objects.filter(Exists(approved), period__in=periods)
 
 
-def unit_values(indicator, periods: list[Period], baseline: Period, joined: dict[int, int | None], figures: dict
-                ) -> dict[tuple[int, int], Decimal]:
+def unit_values(indicator, periods: list[Period], baseline: Period, joined: dict[int, int | None], figures: dict,
+                platforms=None) -> dict[tuple[int, int], Decimal]:
     """The indicator per unit and quarter for the units of `joined` (unit id -> ordinal of the quarter it joined),
     from `figures` (their `section_totals` per BY_UNIT); a count of records is 0 for a unit that had joined and has
-    none."""
+    none (`platforms`: every platform's `PlatformRecords`, when already read)."""
     if counts_records(indicator):
         counted = periods_with_values(indicator, periods)
         counts = dict.fromkeys(
@@ -58,7 +58,8 @@ def unit_values(indicator, periods: list[Period], baseline: Period, joined: dict
              if since is None or since <= period.ordinal),
             Decimal(0),
         )
-        for (unit_id, _, _, period_id), n in record_counts(indicator, periods, baseline, list(joined)).items():
+        for (unit_id, _, _, period_id), n in record_counts(indicator, periods, baseline, list(joined),
+                                                           platforms).items():
             counts[unit_id, period_id] = Decimal(n)
         return counts
     if indicator.method in FIGURE_METHODS:
