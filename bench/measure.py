@@ -1,4 +1,5 @@
-"""Timing and memory of one call: wall time, and the peak of the process's resident memory (RSS) in a second run."""
+"""Timing and memory of one call: wall time, and the peak of the process's resident memory (RSS) in a second run;
+the database settled before a timed run."""
 import contextlib
 import ctypes
 import gc
@@ -9,10 +10,12 @@ from pathlib import Path
 PROC_SELF = Path("/proc/self")
 
 
-def timed(call, *, repeat: int = 1) -> tuple[float, object]:
-    """The best wall time of `repeat` calls, and the last call's result."""
+def timed(call, *, repeat: int = 1, before=None) -> tuple[float, object]:
+    """The best wall time of `repeat` calls, and the last call's result; `before()`, untimed, before each call."""
     best, result = None, None
     for _ in range(repeat):
+        if before is not None:
+            before()
         start = time.perf_counter()
         result = call()
         elapsed = time.perf_counter() - start
@@ -50,3 +53,15 @@ def release_free_memory() -> None:
     gc.collect()
     with contextlib.suppress(OSError, AttributeError):  # not glibc: freed memory stays with the process
         ctypes.CDLL("libc.so.6").malloc_trim(0)
+
+
+def settle_database() -> None:
+    """VACUUM ANALYZE every table, as autovacuum leaves a production database between two runs: a bulk load just
+    made (the generated figures and their history) or a snapshot just replaced otherwise leaves the timed run to
+    set the new rows' hint bits and to share the 2 cores with autovacuum, which no nightly run on settled data
+    pays for."""
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM ANALYZE")

@@ -22,6 +22,7 @@ from indicators.choices import Method, Scope, Status
 from indicators.models import Indicator, each_unit_covers
 from indicators.progress import Assessment, Goal, annual_growth, assess
 from indicators.snapshot import Row
+from platforms.models import Platform
 
 SUMS = (Method.STOCK_SUM, Method.FLOW_SUM)
 UNIT_BATCH = 250  # units whose figures, quotas and rows are in memory at once
@@ -160,12 +161,22 @@ class RunReads:
         keys = measures.figures_read(Indicator.objects.all())
         self._figures, self.updated = measures.section_totals(self.fetch, keys=keys)
         self._totals = {}
+        self._platforms = None
 
     def group_totals(self, indicator, baseline: Period) -> dict:
         key = (indicator.pk, baseline.pk if measures.reads_baseline(indicator) else None)
         if key not in self._totals:
-            self._totals[key] = measures.group_totals(indicator, self.fetch, baseline, self._figures)
+            self._totals[key] = measures.group_totals(indicator, self.fetch, baseline, self._figures,
+                                                      self.platforms(indicator))
         return self._totals[key]
+
+    def platforms(self, indicator) -> measures.PlatformRecords | None:
+        """Every platform and its timeline, read once a run for every platform count (None for other indicators)."""
+        if not measures.counts_platforms(indicator):
+            return None
+        if self._platforms is None:
+            self._platforms = measures.PlatformRecords.of(Platform.objects.all())
+        return self._platforms
 
 
 class Aggregates:
@@ -279,8 +290,9 @@ def plan_rows(plan, *, run, reads: RunReads | None, only_unit: Unit | None = Non
                                          for p in aggregates.periods} for place in places}
         for indicator in indicators:
             series = defaultdict(dict)
+            platforms = reads.platforms(indicator) if reads else None
             for (unit_id, period_id), value in measures.unit_values(indicator, frame.fetch, plan.baseline, batch,
-                                                                    figures).items():
+                                                                    figures, platforms).items():
                 series[unit_id][period_id] = float(value)
             for place in places:
                 stamp = (run.pk, computed_at, updated.get(place.unit_id))

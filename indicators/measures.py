@@ -46,11 +46,11 @@ def approved_rows(model, periods):
     return model.objects.filter(Exists(approved), period__in=periods)
 
 
-def unit_values(indicator, periods: list[Period], baseline: Period, joined: dict[int, int | None], figures: dict
-                ) -> dict[tuple[int, int], Decimal]:
+def unit_values(indicator, periods: list[Period], baseline: Period, joined: dict[int, int | None], figures: dict,
+                platforms=None) -> dict[tuple[int, int], Decimal]:
     """The indicator per unit and quarter for the units of `joined` (unit id -> ordinal of the quarter it joined),
     from `figures` (their `section_totals` per BY_UNIT); a count of records is 0 for a unit that had joined and has
-    none."""
+    none (`platforms`: every platform's `PlatformRecords`, when already read)."""
     if counts_records(indicator):
         counted = periods_with_values(indicator, periods)
         counts = dict.fromkeys(
@@ -58,7 +58,8 @@ def unit_values(indicator, periods: list[Period], baseline: Period, joined: dict
              if since is None or since <= period.ordinal),
             Decimal(0),
         )
-        for (unit_id, _, _, period_id), n in record_counts(indicator, periods, baseline, list(joined)).items():
+        for (unit_id, _, _, period_id), n in record_counts(indicator, periods, baseline, list(joined),
+                                                           platforms).items():
             counts[unit_id, period_id] = Decimal(n)
         return counts
     if indicator.method in FIGURE_METHODS:
@@ -84,11 +85,17 @@ def periods_with_values(indicator, periods: list[Period]) -> list[Period]:
     return [period for period in periods if period.end_date < today]
 
 
-def record_counts(indicator, periods: list[Period], baseline: Period | None, unit_ids=None) -> Counter:
-    """Per (unit, unit group, counted, period id): the indicator's count of records at the quarter's end."""
-    if indicator.from_registry:
+def record_counts(indicator, periods: list[Period], baseline: Period | None, unit_ids=None, platforms=None
+                  ) -> Counter:
+    """Per (unit, unit group, counted, period id): the indicator's count of records at the quarter's end
+    (`platforms`: every platform's `PlatformRecords`, when already read)."""
+    if not counts_platforms(indicator):
         return registry_counts(indicator, periods_with_values(indicator, periods), unit_ids)
-    return platform_counts(indicator, periods, baseline, unit_ids)
+    return platform_counts(indicator, periods, baseline, unit_ids, platforms)
+
+
+def counts_platforms(indicator) -> bool:
+    return counts_records(indicator) and not indicator.from_registry
 
 
 def of(figures: dict[str, dict], key: str) -> dict:
@@ -101,14 +108,16 @@ def reads_baseline(indicator) -> bool:
     return counts_records(indicator) and bool(indicator.params.get("since_baseline"))
 
 
-def group_totals(indicator, periods: list[Period], baseline: Period, figures: dict[str, dict]
+def group_totals(indicator, periods: list[Period], baseline: Period, figures: dict[str, dict], platforms=None
                  ) -> dict[tuple[int, bool, int], Totals]:
     """The indicator's sums per (unit group, counted in the city total, period id), from `figures` (every figure's
-    sums over the same periods, `section_totals`); a platform count reads its platforms (one or two queries)."""
+    sums over the same periods, `section_totals`); a platform count reads its platforms (three queries), or counts
+    them among `platforms` (every platform's `PlatformRecords`)."""
 
     if counts_records(indicator):
         totals = Counter()
-        for (_, group_id, counted, period_id), n in record_counts(indicator, periods, baseline).items():
+        for (_, group_id, counted, period_id), n in record_counts(indicator, periods, baseline,
+                                                                  platforms=platforms).items():
             totals[group_id, counted, period_id] += n
         return {key: Totals(Decimal(n)) for key, n in totals.items()}
     if indicator.method in FIGURE_METHODS:
@@ -147,26 +156,52 @@ def scope_value(indicator, parts: list[tuple[bool, Totals]], expected: int) -> t
     return (sum(tops) * 100 / bottom if tops and bottom else None), n + sum(t.top_n for t in uncounted)
 
 
-def platform_counts(indicator, periods: list[Period], baseline: Period | None, unit_ids=None) -> Counter:
+PLATFORM_FILTERS = ("kind", "featured", "level")  # the platform fields an indicator's params may ask for
+FILTERS_AT = 5  # where they start in a row of `PlatformRecords`
+
+
+class PlatformRecords(NamedTuple):
+    """Platforms as a count reads them: (pk, unit, unit group, counted, joined ordinal, *PLATFORM_FILTERS) each, and
+    their timelines."""
+
+    rows: list[tuple]
+    history: dict
+
+    @classmethod
+    def of(cls, platforms):
+        history = timelines(platforms)  # before the rows: a platform created in between has no timeline yet
+        return cls(list(platforms.order_by().values_list(
+            "pk", "unit_id", "unit__group_id", "unit__counts_toward_city_total", "unit__joined__ordinal",
+            *PLATFORM_FILTERS)), history)
+
+
+def platform_counts(indicator, periods: list[Period], baseline: Period | None, unit_ids=None,
+                    records: PlatformRecords | None = None) -> Counter:
     """Per (unit, unit group, counted, period id): the platforms matching the indicator's params whose status
     at the quarter's end is at least the one asked (or 1 if any, for "units reached"), for units joined by then.
+    The platforms are read, or taken among `records` (every platform, read once for a run's country-wide counts).
 
     A platform's status at a date is platforms/history.py's rule. With `since_baseline`, only those that were not
     there yet at the baseline's end (new ones) count; without a baseline, all do.
     """
     params = indicator.params
-    filters = {key: params[key] for key in ("kind", "featured", "level") if key in params}
-    if unit_ids is not None:
-        filters["unit_id__in"] = unit_ids
+    filters = {key: params[key] for key in PLATFORM_FILTERS if key in params}
     wanted = params.get("status_at_least", PlatformStatus.PLANNED)
-    platforms = Platform.objects.filter(**filters)
-    history = timelines(platforms)
+    if records is None:
+        records = PlatformRecords.of(Platform.objects.filter(
+            **filters, **({} if unit_ids is None else {"unit_id__in": unit_ids})))
+    else:  # compared as the database would: each param as the field's value
+        asked = [(FILTERS_AT + PLATFORM_FILTERS.index(key), Platform._meta.get_field(key).get_prep_value(value))
+                 for key, value in filters.items()]
+        units = None if unit_ids is None else set(unit_ids)
+        records = records._replace(rows=[
+            row for row in records.rows
+            if all(row[at] == value for at, value in asked) and (units is None or row[1] in units)])
+    history = records.history
     new_only = params.get("since_baseline") and baseline is not None
     ends = [(period.pk, period.ordinal, period.end_date) for period in periods]  # end_date is worked out each time
     counts = Counter()
-    for platform_id, unit_id, group_id, counted, joined in platforms.order_by().values_list(
-        "pk", "unit_id", "unit__group_id", "unit__counts_toward_city_total", "unit__joined__ordinal"
-    ):
+    for platform_id, unit_id, group_id, counted, joined, *_ in records.rows:
         timeline = history.get(platform_id)  # None: created since its history was read; the next run counts it
         if timeline is None or new_only and timeline.at_least(wanted, baseline.end_date):
             continue
@@ -197,12 +232,13 @@ def section_totals(periods, by: tuple[str, ...] = BY_GROUP, unit_ids=None, keys=
                    ) -> tuple[dict[str, dict], dict[tuple[int, int], object]]:
     """Every figure's Σ and count per `by` ({figure key: {(group, counted, period id): (Σ, count)}} for BY_GROUP;
     BY_UNIT, of `unit_ids`: {figure key: {(unit, period id): (Σ, count)}}), or only those of the figure `keys`, and
-    the latest save of any approved figure per (unit group or unit, period id), in one query per section."""
+    the latest save of any approved figure per (unit group or unit, period id), in one query per section (with `keys`,
+    per section holding one of them: a save of figures no indicator reads is not a save of the data used)."""
     sums, latest = {}, {}
     for section in sections:
-        if not section.figures:  # records such as platform milestones, not quarterly values
-            continue
         figures = [figure for figure in section.figures if keys is None or figure.key in keys]
+        if not figures:  # records such as platform milestones, not quarterly values, or figures not read
+            continue
         aggregates = {"at": Max("updated_at")}
         for number, figure in enumerate(figures):
             sums[figure.key] = {}

@@ -15,8 +15,7 @@ from django.db.models import Max, Q
 from django.utils import timezone
 from kombu.exceptions import OperationalError
 
-from districts.choices import SubmissionState
-from districts.models import Period, Submission, Unit
+from districts.models import Period, Unit
 from indicators import snapshot
 from indicators.choices import RunStatus, RunTrigger, Scope
 from indicators.computation import RunReads, groups_fed_by, plan_rows, step_count
@@ -74,7 +73,7 @@ def dashboards_compute(*, run: DashboardRun, progress=None) -> DashboardRun:
         with transaction.atomic():
             take_lock()
             written, reads = 0, RunReads(plans) if plans else None
-            only_unit = run.unit if run.unit_id is None or not approved_range_moved(plans) else None
+            only_unit = run.unit if run.unit_id is None or not approved_range_moved(plans, reads) else None
             for plan in plans:
                 written += replace_rows(plan, run, only_unit, reads, step)
             dashboard_run_succeeded(run, rows=written, steps=total, covered=covered)
@@ -133,19 +132,19 @@ def take_lock():
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LOCK_KEY])
 
 
-def approved_range_moved(plans) -> bool:
-    """Whether the latest quarter approved anywhere differs from the one the stored snapshot was computed with:
-    the latest quarter of a unit row marked approved (of the earliest plan's first indicator, read through the
-    overview's index). Every unit's rows run to that quarter (platform counts have values up to it), so a
-    one-unit run cannot follow such a move: the run then computes everything."""
-    latest = Submission.objects.filter(state=SubmissionState.APPROVED).order_by("-period__ordinal").first()
+def approved_range_moved(plans, reads: RunReads | None) -> bool:
+    """Whether the latest quarter approved anywhere (`reads.latest`) differs from the one the stored snapshot was
+    computed with: the latest quarter of a unit row marked approved (of the earliest plan's first indicator, read
+    through the overview's index). Every unit's rows run to that quarter (platform counts have values up to it), so
+    a one-unit run cannot follow such a move: the run then computes everything."""
     indicator = Indicator.objects.first()
-    if not plans or latest is None or indicator is None:
+    if not plans or reads.latest is None or indicator is None:
         return True
     plan = min(plans, key=lambda p: p.baseline.ordinal)
     marked = IndicatorValue.objects.filter(plan=plan, indicator=indicator, scope=Scope.UNIT, units_reporting__gt=0)
-    later = Period.objects.filter(ordinal__gt=latest.period.ordinal).values("pk")
-    return not marked.filter(period=latest.period_id).exists() or marked.filter(period__in=later).exists()
+    latest = Period.objects.filter(ordinal=reads.latest).values("pk")
+    later = Period.objects.filter(ordinal__gt=reads.latest).values("pk")
+    return not marked.filter(period__in=latest).exists() or marked.filter(period__in=later).exists()
 
 
 def replace_rows(plan, run: DashboardRun, unit: Unit | None, reads: RunReads, step) -> int:
