@@ -84,7 +84,7 @@ def dashboards_compute(*, run: DashboardRun, progress=None) -> DashboardRun:
 
 
 def dashboard_run_succeeded(run: DashboardRun, *, rows: int, steps: int, covered: list[int]):
-    """Record a run's end inside the transaction that stored its rows, and supersede the waiting runs it covered."""
+    """Record a run's end inside the transaction that stored its rows; the runs it took over end with it."""
     # A city row is stamped with the latest save in any group, so it is the latest of the run's rows.
     run.data_updated_at = IndicatorValue.objects.filter(run=run, scope=Scope.CITY).aggregate(
         at=Max("data_updated_at"))["at"]
