@@ -16,6 +16,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -32,9 +33,11 @@ IMPORT_TARGET = 0.05  # the import's check and confirmation, in rows/s, against 
 
 def measure_all(*, units: int, groups: int, quarters: int, seed: int, csv_rows: int, workbook_units: int,
                 base_url: str | None, seconds: float, clients: int, log=print, measures=MEASURES,
-                approvals: int = 20, worker_env=None, enterprises: int = 1_000_000, list_rows: int = 100_000) -> dict:
+                approvals: int = 20, worker_env=None, enterprises: int = 1_000_000, list_rows: int = 100_000,
+                freshness_worker: bool = False) -> dict:
     """Generate the data, then run the chosen measures; the table's rows and the scale. `worker_env` is added to
-    the environment of the Celery workers the spread measure starts."""
+    the environment of the Celery workers the spread measure starts; `freshness_worker` starts the freshness measure's
+    worker for it (else the caller has one running)."""
     from django.db import connection
 
     from bench.freshness import measure_freshness
@@ -63,7 +66,8 @@ def measure_all(*, units: int, groups: int, quarters: int, seed: int, csv_rows: 
     if "serve" in measures:
         measure_serving(plan=plan, period=LAST_PERIOD, base_url=base_url, seconds=seconds, clients=clients, row=row)
     if "freshness" in measures:
-        measure_freshness(plan=plan, period=LAST_PERIOD, base_url=base_url, row=row, times=approvals, log=log)
+        with celery_worker(freshness_worker):  # gone before the spread measure counts its own workers
+            measure_freshness(plan=plan, period=LAST_PERIOD, base_url=base_url, row=row, times=approvals, log=log)
     if "import" in measures:
         measure_imports(row, units=units, workbook_units=workbook_units, csv_rows=csv_rows, seed=seed, log=log)
     if "spread" in measures:
@@ -259,6 +263,18 @@ def start_gunicorn(port: int) -> subprocess.Popen:
     raise RuntimeError("gunicorn did not start")
 
 
+@contextmanager
+def celery_worker(start: bool):
+    """A real Celery worker while the block runs, if `start`."""
+    worker = start_worker() if start else None
+    try:
+        yield
+    finally:
+        if worker is not None:
+            worker.terminate()
+            worker.wait()
+
+
 def start_worker() -> subprocess.Popen:
     """A real Celery worker on the bench's database and Redis, one task at a time, as the portal deploys it."""
     from portal.celery import app
@@ -304,17 +320,16 @@ def main(argv=None):
     ensure_database()  # a fresh machine has the server, not the bench's database
     call_command("migrate", verbosity=0)
     server = start_gunicorn(args.port) if set(args.only) & {*SERVED, "registry"} else None
-    worker = start_worker() if "freshness" in args.only else None
     try:
         result = measure_all(units=args.units, groups=args.groups, quarters=args.quarters, seed=args.seed,
                              csv_rows=args.csv_rows, workbook_units=args.workbook_units,
                              base_url=f"http://127.0.0.1:{args.port}", seconds=args.seconds, clients=args.clients,
-                             measures=args.only, enterprises=args.enterprises, list_rows=args.list_rows)
+                             measures=args.only, enterprises=args.enterprises, list_rows=args.list_rows,
+                             freshness_worker=True)
     finally:
-        for process in (server, worker):
-            if process is not None:
-                process.terminate()
-                process.wait()
+        if server is not None:
+            server.terminate()
+            server.wait()
     result["machine"] = {"python": platform.python_version(), "cpus": os.cpu_count(), "host": platform.node()}
     print_table(result)
     RESULTS.mkdir(exist_ok=True)

@@ -38,6 +38,8 @@ def spread_run(*, workers: int, env=None, timeout: float, log=print):
     from portal.celery import app
 
     log(f"spread run on {workers} worker(s) …")
+    if others := app.control.ping(timeout=1):  # it would take parts too: the run would not be on `workers`
+        raise RuntimeError(f"another Celery worker listens on this broker: {others}")
     app.control.purge()  # nothing left over from an interrupted run may take a worker's time
     vacuum_snapshot()
     started = start_workers(workers, env or {})
