@@ -83,6 +83,21 @@ def report_tech_smes():
             Submission.objects.create(unit=unit, period=period, state=SubmissionState.APPROVED)
 
 
+def killed_while_waiting(start_worker, worker, lock, run):
+    """Kill `worker` once it waits for `lock` in the middle of `run`, then start one that redoes it: what readers
+    saw meanwhile (the rows and their runs), the run's row right after the kill, and the run once redone."""
+    try:
+        lock.wait_until_someone_waits()
+        seen = snapshot(), snapshot_runs()
+        kill(worker)
+    finally:
+        lock.release()
+    after_the_kill = DashboardRun.objects.get(pk=run.pk)
+    start_worker(**THROUGH_REDIS)
+    redone = wait_for(DashboardRun, run.pk, lambda r: r.status in (RunStatus.SUCCEEDED, RunStatus.FAILED))
+    return seen, after_the_kill, redone
+
+
 def test_a_worker_killed_in_the_middle_of_a_dashboard_run_shows_nothing_half_done_and_the_run_is_redone(
     start_worker, chongqing
 ):
@@ -97,18 +112,10 @@ def test_a_worker_killed_in_the_middle_of_a_dashboard_run_shows_nothing_half_don
     run = dashboard_run_create(trigger=RunTrigger.MANUAL)
 
     compute_dashboards.delay(run.pk)
-    try:
-        lock.wait_until_someone_waits()
-        seen_in_the_middle, runs_in_the_middle = snapshot(), snapshot_runs()
-        kill(worker)
-    finally:
-        lock.release()
-    status_after_the_kill = DashboardRun.objects.get(pk=run.pk).status
-    start_worker(**THROUGH_REDIS)
-    run = wait_for(DashboardRun, run.pk, lambda r: r.status in (RunStatus.SUCCEEDED, RunStatus.FAILED))
+    seen_in_the_middle, after_the_kill, run = killed_while_waiting(start_worker, worker, lock, run)
 
-    assert runs_in_the_middle == {undisturbed_run.pk} and seen_in_the_middle == undisturbed
-    assert status_after_the_kill == RunStatus.RUNNING, "the killed attempt had claimed the run"
+    assert seen_in_the_middle == (undisturbed, {undisturbed_run.pk})
+    assert after_the_kill.status == RunStatus.RUNNING, "the killed attempt had claimed the run"
     assert run.status == RunStatus.SUCCEEDED, run.error
     assert snapshot_runs() == {run.pk}
     assert snapshot() == undisturbed
@@ -128,17 +135,9 @@ def test_a_worker_killed_in_the_middle_of_a_part_of_a_spread_run_loses_nothing_a
     # has, the test takes that row, and the next part waits there with its rows staged, uncommitted.
     wait_for(DashboardRun, run.pk, lambda r: r.steps_done >= 1)
     lock = RowLock(current_database_url(), DashboardRun._meta.db_table, run.pk)
-    try:
-        lock.wait_until_someone_waits()
-        seen_in_the_middle, runs_in_the_middle = snapshot(), snapshot_runs()
-        kill(worker)
-    finally:
-        lock.release()
-    in_the_middle = DashboardRun.objects.get(pk=run.pk)
-    start_worker(**THROUGH_REDIS)
-    run = wait_for(DashboardRun, run.pk, lambda r: r.status in (RunStatus.SUCCEEDED, RunStatus.FAILED))
+    seen_in_the_middle, in_the_middle, run = killed_while_waiting(start_worker, worker, lock, run)
 
-    assert runs_in_the_middle == {undisturbed_run.pk} and seen_in_the_middle == undisturbed
+    assert seen_in_the_middle == (undisturbed, {undisturbed_run.pk})
     assert in_the_middle.status == RunStatus.RUNNING
     assert 1 <= in_the_middle.steps_done < in_the_middle.steps_total - 1, "killed before every part was staged"
     assert run.status == RunStatus.SUCCEEDED, run.error
@@ -160,17 +159,9 @@ def test_a_worker_killed_while_building_the_new_snapshot_of_a_spread_run_loses_n
     new_table = staging_tables(run.pk)[2]
     wait_for(DashboardRun, run.pk, lambda r: r.steps_total > 0 and new_table in connection.introspection.table_names())
     lock = RowLock.on_table(current_database_url(), new_table)
-    try:
-        lock.wait_until_someone_waits()
-        seen_in_the_middle, runs_in_the_middle = snapshot(), snapshot_runs()
-        in_the_middle = DashboardRun.objects.get(pk=run.pk)
-        kill(worker)
-    finally:
-        lock.release()
-    start_worker(**THROUGH_REDIS)
-    run = wait_for(DashboardRun, run.pk, lambda r: r.status in (RunStatus.SUCCEEDED, RunStatus.FAILED))
+    seen_in_the_middle, in_the_middle, run = killed_while_waiting(start_worker, worker, lock, run)
 
-    assert runs_in_the_middle == {undisturbed_run.pk} and seen_in_the_middle == undisturbed
+    assert seen_in_the_middle == (undisturbed, {undisturbed_run.pk})
     parts = Plan.objects.count() * (1 + len(unit_ranges()))
     assert in_the_middle.steps_done == parts, "killed once the parts were staged, before any plan was ranked"
     assert run.status == RunStatus.SUCCEEDED, run.error
