@@ -61,11 +61,7 @@ def add_history(model, ids: list[int], *, kind: str, user, date) -> None:
     the row is stored now."""
     if not ids:
         return
-    history = model.history.model
-    tracked = _quoted([field.column for field in history.tracked_fields])
-    insert = (f"INSERT INTO {history._meta.db_table} ({tracked}, history_date, history_change_reason, history_type, "
-              f"history_user_id) SELECT {tracked}, %s, NULL, %s, %s FROM {model._meta.db_table} "
-              f"WHERE {model._meta.pk.column} ")
+    insert = f"{history_insert(model, model._meta.db_table)} WHERE {model._meta.pk.column} "
     actor = [date, kind, user.pk if user else None]
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":  # one statement whatever the rows: the ids as one array
@@ -74,6 +70,15 @@ def add_history(model, ids: list[int], *, kind: str, user, date) -> None:
         ids = iter(ids)
         while batch := list(islice(ids, IDS_PER_STATEMENT)):
             cursor.execute(insert + f"IN ({', '.join(['%s'] * len(batch))})", [*actor, *batch])
+
+
+def history_insert(model, rows: str) -> str:
+    """The INSERT of a history row for each of `rows` (the model's table, or a statement's result of its columns);
+    its parameters: the date, the kind (HISTORY_CREATED or HISTORY_CHANGED) and the user's id."""
+    history = model.history.model
+    tracked = _quoted([field.column for field in history.tracked_fields])
+    return (f"INSERT INTO {history._meta.db_table} ({tracked}, history_date, history_change_reason, history_type, "
+            f"history_user_id) SELECT {tracked}, %s, NULL, %s, %s FROM {rows}")
 
 
 def _copies(rows) -> bool:

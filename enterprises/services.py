@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from districts.exceptions import AccessDenied
 from districts.models import Period, Unit
-from districts.rows_with_history import HISTORY_CHANGED, HISTORY_CREATED, add_history
+from districts.rows_with_history import HISTORY_CHANGED, HISTORY_CREATED, add_history, history_insert
 from enterprises import credit_codes
 from enterprises.models import (
     CultivationEntry,
@@ -117,42 +117,55 @@ def status_records_save_staged(*, user, kind: str, table: str, write: bool = Tru
     """`status_record_save` for the rows of a temporary `table` (enterprise_id, issued, number, valid_until; rows
     without an enterprise are left out), compared and written in SQL: the changed and the unchanged. A row already
     recorded with the same values is left alone; `write=False` only counts. Each enterprise must be inside the
-    user's change scope, checked for all before and after writing."""
-    rows = _check_staged(user, table)
+    user's change scope, checked for all before writing (writing a status moves no enterprise out of it)."""
+    _check_staged(user, table)
     record = StatusRecord._meta.db_table
     same_record = "r.enterprise_id = s.enterprise_id AND r.kind = %s AND r.issued = s.issued"
     differs = "(r.number <> s.number OR r.valid_until IS DISTINCT FROM s.valid_until)"
+    rows = f"SELECT COUNT(*) FROM {table} WHERE enterprise_id IS NOT NULL"
     with connection.cursor() as cursor:
         if not write:
-            cursor.execute(f"SELECT COUNT(*) FROM {table} s LEFT JOIN {record} r ON {same_record} "
-                           f"WHERE s.enterprise_id IS NOT NULL AND (r.id IS NULL OR {differs})", [kind])
-            changed = cursor.fetchone()[0]
+            cursor.execute(f"SELECT COUNT(*), COUNT(*) FILTER (WHERE r.id IS NULL OR {differs}) FROM {table} s "
+                           f"LEFT JOIN {record} r ON {same_record} WHERE s.enterprise_id IS NOT NULL", [kind])
+            rows, changed = cursor.fetchone()
             return changed, rows - changed
         now = timezone.now()
-        cursor.execute(f"UPDATE {record} AS r SET number = s.number, valid_until = s.valid_until, updated_at = %s "
-                       f"FROM {table} s WHERE {same_record} AND {differs} RETURNING id", [now, kind])
+        update = (f"UPDATE {record} AS r SET number = s.number, valid_until = s.valid_until, updated_at = %s "
+                  f"FROM {table} s WHERE {same_record} AND {differs}")
+        insert = (f"INSERT INTO {record} AS r (enterprise_id, kind, issued, number, valid_until, revoked, "
+                  f"revoked_reason, updated_at) SELECT s.enterprise_id, %s, s.issued, s.number, s.valid_until, "
+                  f"NULL, '', %s FROM {table} s WHERE s.enterprise_id IS NOT NULL AND NOT EXISTS "
+                  f"(SELECT 1 FROM {record} r WHERE {same_record})")
+        if connection.vendor == "postgresql":  # one statement: the rows written go to their history as returned
+            columns = ", ".join(f"r.{field.column}" for field in StatusRecord._meta.concrete_fields)
+            user_id = user.pk if user else None
+            cursor.execute(
+                f"WITH updated AS ({update} RETURNING {columns}), created AS ({insert} RETURNING {columns}), "
+                f"changed_history AS ({history_insert(StatusRecord, 'updated')}), "
+                f"created_history AS ({history_insert(StatusRecord, 'created')}) "
+                f"SELECT (SELECT COUNT(*) FROM created) + (SELECT COUNT(*) FROM updated), ({rows})",
+                [now, kind, kind, now, kind, now, HISTORY_CHANGED, user_id, now, HISTORY_CREATED, user_id])
+            changed, rows = cursor.fetchone()
+            return changed, rows - changed
+        cursor.execute(f"{update} RETURNING id", [now, kind])
         updated = [pk for (pk,) in cursor.fetchall()]
-        cursor.execute(f"INSERT INTO {record} (enterprise_id, kind, issued, number, valid_until, revoked, "
-                       f"revoked_reason, updated_at) SELECT s.enterprise_id, %s, s.issued, s.number, s.valid_until, "
-                       f"NULL, '', %s FROM {table} s WHERE s.enterprise_id IS NOT NULL AND NOT EXISTS "
-                       f"(SELECT 1 FROM {record} r WHERE {same_record}) RETURNING id", [kind, now, kind])
+        cursor.execute(f"{insert} RETURNING id", [kind, now, kind])
         created = [pk for (pk,) in cursor.fetchall()]
+        cursor.execute(rows)
+        rows = cursor.fetchone()[0]
     add_history(StatusRecord, created, kind=HISTORY_CREATED, user=user, date=now)
     add_history(StatusRecord, updated, kind=HISTORY_CHANGED, user=user, date=now)
-    _check_staged(user, table)
     return len(created) + len(updated), rows - len(created) - len(updated)
 
 
-def _check_staged(user, table: str) -> int:
-    """The rows of `table` with an enterprise, refusing them all unless each enterprise is in the change scope."""
+def _check_staged(user, table: str) -> None:
+    """Refuse the rows of `table` unless each one's enterprise (if any) is in the user's change scope."""
     scope, params = Enterprise.objects.restrict(user, "change").order_by().values("id").query.sql_with_params()
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT COUNT(*), COUNT(DISTINCT s.enterprise_id), COUNT(DISTINCT e.id) FROM {table} s "
-                       f"LEFT JOIN ({scope}) e ON e.id = s.enterprise_id WHERE s.enterprise_id IS NOT NULL", params)
-        rows, enterprises, in_scope = cursor.fetchone()
-    if in_scope != enterprises:
-        raise AccessDenied(_REFUSED)
-    return rows
+        cursor.execute(f"SELECT EXISTS (SELECT 1 FROM {table} s WHERE s.enterprise_id IS NOT NULL AND NOT EXISTS "
+                       f"(SELECT 1 FROM ({scope}) e WHERE e.id = s.enterprise_id))", params)
+        if cursor.fetchone()[0]:
+            raise AccessDenied(_REFUSED)
 
 
 @transaction.atomic
