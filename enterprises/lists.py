@@ -193,7 +193,8 @@ def _stage(table, columns, kind, issued, resolved, outcome: ListImport) -> dict[
             chosen = resolved.get(name_key(name)) if resolved else None
             yield row.number, code, name, number, on, until, False, chosen
 
-    staging.fill(STAGED, ("row", "code", "name", "number", "issued", "valid_until", "faulty", "enterprise_id"), rows())
+    filled = ("row", "code", "name", "number", "issued", "valid_until", "faulty", "enterprise_id")
+    staging.fill(STAGED, {column: STAGED_COLUMNS[column] for column in filled}, rows())
     return own
 
 
@@ -255,25 +256,32 @@ def _set_faulty(cursor, rows: list[int]) -> None:
 def _read(row, columns, issued) -> tuple:
     """A row's credit code, name, number, issue day and valid-until (None: the rule's), and the problems (row,
     column, message) of its own values that keep it out, its credit code apart."""
-    cell = {role: row.cells.get(column) if column is not None else None for role, column in columns.items()}
-    code, number = credit_codes.normalise(str(cell["credit_code"] or "")), _plain(cell["number"])
-    name, problems, dates = str(cell["name"] or "").strip(), [], {}
+    cells = row.cells
+    code = credit_codes.normalise(str(cells.get(columns["credit_code"]) or ""))
+    name, number = str(cells.get(columns["name"]) or "").strip(), _plain(cells.get(columns["number"]))
+    try:
+        on, until = _date(cells.get(columns["issued"])) or issued, _date(cells.get(columns["valid_until"]))
+    except NotADate:
+        return code, name, number, None, None, _date_problems(row, columns)
+    if on is None:
+        problem = (row.number, None, _("没有发证日期：请在文件中给出“发证日期”列，或填写名单的公布日期。"))
+    elif until and until < on:
+        problem = (row.number, column_letter(columns["valid_until"]), _("有效期至不能早于发证日期"))
+    elif len(number) > NUMBER_LENGTH:
+        problem = (row.number, column_letter(columns["number"]), _("编号超过 %(n)s 个字符。") % {"n": NUMBER_LENGTH})
+    else:
+        return code, name, number, on, until, None
+    return code, name, number, on, until, [problem]
+
+
+def _date_problems(row, columns) -> list[tuple]:
+    problems = []
     for role in ("issued", "valid_until"):
         try:
-            dates[role] = _date(cell[role])
+            _date(row.cells.get(columns[role]))
         except NotADate as exc:
             problems.append((row.number, column_letter(columns[role]), _("“%(value)s”不是日期。") % {"value": exc}))
-    if problems:
-        return code, name, number, None, None, problems
-    on, until = dates["issued"] or issued, dates["valid_until"]
-    if on is None:
-        problems.append((row.number, None, _("没有发证日期：请在文件中给出“发证日期”列，或填写名单的公布日期。")))
-    elif until and until < on:
-        problems.append((row.number, column_letter(columns["valid_until"]), _("有效期至不能早于发证日期")))
-    elif len(number) > NUMBER_LENGTH:
-        too_long = _("编号超过 %(n)s 个字符。") % {"n": NUMBER_LENGTH}
-        problems.append((row.number, column_letter(columns["number"]), too_long))
-    return code, name, number, on, until, problems
+    return problems
 
 
 def _plain(value) -> str:

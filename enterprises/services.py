@@ -160,7 +160,10 @@ def status_records_save_staged(*, user, kind: str, table: str, write: bool = Tru
 
 def _check_staged(user, table: str) -> None:
     """Refuse the rows of `table` unless each one's enterprise (if any) is in the user's change scope."""
-    scope, params = Enterprise.objects.restrict(user, "change").order_by().values("id").query.sql_with_params()
+    scope = Enterprise.objects.restrict(user, "change")
+    if not scope.query.has_filters():  # the user may change every enterprise
+        return
+    scope, params = scope.order_by().values("id").query.sql_with_params()
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT EXISTS (SELECT 1 FROM {table} s WHERE s.enterprise_id IS NOT NULL AND NOT EXISTS "
                        f"(SELECT 1 FROM ({scope}) e WHERE e.id = s.enterprise_id))", params)

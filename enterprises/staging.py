@@ -4,6 +4,7 @@
 Filled by COPY on PostgreSQL and executemany elsewhere, a batch at a time, so no more than a batch is held. The
 table lives inside the caller's transaction: created, filled, dropped; a rollback takes it away too.
 """
+import csv
 import io
 from collections.abc import Iterable
 from contextlib import contextmanager
@@ -12,9 +13,7 @@ from itertools import islice
 from django.db import connection
 
 BATCH = 5000
-# COPY's text format: NULL is \N, and a backslash, tab or line break inside a value is escaped. PostgreSQL's text
-# holds no NUL character (a CSV may carry one in a cell): it is left out.
-_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r", "\x00": None})
+_TEXT_TYPES = ("text", "varchar", "character")
 
 
 @contextmanager
@@ -27,23 +26,21 @@ def temporary_table(name: str, columns: dict[str, str]):
         cursor.execute(f"DROP TABLE {name}")
 
 
-def fill(table: str, columns: tuple[str, ...], rows: Iterable[tuple]) -> None:
-    """Add `rows` (values of `columns`, in order) to `table`, then let the planner know what it holds."""
-    rows = iter(rows)
+def fill(table: str, columns: dict[str, str], rows: Iterable[tuple]) -> None:
+    """Add `rows` (values of `columns`, name -> SQL type, in order; None is NULL, a text column's '' is '') to
+    `table`, then let the planner know what it holds."""
+    rows, names = iter(rows), ", ".join(columns)
+    # COPY's CSV, written by the csv module: an empty value is NULL but in the text columns, where it is ''.
+    # PostgreSQL's text holds no NUL character (a CSV may carry one in a cell): it is left out.
+    texts = ", ".join(name for name, kind in columns.items() if kind.startswith(_TEXT_TYPES))
+    copy = f"COPY {table} ({names}) FROM STDIN WITH (FORMAT csv{f', FORCE_NOT_NULL ({texts})' if texts else ''})"
     with connection.cursor() as cursor:
         while batch := list(islice(rows, BATCH)):
             if connection.vendor == "postgresql":
-                text = "".join("\t".join(map(_copied, row)) + "\n" for row in batch)
-                cursor.cursor.copy_expert(f"COPY {table} ({', '.join(columns)}) FROM STDIN", io.StringIO(text))
+                buffer = io.StringIO()
+                csv.writer(buffer, lineterminator="\n").writerows(batch)
+                cursor.cursor.copy_expert(copy, io.StringIO(buffer.getvalue().replace("\x00", "")))
             else:
-                cursor.executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES "
-                                   f"({', '.join(['%s'] * len(columns))})", batch)
+                cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({', '.join(['%s'] * len(columns))})",
+                                   batch)
         cursor.execute(f"ANALYZE {table}")
-
-
-def _copied(value) -> str:
-    if value is None:
-        return r"\N"
-    if type(value) is str:
-        return value if value.isprintable() and "\\" not in value else value.translate(_ESCAPES)
-    return str(value)

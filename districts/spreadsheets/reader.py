@@ -199,8 +199,12 @@ def _data_rows(rows, header_row: int, headers: dict[int, HeaderMatch]) -> Iterat
     limit, count = settings.IMPORT_MAX_ROWS, 0
     indexes = list(headers)
     for number, values in enumerate(rows, start=header_row + 1):
-        width = len(values)
-        cells = {i: value for i in indexes if i < width and _present(value := values[i])}
+        width, cells = len(values), {}
+        for i in indexes:
+            if i < width:
+                value = values[i]
+                if value.strip() if type(value) is str else _present(value):  # every CSV cell is text
+                    cells[i] = value
         if not cells:
             continue
         if FormulaCell in map(type, cells.values()):
@@ -220,6 +224,5 @@ def _data_rows(rows, header_row: int, headers: dict[int, HeaderMatch]) -> Iterat
 
 
 def _present(value) -> bool:
-    if type(value) is str:  # every CSV cell
-        return bool(value) and not value.isspace()
+    """Whether a cell other than text holds something (a text cell does when it is not all spaces)."""
     return isinstance(value, FormulaCell) or (value is not None and str(value).strip() != "")
