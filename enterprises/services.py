@@ -119,23 +119,27 @@ def status_records_save_staged(*, user, kind: str, table: str, write: bool = Tru
     recorded with the same values is left alone; `write=False` only counts. Each enterprise must be inside the
     user's change scope, checked for all before writing (writing a status moves no enterprise out of it)."""
     _check_staged(user, table)
-    record = StatusRecord._meta.db_table
-    same_record = "r.enterprise_id = s.enterprise_id AND r.kind = %s AND r.issued = s.issued"
-    differs = "(r.number <> s.number OR r.valid_until IS DISTINCT FROM s.valid_until)"
-    rows = f"SELECT COUNT(*) FROM {table} WHERE enterprise_id IS NOT NULL"
+    record, compared = StatusRecord._meta.db_table, f"{table}_compared"
+    # Each row with what is recorded for its enterprise, kind and issue day, if anything (record_id).
+    comparison = (f"SELECT s.enterprise_id, s.issued, s.number, s.valid_until, r.id AS record_id, (r.id IS NULL OR "
+                  f"r.number <> s.number OR r.valid_until IS DISTINCT FROM s.valid_until) AS changed FROM {table} s "
+                  f"LEFT JOIN {record} r ON r.enterprise_id = s.enterprise_id AND r.kind = %s AND r.issued = s.issued "
+                  f"WHERE s.enterprise_id IS NOT NULL")
     with connection.cursor() as cursor:
         if not write:
-            cursor.execute(f"SELECT COUNT(*), COUNT(*) FILTER (WHERE r.id IS NULL OR {differs}) FROM {table} s "
-                           f"LEFT JOIN {record} r ON {same_record} WHERE s.enterprise_id IS NOT NULL", [kind])
+            cursor.execute(f"SELECT COUNT(*), COUNT(*) FILTER (WHERE changed) FROM ({comparison}) c", [kind])
             rows, changed = cursor.fetchone()
             return changed, rows - changed
+        # Looked up once: each row is then inserted, or its record updated by id, or left alone.
+        cursor.execute(f"CREATE TEMPORARY TABLE {compared} AS {comparison}", [kind])
+        cursor.execute(f"ANALYZE {compared}")
         now = timezone.now()
-        update = (f"UPDATE {record} AS r SET number = s.number, valid_until = s.valid_until, updated_at = %s "
-                  f"FROM {table} s WHERE {same_record} AND {differs}")
+        update = (f"UPDATE {record} AS r SET number = c.number, valid_until = c.valid_until, updated_at = %s "
+                  f"FROM {compared} c WHERE r.id = c.record_id AND c.changed")
         insert = (f"INSERT INTO {record} AS r (enterprise_id, kind, issued, number, valid_until, revoked, "
-                  f"revoked_reason, updated_at) SELECT s.enterprise_id, %s, s.issued, s.number, s.valid_until, "
-                  f"NULL, '', %s FROM {table} s WHERE s.enterprise_id IS NOT NULL AND NOT EXISTS "
-                  f"(SELECT 1 FROM {record} r WHERE {same_record})")
+                  f"revoked_reason, updated_at) SELECT c.enterprise_id, %s, c.issued, c.number, c.valid_until, "
+                  f"NULL, '', %s FROM {compared} c WHERE c.record_id IS NULL")
+        rows = f"SELECT COUNT(*) FROM {compared}"
         if connection.vendor == "postgresql":  # one statement: the rows written go to their history as returned
             columns = ", ".join(f"r.{field.column}" for field in StatusRecord._meta.concrete_fields)
             user_id = user.pk if user else None
@@ -144,18 +148,19 @@ def status_records_save_staged(*, user, kind: str, table: str, write: bool = Tru
                 f"changed_history AS ({history_insert(StatusRecord, 'updated')}), "
                 f"created_history AS ({history_insert(StatusRecord, 'created')}) "
                 f"SELECT (SELECT COUNT(*) FROM created) + (SELECT COUNT(*) FROM updated), ({rows})",
-                [now, kind, kind, now, kind, now, HISTORY_CHANGED, user_id, now, HISTORY_CREATED, user_id])
-            changed, rows = cursor.fetchone()
-            return changed, rows - changed
-        cursor.execute(f"{update} RETURNING id", [now, kind])
-        updated = [pk for (pk,) in cursor.fetchall()]
-        cursor.execute(f"{insert} RETURNING id", [kind, now, kind])
-        created = [pk for (pk,) in cursor.fetchall()]
-        cursor.execute(rows)
-        rows = cursor.fetchone()[0]
+                [now, kind, now, now, HISTORY_CHANGED, user_id, now, HISTORY_CREATED, user_id])
+            (changed, rows), created, updated = cursor.fetchone(), [], []
+        else:
+            cursor.execute(f"{update} RETURNING id", [now])
+            updated = [pk for (pk,) in cursor.fetchall()]
+            cursor.execute(f"{insert} RETURNING id", [kind, now])
+            created = [pk for (pk,) in cursor.fetchall()]
+            cursor.execute(rows)
+            changed, rows = len(created) + len(updated), cursor.fetchone()[0]
+        cursor.execute(f"DROP TABLE {compared}")
     add_history(StatusRecord, created, kind=HISTORY_CREATED, user=user, date=now)
     add_history(StatusRecord, updated, kind=HISTORY_CHANGED, user=user, date=now)
-    return len(created) + len(updated), rows - len(created) - len(updated)
+    return changed, rows - changed
 
 
 def _check_staged(user, table: str) -> None:
