@@ -39,6 +39,12 @@ hypothesis_settings.register_profile("dev", **_FUZZ)
 hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci" if REQUIRE_ALL else "dev"))
 
 
+def pytest_collection_modifyitems(items):
+    """Modules marked `slow` run first: with one module per process (--dist=loadfile), a long module started
+    last keeps its process busy alone after the other has run out of work."""
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)
+
+
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_makereport(item, call):
     """Under REQUIRE_ALL=1 (CI), a test skipped for a missing browser or service is a failure."""

@@ -53,6 +53,8 @@ RUN_COLUMNS = {"id", "run", "computed_at", "data_updated_at"}
 COLUMNS = [f.attname for f in IndicatorValue._meta.concrete_fields if f.name not in RUN_COLUMNS]
 STEPS_PER_RUN = 200
 
+pytestmark = pytest.mark.slow
+
 
 @dataclass
 class Place:
