@@ -3,7 +3,6 @@
 Personas (a 渝北 clerk, a 万州 clerk, city staff, a city viewer, an API consumer) are the same users
 the demo creates, so a test reads like the story it tells.
 """
-import io
 import os
 import shutil
 import subprocess
@@ -16,11 +15,11 @@ import pytest
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
-from django.core.management import call_command
 from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
 
 from portal import roles
+from tests.reference_copy import ReferenceCopy
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -37,6 +36,12 @@ _FUZZ = {"max_examples": 50, "deadline": None, "suppress_health_check": [HealthC
 hypothesis_settings.register_profile("ci", derandomize=True, print_blob=True, **_FUZZ)
 hypothesis_settings.register_profile("dev", **_FUZZ)
 hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci" if REQUIRE_ALL else "dev"))
+
+
+def pytest_collection_modifyitems(items):
+    """Modules marked `slow` run first: with one module per process (--dist=loadfile), a long module started
+    last keeps its process busy alone after the other has run out of work."""
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)
 
 
 @pytest.hookimpl(hookwrapper=True)
@@ -61,10 +66,14 @@ def empty_cache():
     in_process.clear()
 
 
+REFERENCE = ReferenceCopy()
+
+
 @pytest.fixture
 def chongqing(db):
-    """The 41 units, groups, periods, platforms, funds, indicators and plans."""
-    call_command("load_reference", stdout=io.StringIO())
+    """The 41 units, groups, periods, platforms, funds, indicators and plans (`load_reference`, or a copy of what it
+    wrote: tests/reference_copy.py)."""
+    REFERENCE.load()
 
 
 def make_user(username, role=None, unit_code=None, **extra):

@@ -78,7 +78,6 @@ class StoredQuarters:
         self.slots = sections.slots()
         self.index = {slot.key: position for position, slot in enumerate(self.slots)}
         self.places = [decimal_places(slot) for slot in self.slots]
-        self.scales = [10 ** places for places in self.places]
         self.periods = sorted(periods, key=lambda period: period.ordinal)
         self._units = {unit_id: position for position, unit_id in enumerate(sorted(set(unit_ids)))}
         self._arrays: dict[int, array] = {}  # period ordinal -> values of each unit's slots
@@ -104,10 +103,10 @@ class StoredQuarters:
             if (slots := positions.get(row_code)) is None:
                 keys = [_row_key(section, row_code, name) for name in fields]
                 slots = positions[row_code] = [self.index.get(key) for key in keys]
-            at, target = self._at(unit_id), self._array(ordinal)
+            at, target, places = self._at(unit_id), self._array(ordinal), self.places
             for slot, value in zip(slots, values, strict=True):
                 if slot is not None and value is not None:  # a row of a fund no longer listed has no slot
-                    target[at + slot] = int(value * self.scales[slot])
+                    target[at + slot] = int(value.scaleb(places[slot])) if places[slot] else int(value)
 
     def _at(self, unit_id: int) -> int:
         return self._units[unit_id] * len(self.slots)
@@ -156,9 +155,8 @@ class StoredQuarters:
         """Let go of the values of the quarter `ordinal`, which nothing will check against any more."""
         self._arrays.pop(ordinal, None)
 
-    def put(self, unit_id: int, period, values: Values) -> None:
-        """Record `values` (value key -> value) as the unit's quarter now holds them."""
-        target, at = self._array(period.ordinal), self._at(unit_id)
-        for key, value in values.items():
-            position = self.index[key]
-            target[at + position] = ABSENT if value is None else int(value * self.scales[position])
+    def put(self, unit_id: int, period, row: array) -> None:
+        """Record the unit's quarter as a save leaves it: `row`, its scaled values in slot order (ABSENT where none),
+        as `quarter_check` worked them out."""
+        at = self._at(unit_id)
+        self._array(period.ordinal)[at:at + len(self.slots)] = row

@@ -6,6 +6,7 @@ explained before the quarter is submitted. Messages are Chinese, name the figure
 be accepted.
 """
 import weakref
+from array import array
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any, Literal
@@ -27,6 +28,7 @@ _JUMP_WITHIN_RANGE = 1 + JUMP_RATIO <= OUTLIER_FACTOR and (1 - JUMP_RATIO) * OUT
 HISTORY_QUARTERS = 8
 MIN_HISTORY = 4
 HISTORY_WINDOW = HISTORY_QUARTERS + 1  # one more: a flow's first own-quarter amount needs the one before
+_UNIT = Decimal(1)
 
 
 @dataclass(frozen=True)
@@ -43,8 +45,6 @@ class Problem:
 
 def parse_value(raw: Any) -> Decimal | None:
     """A reported value as a Decimal; blank is None. Raises ValueError for anything that is not a number."""
-    if type(raw) is Decimal and raw.is_finite():  # already parsed (the import's cells)
-        return raw
     if raw is None or (isinstance(raw, str) and not raw.strip()):
         return None
     if isinstance(raw, bool):
@@ -65,6 +65,9 @@ def parse_values(values: dict[str, Any]) -> tuple[dict[str, Decimal | None], lis
         if key not in known:
             message = _("没有名为“%(key)s”的填报项，请使用模板中的指标。") % {"key": key}
             problems.append(Problem(key, ERROR, "unknown", message))
+            continue
+        if type(raw) is Decimal and raw.is_finite():  # already parsed (the import's cells)
+            parsed[key] = raw
             continue
         try:
             parsed[key] = parse_value(raw)
@@ -89,18 +92,22 @@ class _SlotRule:
     position: int  # in StoredQuarters' slot order
     places: int | None  # the decimal places a value may have (None: an integer field, whole numbers only)
     bound: Decimal | None  # a value's magnitude must stay below it (the field's digits, or its integer range)
-    scale: int  # StoredQuarters' scale of the slot
     flow: bool
     zone_only: bool
 
     def scaled(self, value: Decimal, unit) -> int | None:
         """The value scaled as StoredQuarters holds it when no generic rule finds fault with it, else None."""
-        scaled = value * self.scale
-        whole = int(scaled)
-        if whole != scaled or whole < 0 or (self.bound is not None and value >= self.bound):
+        if value < 0 or (self.bound is not None and value >= self.bound):
             return None
-        if self.places is not None and value.as_tuple().exponent < -self.places:  # 1.230: three places
-            return None
+        if self.places is None:
+            whole = int(value)
+            if whole != value:
+                return None
+        else:
+            scaled = value.scaleb(self.places)  # its exponent is below 0 when the value has more places: 1.230
+            if not scaled.same_quantum(_UNIT) and scaled.as_tuple().exponent < 0:
+                return None
+            whole = int(scaled)
         return None if self.zone_only and not unit.has_high_tech_zone else whole
 
 
@@ -131,8 +138,7 @@ def _slot_rule(slot: Slot, position: int) -> _SlotRule:
     else:  # an integer column: what the database's integer type holds (the field's own validator)
         _low, high = connection.ops.integer_field_range(model_field.get_internal_type())
         bound = None if high is None else Decimal(high + 1)
-    return _SlotRule(slot, slot.key, position, places, bound, 10 ** (places or 0), slot.figure.kind == "flow",
-                     slot.figure.zone_only)
+    return _SlotRule(slot, slot.key, position, places, bound, slot.figure.kind == "flow", slot.figure.zone_only)
 
 
 def _value_problems(rule: _SlotRule, value: Decimal, unit) -> list[Problem]:
@@ -173,12 +179,13 @@ def _own_amount(ordinal: int, ytd: Decimal, previous: Decimal | None) -> str:
         "previous": fmt(previous)}
 
 
-def _history_problems(rule: _SlotRule, ordinal: int, ytd, stored: StoredQuarters) -> list[Problem]:
-    """The slot's rules against its history. `ytd`: the slot's scaled values (ABSENT where none) at `ordinal` and
-    the HISTORY_WINDOW quarters before it; what compares across quarters is a stock's value, a flow's own-quarter
-    amount (year to date minus the quarter before's, except in a first quarter)."""
-    flow = rule.flow
-    value, previous = ytd[0], ytd[1]
+def _history_problems(rule: _SlotRule, ordinal: int, window, stored: StoredQuarters) -> list[Problem]:
+    """The slot's rules against its history. `window`: every slot's scaled values (ABSENT where none) at `ordinal`
+    and the HISTORY_WINDOW quarters before it (`StoredQuarters.window`); what compares across quarters is a stock's
+    value, a flow's own-quarter amount (year to date minus the quarter before's, except in a first quarter). Most
+    values are settled by the two quarters before; the slot's whole series is taken only for the others."""
+    flow, position, size = rule.flow, rule.position, len(stored.slots)
+    value, previous = window[position], window[size + position]
     if flow and ordinal % 4 and previous != ABSENT and value < previous:
         slot = rule.slot
         return [Problem(slot.key, ERROR, "ytd_decrease", _(
@@ -191,11 +198,12 @@ def _history_problems(rule: _SlotRule, ordinal: int, ytd, stored: StoredQuarters
     if current is None:
         return []
     before = None if previous == ABSENT else previous if not flow or first[1] else \
-        None if ytd[2] == ABSENT else previous - ytd[2]
+        None if (earlier := window[2 * size + position]) == ABSENT else previous - earlier
     if before and abs(current - before) * _JUMP_DENOMINATOR > abs(before) * _JUMP_NUMERATOR:
-        return [_jump(rule, ordinal, ytd, current, before, stored)]
+        return [_jump(rule, ordinal, window[position::size], current, before, stored)]
     if _JUMP_WITHIN_RANGE and before is not None and before > 0:  # so before <= high and low <= before
         return []
+    ytd = window[position::size]
     if flow:  # at ordinal, ordinal - 1, …, ordinal - HISTORY_QUARTERS
         comparable = [None if x == ABSENT else x if is_first else None if y == ABSENT else x - y
                       for x, y, is_first in zip(ytd[:-1], ytd[1:], first, strict=True)]
@@ -270,13 +278,14 @@ def check_quarter(*, unit, period, values: dict[str, Any], stored: StoredQuarter
     """
     stored = stored or history_of(unit_ids=[unit.pk], periods=[period])
     parsed, problems = parse_values(values)
-    return problems + quarter_problems(unit=unit, period=period, parsed=parsed, stored=stored,
-                                       errors_before=any(p.is_error for p in problems))
+    return problems + quarter_check(unit=unit, period=period, parsed=parsed, stored=stored,
+                                    errors_before=any(p.is_error for p in problems))[0]
 
 
-def quarter_problems(*, unit, period, parsed: dict[str, Decimal | None], stored: StoredQuarters,
-                     errors_before: bool = False) -> list[Problem]:
-    """`check_quarter` of values already parsed; the history rules run only on a quarter without errors."""
+def quarter_check(*, unit, period, parsed: dict[str, Decimal | None], stored: StoredQuarters,
+                  errors_before: bool = False) -> tuple[list[Problem], array | None]:
+    """`check_quarter` of values already parsed (the history rules run only on a quarter without errors), and the
+    quarter as `stored` holds it once they are saved, for `StoredQuarters.put` (None with an error)."""
     rules = _rules(stored)
     merged = stored.of(unit.pk, period) | parsed
     problems, scaled = [], []
@@ -289,14 +298,16 @@ def quarter_problems(*, unit, period, parsed: dict[str, Decimal | None], stored:
     for section, rule in rules.sections:
         problems += rule(section=section, unit=unit, values=merged)
     if errors_before or any(p.is_error for p in problems):
-        return problems
+        return problems, None
     window = stored.window(unit.pk, period.ordinal, HISTORY_WINDOW)  # each slot's values, from the latest back
-    size = len(stored.slots)
     for rule, whole in scaled:
-        ytd = window[rule.position::size]
-        ytd[0] = whole
-        problems += _history_problems(rule, period.ordinal, ytd, stored)
-    return problems
+        window[rule.position] = whole
+    for key in [key for key, value in parsed.items() if value is None]:  # a value cleared
+        window[stored.index[key]] = ABSENT
+    for rule, _whole in scaled:
+        if problem := _history_problems(rule, period.ordinal, window, stored):
+            problems += problem
+    return problems, window[:len(stored.slots)]
 
 
 def history_of(*, unit_ids, periods) -> StoredQuarters:

@@ -4,5 +4,6 @@
 # unless REQUIRE_ALL=1, which CI sets, turns every skip into a failure).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-# One process per core (at most 4), each with its own test database; a module stays in one process.
-exec .venv/bin/pytest --numprocesses=auto --maxprocesses=4 --dist=loadfile "$@"
+# One process per core (at most 4), each with its own test database; a module stays in one process. Modules are
+# handed out in the order collected, the slow ones first (conftest.py), not reordered by their number of tests.
+exec .venv/bin/pytest --numprocesses=auto --maxprocesses=4 --dist=loadfile --no-loadscope-reorder "$@"

@@ -6,7 +6,6 @@ import sys
 
 import pytest
 from django.core.management import call_command
-from django.test import override_settings
 
 from districts.models import Period, PolicyArticle, Unit, UnitCodeAlias, UnitGroup
 from indicators.models import Plan, Target
@@ -82,33 +81,6 @@ def test_seed_demo_refuses_when_debug_is_off(chongqing):
 
     with pytest.raises(CommandError, match="DEBUG"):
         call_command("seed_demo", stdout=io.StringIO())
-
-
-@override_settings(DEBUG=True)
-def test_demo_data_passes_the_first_plan_and_misses_the_second(chongqing):
-    from django.db.models import Sum
-
-    from enterprises.models import EnterpriseFigures
-
-    out = io.StringIO()
-    call_command("seed_demo", stdout=out)
-    assert "yubei_staff" in out.getvalue() and "demo12345" in out.getvalue()
-
-    def city(period_code, field):
-        period = Period.objects.get_by_code(period_code)
-        rows = EnterpriseFigures.objects.filter(period=period, unit__counts_toward_city_total=True)
-        return rows.aggregate(total=Sum(field))["total"]
-
-    first = Plan.objects.get(code="guidance-2022").targets.get(indicator__code="tech_smes", scope="city")
-    second = Plan.objects.get(code="double-doubling-2027").targets.get(
-        indicator__code="high_tech", scope="city", period__year=2025
-    )
-    assert city("2025Q4", "tech_smes") > first.value
-    assert city("2025Q4", "high_tech") < second.value
-    assert city("2021Q4", "tech_smes") < city("2025Q4", "tech_smes")
-    again = io.StringIO()
-    call_command("seed_demo", stdout=again)
-    assert EnterpriseFigures.objects.filter(period__year=2025, period__quarter=4).count() == 41
 
 
 def test_health_answers_ok_when_the_database_answers(client, db):

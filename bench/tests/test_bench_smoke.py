@@ -10,7 +10,7 @@ from districts.models import Submission, Unit, UnitGroup
 from enterprises.models import Enterprise, EnterpriseFigures, StatusRecord
 from indicators.models import Indicator, Plan, Target
 
-pytestmark = pytest.mark.urls("bench.urls")
+pytestmark = [pytest.mark.urls("bench.urls"), pytest.mark.slow]
 
 
 def test_the_generator_is_deterministic_and_only_adds_what_is_missing(db):

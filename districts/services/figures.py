@@ -19,7 +19,7 @@ from districts.registry import sections
 from districts.rows_with_history import HISTORY_CHANGED, add_history, insert_with_history, update_with_history
 from districts.services.access import editable_quarters, permission_first, require_figure_entry
 from districts.services.trail import save_tracked
-from districts.validation import Problem, errors, history_of, parse_values, quarter_problems, warnings
+from districts.validation import Problem, errors, history_of, parse_values, quarter_check, warnings
 
 CREATED, UPDATED, UNCHANGED = "created", "updated", "unchanged"
 _NEW_VERSION = Submission._meta.get_field("version").default  # a new quarter's submission before its first save
@@ -158,17 +158,20 @@ def _save_run(user, writes: list[QuarterWrite], stored: StoredQuarters | None,
     rows = _SectionRows(unit_ids, periods, dry_run=dry_run)
     changeable = {section.model for section in sections if section.figures and user.has_perm(
         f"{section.model._meta.app_label}.change_{section.model._meta.model_name}")}
-    outcomes = []
+    outcomes, permitted = [], {}  # the value keys of a write -> whether the user may change all they go to
     for write in writes:
         quarter = (write.unit.pk, write.period.pk)
         submission = submissions.get(quarter)  # None: a quarter not reported yet
         parsed, problems = parse_values(write.values)
-        problems, refusal = _check(write, quarter in editable, changeable, submission, stored, parsed, problems)
+        if (may_change := permitted.get(keys := tuple(write.values))) is None:
+            may_change = permitted[keys] = _models_of(keys) <= changeable
+        problems, refusal, row = _check(write, quarter in editable, may_change, submission, stored, parsed,
+                                        problems)
         if refusal is not None:
             outcomes.append(QuarterSaved(write, refusal=refusal))
             continue
         changes = rows.stage(user, write, parsed)
-        stored.put(write.unit.pk, write.period, parsed)
+        stored.put(write.unit.pk, write.period, row)
         outcomes.append(QuarterSaved(write, SaveResult(changes=changes, warnings=warnings(problems)), submission))
     _write_submissions(user, [o for o in outcomes if o.result is not None], dry_run)
     if not dry_run:
@@ -176,26 +179,32 @@ def _save_run(user, writes: list[QuarterWrite], stored: StoredQuarters | None,
     return outcomes
 
 
-def _check(write: QuarterWrite, editable: bool, changeable: set, submission, stored: StoredQuarters,
-           parsed: dict, unreadable: list[Problem]) -> tuple[list[Problem], Exception | None]:
-    """The quarter's problems, and the refusal figures_save raises for it (None to save); `changeable`: the models
-    the user has the change permission of; `parsed` and `unreadable`: `parse_values` of the write's values."""
+def _models_of(keys) -> set:
+    """The models the values of these keys go to (an unknown key goes to none)."""
+    known = sections.slots_by_key()
+    return {known[key].section.model for key in keys if key in known}
+
+
+def _check(write: QuarterWrite, editable: bool, may_change: bool, submission, stored: StoredQuarters,
+           parsed: dict, unreadable: list[Problem]) -> tuple[list[Problem], Exception | None, Any]:
+    """The quarter's problems, the refusal figures_save raises for it (None to save), and the quarter as `stored` is
+    to hold it once saved (`quarter_check`); `may_change`: whether the user has the change permission of every model
+    the values go to; `parsed` and `unreadable`: `parse_values` of the write's values."""
     unit, period = write.unit, write.period
     if not editable:
         return [], AccessDenied(_("您不能修改%(unit)s %(period)s的数据：只能填报本单位、处于开放填报中的季度。")
-                                % {"unit": unit.name, "period": period.code})
-    known = sections.slots_by_key()
-    touched = {known[key].section.model for key in write.values if key in known}
-    if not touched <= changeable:
-        return [], AccessDenied(_("您没有修改这些数据的权限。"))
+                                % {"unit": unit.name, "period": period.code}), None
+    if not may_change:
+        return [], AccessDenied(_("您没有修改这些数据的权限。")), None
     current = submission.version if submission is not None else 0  # 0: the quarter does not exist yet
     if write.expected_version is not None and write.expected_version != current:
-        return [], QuarterConflict(expected_version=write.expected_version, current_version=current)
-    problems = unreadable + quarter_problems(unit=unit, period=period, parsed=parsed, stored=stored,
-                                             errors_before=bool(errors(unreadable)))
-    if errors(problems):
-        return problems, FiguresRejected(errors(problems))
-    return problems, None
+        return [], QuarterConflict(expected_version=write.expected_version, current_version=current), None
+    checked, row = quarter_check(unit=unit, period=period, parsed=parsed, stored=stored,
+                                 errors_before=bool(errors(unreadable)))
+    problems = unreadable + checked
+    if found := errors(problems):
+        return problems, FiguresRejected(found), None
+    return problems, None, row
 
 
 def _write_submissions(user, saved: list[QuarterSaved], dry_run: bool) -> None:
@@ -248,7 +257,7 @@ class _SectionRows:
         self._created: dict[str, list[dict]] = defaultdict(list)
         self._updated: dict[str, list[dict]] = defaultdict(list)
         self._fields: dict[str, set[str]] = defaultdict(set)
-        self._targets: dict[str, tuple] = {}
+        self._plans: dict[tuple[str, ...], list[tuple]] = {}
         self._templates: dict[str, tuple[dict, str | None]] = {}  # section key -> new row, its row column
 
     def _existing(self, section) -> dict[tuple, dict]:
@@ -266,35 +275,39 @@ class _SectionRows:
     def stage(self, user, write: QuarterWrite, parsed: dict[str, Any]) -> dict[str, str]:
         """Stage the parsed values of one quarter, which passed the validation (it holds the rules of the model
         fields' own validators: sign, decimal places, digits, the integer range); returns each key's outcome."""
-        groups: dict[tuple, list] = {}
-        target = self._targets.get
-        for key, value in parsed.items():
-            section, row, name, integer = target(key) or self._target(key)
-            group = groups.get((section.key, row))
-            if group is None:
-                group = groups[(section.key, row)] = (section, [])
-            group[1].append((key, name, int(value) if integer and value is not None else value))
-        changes, now, unit_id, period_id = {}, timezone.now(), write.unit.pk, write.period.pk
-        for (_key, row), (section, fields) in groups.items():
+        changes, unit_id, period_id = {}, write.unit.pk, write.period.pk
+        for section, row, fields in self._plan(tuple(parsed)):
             existing = self._rows.get(section.key)
             if existing is None:
                 existing = self._existing(section)
             quarter = (unit_id, period_id, row)
             found = existing.get(quarter)
-            if found is None and not any(value is not None for _key, _name, value in fields):
-                changes.update((key, UNCHANGED) for key, _name, _value in fields)
+            if found is None and all(parsed[key] is None for key, _name, _integer in fields):
+                changes.update((key, UNCHANGED) for key, _name, _integer in fields)
                 continue
             outcome, before = (CREATED, self._template(section)[0]) if found is None else (UPDATED, found)
             dirty = {}
-            for key, name, value in fields:
+            for key, name, integer in fields:
+                value = parsed[key]
                 if (value is None) if (stored := before[name]) is None else stored == value:
                     changes[key] = UNCHANGED
                 else:
                     changes[key] = outcome
-                    dirty[name] = value
+                    dirty[name] = int(value) if integer and value is not None else value
             if dirty and not self._dry_run:  # a dry run only answers what would change
-                existing[quarter] = self._staged(section, quarter, found, dirty, user, now)
+                existing[quarter] = self._staged(section, quarter, found, dirty, user, timezone.now())
         return changes
+
+    def _plan(self, keys: tuple[str, ...]) -> list[tuple]:
+        """The value keys grouped by the model row they go to: (section, the row's pk or None, [(key, field name,
+        whether it is an integer)]) each; worked out once for the quarters with the same keys (an import's)."""
+        if (found := self._plans.get(keys)) is None:
+            groups: dict[tuple, tuple] = {}
+            for key in keys:
+                section, row, name, integer = self._target(key)
+                groups.setdefault((section.key, row), (section, row, []))[2].append((key, name, integer))
+            found = self._plans[keys] = list(groups.values())
+        return found
 
     def _staged(self, section, quarter: tuple, found: dict | None, dirty: dict, user, now) -> dict:
         """The row of (unit id, period id, row pk) with its `dirty` columns changed, staged to be written."""
@@ -316,11 +329,8 @@ class _SectionRows:
 
     def _target(self, key: str) -> tuple:
         """Where a value key's value goes: (section, the row's pk or None, field name, whether it is an integer)."""
-        if (found := self._targets.get(key)) is None:
-            slot = sections.slot(key)
-            found = self._targets[key] = (slot.section, slot.row.value.pk if slot.row else None, slot.figure.field,
-                                          slot.figure.integer)
-        return found
+        slot = sections.slot(key)
+        return slot.section, slot.row.value.pk if slot.row else None, slot.figure.field, slot.figure.integer
 
     def _template(self, section) -> tuple[dict, str | None]:
         """A new row of the section's model (every column but the id, at its default), and its row column."""

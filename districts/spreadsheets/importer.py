@@ -51,8 +51,12 @@ class Quarter:
     unit: Unit
     period: Period
     row: int
+    letters: dict[str, str]  # value key -> the letter of its column in the file
     values: dict[str, Decimal | None] = field(default_factory=dict)
-    cells: dict[str, str] = field(default_factory=dict)  # value key -> column letter
+
+    def cell(self, key: str) -> str | None:
+        """The column letter of the value of `key` this row gives, None for one it does not."""
+        return self.letters[key] if key in self.values else None
 
 
 class Outcome:
@@ -290,8 +294,9 @@ def _quarters(job: ImportJob, table: Table, outcome: Outcome):
     """The file's quarters in file order, noting every cell that cannot be read and every repeated quarter."""
     places = _Places(job, table)
     first_rows = _FirstRows(places.units.size)
-    figures = [(index, match.column.key, match.divisor, column_letter(index), match.column.label)
+    figures = [(index, match.column.key, _converter(match.divisor), column_letter(index), match.column.label)
                for index, match in table.headers.items() if match.role == "figure"]
+    letters = {key: letter for _index, key, _convert, letter, _label in figures}
     for row in table.rows():
         unit, period = places.of(row, outcome)
         if unit is None or period is None:
@@ -301,23 +306,33 @@ def _quarters(job: ImportJob, table: Table, outcome: Outcome):
                 "%(unit)s %(period)s 与第 %(first)s 行重复：每个单位每个季度只能有一行。"
             ) % {"unit": unit.name, "period": period.code, "first": first})
             continue
-        quarter = Quarter(unit, period, row.number)
-        for index, key, divisor, letter, label in figures:
-            if (cell := row.cells.get(index)) is None:
+        quarter = Quarter(unit, period, row.number, letters)
+        values, cells = quarter.values, row.cells
+        for index, key, convert, letter, label in figures:
+            if (cell := cells.get(index)) is None:
                 continue
             try:
-                number = parse_number(cell)
+                number = convert(cell)
             except NotANumber:
                 outcome.problem(row.number, letter, _(
                     "“%(label)s”应为数字，收到的是“%(value)s”：请填写阿拉伯数字，如 1234 或 1,234.5，不填请留空。"
                 ) % {"label": label, "value": cell})
                 continue
             if number is not None:
-                if divisor != 1:  # 元 or 亿元 converted to 万元, kept to the fen the field stores
-                    number = (number / divisor).quantize(CONVERTED_PLACES)
-                quarter.values[key] = number
-                quarter.cells[key] = letter
+                values[key] = number
         yield quarter
+
+
+def _converter(divisor: Decimal):
+    """How a cell of a figure column becomes the figure's value: read, and if the header gave another unit (元 or
+    亿元 for 万元), converted and kept to the fen the field stores."""
+    if divisor == 1:
+        return parse_number
+
+    def converted(cell) -> Decimal | None:
+        number = parse_number(cell)
+        return None if number is None else (number / divisor).quantize(CONVERTED_PLACES)
+    return converted
 
 
 def _unit_of(row, code_col, name_col, units: _Units, outcome: Outcome) -> Unit | None:
@@ -368,8 +383,8 @@ def _save_chunk(user, chunk: tuple[Quarter, ...], outcome: Outcome, seen: dict[s
     for quarter in asked:
         key = (quarter.unit.pk, quarter.period.pk)
         old = stored.of(quarter.unit.pk, quarter.period)
-        changed = {figure: value for figure, value in quarter.values.items()
-                   if (was := old.get(figure)) is None or was != value}  # a value is never None here
+        changed = {figure: value for figure, value in quarter.values.items()  # a value is never None here
+                   if (was := old.get(figure)) is None or was != value} if old else quarter.values
         outcome.unchanged += len(quarter.values) - len(changed)
         if not changed:
             continue
@@ -389,9 +404,9 @@ def _save_chunk(user, chunk: tuple[Quarter, ...], outcome: Outcome, seen: dict[s
             _refused(quarter, result.refusal, outcome)
             continue
         for problem in result.result.warnings:
-            outcome.problem(quarter.row, quarter.cells.get(problem.figure), problem.message, level=WARNING)
+            outcome.problem(quarter.row, quarter.cell(problem.figure), problem.message, level=WARNING)
         outcome.change(len(write.values), ({
-            "row": quarter.row, "column": quarter.cells[key], "unit": quarter.unit.name,
+            "row": quarter.row, "column": quarter.cell(key), "unit": quarter.unit.name,
             "unit_code": quarter.unit.code, "period": quarter.period.code, "label": labels.get(key, key),
             "old": _text(old.get(key)), "new": _text(value),
         } for key, value in write.values.items()))
@@ -418,7 +433,7 @@ def _refused(quarter: Quarter, refusal: Exception, outcome: Outcome) -> None:
         outcome.problem(quarter.row, None, refusal)
     elif isinstance(refusal, FiguresRejected):
         for problem in refusal.problems:
-            outcome.problem(quarter.row, quarter.cells.get(problem.figure), problem.message)
+            outcome.problem(quarter.row, quarter.cell(problem.figure), problem.message)
 
 
 def _text(value) -> str:

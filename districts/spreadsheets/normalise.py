@@ -33,15 +33,28 @@ def parse_number(value) -> Decimal | None:
         return Decimal(repr(value))
     else:
         text = str(value)
+    if text.isascii():
+        try:
+            number = Decimal(text)  # nearly every cell: a plain number (Decimal allows spaces around it, not inside)
+        except InvalidOperation:
+            number = _separated_number(value, text)
+    else:
+        number = _separated_number(value, text)
+    if number is None:
+        return None
+    if not number.is_finite():
+        raise NotANumber(str(value).strip())
+    return number
+
+
+def _separated_number(value, text: str) -> Decimal | None:
+    """`text` (of the cell `value`) read with its separators and full-width digits; None for a dash."""
     if not text.isascii():  # NFKC leaves ASCII as it is
         text = unicodedata.normalize("NFKC", text)
     text = _SEPARATORS.sub("", text)
     if text in {"", "-", "—", "/"}:
         return None
     try:
-        number = Decimal(text)
+        return Decimal(text)
     except InvalidOperation as exc:
         raise NotANumber(str(value).strip()) from exc
-    if not number.is_finite():
-        raise NotANumber(str(value).strip())
-    return number

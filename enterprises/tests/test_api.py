@@ -92,6 +92,21 @@ def test_a_credit_code_is_found_however_it_is_typed(reader, registry):
     assert names(reader, "enterprises", search=code[:12]) != []
 
 
+@pytest.mark.parametrize("word, found", [
+    ("abc", ["重庆ABC科技有限公司", "重庆Abc智能有限公司"]),
+    ("ÉLAN", ["重庆élan材料有限公司"]),
+    ("ａｂｃ", ["重庆ＡＢＣ光电有限公司"]),  # full-width letters have a case too
+    ("科技", ["重庆ABC科技有限公司", "重庆甲科技有限公司"]),
+    ("2049", ["重庆2049实验室有限公司"]),
+    ("100%", []),  # % and _ are the characters typed, not patterns
+])
+def test_a_search_finds_part_of_the_name_whatever_its_case(reader, make_enterprise, word, found):
+    for name in ("重庆ABC科技有限公司", "重庆Abc智能有限公司", "重庆élan材料有限公司", "重庆ＡＢＣ光电有限公司",
+                 "重庆2049实验室有限公司"):
+        make_enterprise("500112", name)
+    assert names(reader, "enterprises", search=word) == found
+
+
 def test_the_indicator_only_key_does_not_reach_the_registry(api_client, api_key, registry):
     api_client.credentials(HTTP_AUTHORIZATION=f"Api-Key {api_key('indicators')}")
     for url in ("/api/v1/enterprises/", "/api/v1/status-records/", "/api/v1/cultivation-entries/"):

@@ -11,7 +11,6 @@ each step (once its runs have landed) the snapshot equals
 The world keeps out of rules other tests hold: every platform has a status milestone on its founding date,
 before the first quarter shown, so its status at any quarter shown is its latest milestone.
 """
-import time
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
@@ -39,8 +38,8 @@ from districts.spreadsheets.importer import import_apply, import_check, import_c
 from districts.tests.files import csv_bytes, header_of
 from enterprises.models import EnterpriseFigures
 from funds.models import EconomyFigures
-from indicators.choices import RunStatus, RunTrigger, Scope
-from indicators.models import DashboardRun, Indicator, IndicatorValue, Plan, Target
+from indicators.choices import RunTrigger, Scope
+from indicators.models import Indicator, IndicatorValue, Plan, Target
 from indicators.services import dashboard_run_create, dashboards_compute
 from platforms.models import Platform, PlatformMilestone
 from portal import roles
@@ -52,6 +51,8 @@ ESTABLISHED = ("established", "upgraded")
 RUN_COLUMNS = {"id", "run", "computed_at", "data_updated_at"}
 COLUMNS = [f.attname for f in IndicatorValue._meta.concrete_fields if f.name not in RUN_COLUMNS]
 STEPS_PER_RUN = 200
+
+pytestmark = pytest.mark.slow
 
 
 @dataclass
@@ -403,39 +404,6 @@ def test_the_snapshot_follows_every_workflow_step(small_world, django_capture_on
         max_examples=9, stateful_step_count=25, deadline=None))
 
     assert SnapshotMachine.steps >= STEPS_PER_RUN, dict(SnapshotMachine.taken)
-
-
-class WorkerLanding:
-    """A step commits at once; its runs land when the real worker has finished every run requested."""
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        if exc[0] is not None:
-            return False
-        deadline = time.monotonic() + 60
-        busy = DashboardRun.objects.filter(status__in=[RunStatus.PENDING, RunStatus.RUNNING])
-        while busy.exists():
-            assert time.monotonic() < deadline, f"runs still busy: {list(busy.values('pk', 'status', 'error'))}"
-            time.sleep(0.2)
-        failed = DashboardRun.objects.filter(status=RunStatus.FAILED)
-        assert not failed.exists(), list(failed.values_list("error", flat=True))
-        return False
-
-
-@pytest.mark.worker
-def test_the_snapshot_follows_workflow_steps_computed_by_a_real_worker(small_world, celery_worker_process):
-    world, staff, clerks, platforms = small_world
-    SnapshotMachine.world, SnapshotMachine.staff, SnapshotMachine.clerks = world, staff, clerks
-    SnapshotMachine.platforms, SnapshotMachine.settle = platforms, staticmethod(WorkerLanding)
-    SnapshotMachine.steps, SnapshotMachine.rollback_each_example = 0, False
-    try:
-        run_state_machine_as_test(SnapshotMachine, settings=hypothesis_settings(
-            max_examples=1, stateful_step_count=20, deadline=None, phases=["generate"]))
-    finally:
-        SnapshotMachine.rollback_each_example = True
-    assert SnapshotMachine.steps >= 10
 
 
 def test_the_rules_check_itself_catches_a_wrong_number(small_world):

@@ -27,7 +27,7 @@ from indicators.spread import staging_tables, unit_ranges
 from indicators.tasks import compute_dashboards
 from tests.faults.locks import RowLock
 
-pytestmark = [pytest.mark.faults, pytest.mark.worker]
+pytestmark = [pytest.mark.faults, pytest.mark.worker, pytest.mark.slow]
 
 TECH = "enterprises.tech_smes"
 THROUGH_REDIS = {"CELERY_TASK_ALWAYS_EAGER": "0"}  # a spread run's parts go to the workers, as in production
