@@ -22,6 +22,6 @@ def default_pending_list(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("enterprises", "0004_enterprise_name_trigram")]
+    dependencies = [("enterprises", "0005_statusrecord_enterprise_unindexed")]
 
     operations = [migrations.RunPython(shorten_pending_list, default_pending_list)]
