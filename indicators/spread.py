@@ -22,6 +22,7 @@ tasks, not distinct steps, so each body first does any step of its chord not don
 import math
 import re
 import time
+from contextlib import contextmanager
 from datetime import datetime
 
 from django.db import OperationalError, connection, transaction
@@ -124,10 +125,8 @@ def do_step(run: DashboardRun, part: dict):
     table, done, new = staging_tables(run.pk)
     with connection.cursor() as cursor:
         if "rank" in part:
-            # The staging table has no statistics (an ANALYZE would hold the other plans' steps until this one
-            # commits): one plan's rows would look like a few, and a nested loop over them take minutes.
-            cursor.execute("SET LOCAL enable_nestloop = off")
-            rows = snapshot.insert_ranked(table, into=new, plan_id=part["rank"])
+            with nested_loops_off(cursor):
+                rows = snapshot.insert_ranked(table, into=new, plan_id=part["rank"])
             cursor.execute(f"UPDATE {done} SET rows = %s WHERE part = %s", [rows, part["index"]])
         elif "build" in part:
             cursor.execute("SELECT pg_get_indexdef(%s::regclass)", [part["build"]])
@@ -138,6 +137,20 @@ def do_step(run: DashboardRun, part: dict):
             cursor.execute(f"ANALYZE {new}")
         elif (plan := Plan.objects.select_related("baseline").filter(pk=part["plan"]).first()) is not None:
             snapshot.write_rows(part_rows(plan, run, part["units"]), table)
+
+
+@contextmanager
+def nested_loops_off(cursor):
+    """The staging table has no statistics (an ANALYZE would hold the other plans' steps until this one commits):
+    one plan's rows would look like a few, and a nested loop over them take minutes. Only the statements inside are
+    planned without nested loops: left on, every later query of the transaction would look so costly that
+    PostgreSQL compiles it (JIT), a tenth of a second each, whenever a caller runs the step inside its own
+    transaction. A failure inside leaves the setting to the rollback that follows it."""
+    cursor.execute("SELECT current_setting('enable_nestloop')")
+    before = cursor.fetchone()[0]
+    cursor.execute("SET LOCAL enable_nestloop = off")
+    yield
+    cursor.execute("SELECT set_config('enable_nestloop', %s, true)", [before])
 
 
 def built_index(run_id: int, part: dict) -> str:

@@ -149,3 +149,24 @@ def test_a_full_run_supersedes_the_runs_waiting_when_it_was_spread_and_redoes_a_
     assert waiting.status == RunStatus.SUPERSEDED and meanwhile.status == RunStatus.SUCCEEDED
     [redo] = DashboardRun.objects.filter(pk__gt=meanwhile.pk)
     assert (redo.unit, redo.trigger, redo.status) == (units[1], RunTrigger.CHANGE, RunStatus.PENDING)
+
+
+def test_a_step_run_inside_a_callers_transaction_leaves_its_planner_settings_as_they_were(country):
+    """Ranking a plan plans without nested loops; the statements the caller runs after it in the same transaction
+    (a test's, an eager chord's) are planned as before."""
+    if connection.vendor != "postgresql":
+        pytest.skip("the ranking step and its planner setting are PostgreSQL's")
+
+    def planner_settings():
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT name, setting FROM pg_settings WHERE name LIKE 'enable%%' ORDER BY name")
+            return cursor.fetchall()
+
+    before = planner_settings()
+    run = claimed_full_run()
+    spread = dashboards_spread(run=run)
+    ranks = [part for part in spread["parts"] if "rank" in part]
+    for part in spread["parts"]:
+        dashboards_stage(run_id=run.pk, attempt=spread["attempt"], part=part)
+
+    assert ranks and planner_settings() == before
