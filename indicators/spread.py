@@ -42,6 +42,7 @@ from indicators.services import (
 )
 
 UNIT_PARTS = 8  # parts per plan for its units: enough for a few workers to end together
+MIN_PART_UNITS = 10  # below that a part's fixed work (reading the plan, its targets, its reads) outweighs the share
 MAX_PART_UNITS = 500  # beyond that a plan gets more parts, so a part's memory and time stay bounded
 PREFIX = "indicators_staged_run_"
 LOCK_WAIT = "200ms"  # the longest a reader of the snapshot waits behind the swap's lock on it, each time it asks
@@ -81,9 +82,11 @@ def dashboards_spread(*, run: DashboardRun) -> dict | None:
 
 
 def unit_ranges() -> list[list[int | None]]:
-    """[from id, to id) of each part of a plan's units, of equal size; the first and last open-ended."""
+    """[from id, to id) of each part of a plan's units, of equal size; the first and last open-ended. UNIT_PARTS
+    parts, fewer for a small country (each of at least MIN_PART_UNITS units), more for a large one (each of at most
+    MAX_PART_UNITS)."""
     ids = list(Unit.objects.order_by("pk").values_list("pk", flat=True))
-    count = max(UNIT_PARTS, math.ceil(len(ids) / MAX_PART_UNITS))
+    count = max(1, min(UNIT_PARTS, len(ids) // MIN_PART_UNITS), math.ceil(len(ids) / MAX_PART_UNITS))
     starts = sorted({ids[len(ids) * i // count] for i in range(1, count) if ids})
     bounds = [None, *starts, None]
     return [[bounds[i], bounds[i + 1]] for i in range(len(bounds) - 1)]

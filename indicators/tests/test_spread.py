@@ -8,7 +8,8 @@ from django.db import connection
 from django.db.models import Count
 
 from bench.generate import generate
-from districts.models import Unit
+from districts.choices import UnitKind
+from districts.models import Unit, UnitGroup
 from indicators.choices import RunStatus, RunTrigger
 from indicators.models import DashboardRun, IndicatorValue, Plan
 from indicators.services import dashboard_run_claim, dashboard_run_create, dashboards_compute
@@ -72,8 +73,19 @@ def test_the_units_are_cut_into_parts_of_equal_size_that_cover_each_unit_once(co
 
     sizes = [sum(inside(pk, bounds) for pk in ids) for bounds in ranges]
     assert sum(sizes) == len(ids) and all(sum(inside(pk, b) for b in ranges) == 1 for pk in ids)
-    assert len(ranges) >= 8 and max(sizes) - min(sizes) <= 1
+    assert len(ranges) > 1 and max(sizes) - min(sizes) <= 1
     assert ranges[0][0] is None and ranges[-1][1] is None  # a unit added meanwhile still falls in a part
+
+
+@pytest.mark.parametrize(("units", "parts"), [(1, 1), (9, 1), (41, 4), (80, 8), (2850, 8), (5000, 10)])
+def test_a_plans_units_are_cut_in_up_to_eight_parts_of_ten_to_five_hundred_units(units, parts):
+    """Eight parts where each holds at least ten units; fewer for a small country (a part's fixed work would
+    outweigh its share), more once a part would hold over five hundred."""
+    group = UnitGroup.objects.create(code="all", name="全部")
+    Unit.objects.bulk_create(Unit(code=f"U{n:05d}", name=f"单位{n}", kind=UnitKind.DISTRICT, group=group)
+                             for n in range(units))
+
+    assert len(unit_ranges()) == parts
 
 
 def test_readers_see_the_previous_snapshot_until_the_swap_then_the_whole_new_one(country):
