@@ -167,7 +167,7 @@ def status_list_import(*, user, content: bytes, file_name: str, kind: str, issue
                 if dry_run:
                     if mark is not None:
                         result = {"rows": outcome.rows, "changed": outcome.changed, "unchanged": outcome.unchanged}
-                        kept_checks.keep(kept, mark, result=result, rows=staging.dump(COMPARED))
+                        kept_checks.keep(kept, mark, result=result, dump=lambda into: staging.dump(COMPARED, into))
                     raise _Rollback
                 status_records_save_compared(user=user, kind=kind, compared=COMPARED)
             outcome.written = True

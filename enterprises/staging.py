@@ -47,15 +47,14 @@ def fill(table: str, columns: dict[str, str], rows: Iterable[tuple]) -> None:
         cursor.execute(f"ANALYZE {table}")
 
 
-def dump(table: str) -> str:
-    """The rows of `table` as COPY's CSV text (PostgreSQL): `load` puts them back as they were, NULLs and '' alike."""
-    buffer = io.StringIO()
+def dump(table: str, into) -> None:
+    """Write the rows of `table` as COPY's CSV text to the file-like `into` (PostgreSQL; its `write` takes str or
+    bytes): `load` puts them back as they were, NULLs and '' alike."""
     with connection.cursor() as cursor:
-        cursor.cursor.copy_expert(f"COPY {table} TO STDOUT WITH (FORMAT csv)", buffer)
-    return buffer.getvalue()
+        cursor.cursor.copy_expert(f"COPY {table} TO STDOUT WITH (FORMAT csv)", into)
 
 
-def load(table: str, text: str) -> None:
-    """Add rows that `dump` took out of a table of the same columns to `table` (PostgreSQL)."""
+def load(table: str, source) -> None:
+    """Add the rows `dump` wrote, read from the file-like `source`, to `table` of the same columns (PostgreSQL)."""
     with connection.cursor() as cursor:
-        cursor.cursor.copy_expert(f"COPY {table} FROM STDIN WITH (FORMAT csv)", io.StringIO(text))
+        cursor.cursor.copy_expert(f"COPY {table} FROM STDIN WITH (FORMAT csv)", source)
