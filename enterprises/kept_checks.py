@@ -75,8 +75,9 @@ class _Compressed:
     def __init__(self):
         self.compressor, self.parts = zlib.compressobj(1), []
 
-    def write(self, data):
-        self.parts.append(self.compressor.compress(data.encode() if isinstance(data, str) else data))
+    def write(self, data):  # a row at a time: most give no compressed output yet
+        if compressed := self.compressor.compress(data.encode() if isinstance(data, str) else data):
+            self.parts.append(compressed)
 
     def getvalue(self) -> bytes:
         return b"".join([*self.parts, self.compressor.flush()])
