@@ -9,10 +9,12 @@ choosing the enterprise for that name, or adding it to the registry) and blocks 
 until a check finds no error.
 
 The file is read once, into a temporary table (`enterprises.staging`): its rows are matched by credit code, checked
-for a second row of one enterprise and issue day, compared with what is recorded and written (through
-`status_records_save_staged`) a statement for all rows at a time; Python checks only the credit codes not on the
-registry and matches by name only the rows not found by their code. Importing a list twice changes nothing the
-second time, and memory does not grow with the file.
+for a second row of one enterprise and issue day, compared with what is recorded (`status_records_compare_staged`)
+and written (`status_records_save_compared`) a statement for all rows at a time; Python checks only the credit codes
+not on the registry and matches by name only the rows not found by their code. A check without error is kept for its
+confirmation, which writes what the check compared if the registry has not changed since (`enterprises.kept_checks`)
+and otherwise checks the file again. Importing a list twice changes nothing the second time, and memory does not grow
+with the file.
 """
 import datetime
 import re
@@ -26,9 +28,9 @@ from django.utils.translation import gettext as _
 from districts.spreadsheets.columns import HeaderMatch
 from districts.spreadsheets.normalise import clean_text
 from districts.spreadsheets.reader import HEADER_SEARCH_ROWS, FileRefused, Layout, column_letter, read_sheet
-from enterprises import credit_codes, staging
+from enterprises import credit_codes, kept_checks, staging
 from enterprises.models import Enterprise, StatusRecord, StatusValidity
-from enterprises.services import status_records_save_staged
+from enterprises.services import COMPARED_COLUMNS, status_records_compare_staged, status_records_save_compared
 
 HEADERS = {
     "credit_code": {"统一社会信用代码", "社会信用代码", "信用代码"},
@@ -131,30 +133,57 @@ class _Rollback(Exception):
 STAGED = "enterprises_status_list"
 STAGED_COLUMNS = {"row": "integer", "code": "varchar(200)", "name": "text", "number": "text", "issued": "date",
                   "valid_until": "date", "faulty": "boolean", "enterprise_id": "bigint", "by_code": "bigint"}
+COMPARED = f"{STAGED}_compared"
 
 
 def status_list_import(*, user, content: bytes, file_name: str, kind: str, issued: datetime.date | None = None,
                        resolutions: dict[str, int] | None = None, dry_run: bool = True) -> ListImport:
     """Check (dry_run) or import a list of statuses of one `kind`. `issued` is the list's date for rows that give
-    none; `resolutions` maps a name as written in the file to the enterprise (pk) a person chose for it."""
-    outcome = ListImport()
-    try:
-        table = read_sheet(content, file_name, layout=LIST_LAYOUT)
-    except FileRefused as refused:
-        outcome.problem(None, None, refused)
-        return outcome
+    none; `resolutions` maps a name as written in the file to the enterprise (pk) a person chose for it. A check
+    without error is kept (`enterprises.kept_checks`): its confirmation writes what it compared unless the registry
+    changed since."""
+    outcome, resolutions = ListImport(), resolutions or {}
+    kept = kept_checks.key(user=user, content=content, file_name=file_name, kind=kind, issued=issued,
+                           resolutions=resolutions)
     try:
         with transaction.atomic():
-            with staging.temporary_table(STAGED, STAGED_COLUMNS):
-                _check(user, table, kind, issued, resolutions or {}, outcome)
-                outcome.changed, outcome.unchanged = status_records_save_staged(
-                    user=user, kind=kind, table=STAGED, write=not dry_run and not outcome.has_errors)
-            if dry_run or outcome.has_errors:
-                raise _Rollback
+            mark = None if not kept else kept_checks.mark_for_check() if dry_run else kept_checks.registry_mark()
+            if not dry_run and mark is not None and (checked := kept_checks.trusted(kept, mark)):
+                _import_checked(user, kind, checked, outcome)
+                kept_checks.forget(kept)
+                return outcome
+            try:
+                table = read_sheet(content, file_name, layout=LIST_LAYOUT)
+            except FileRefused as refused:
+                outcome.problem(None, None, refused)
+                return outcome
+            with staging.temporary_table(STAGED, STAGED_COLUMNS), \
+                    staging.temporary_table(COMPARED, COMPARED_COLUMNS):
+                _check(user, table, kind, issued, resolutions, outcome)
+                outcome.changed, outcome.unchanged = status_records_compare_staged(kind=kind, table=STAGED,
+                                                                                   compared=COMPARED)
+                if outcome.has_errors:
+                    raise _Rollback
+                if dry_run:
+                    if mark is not None:
+                        result = {"rows": outcome.rows, "changed": outcome.changed, "unchanged": outcome.unchanged}
+                        kept_checks.keep(kept, mark, result=result, dump=lambda into: staging.dump(COMPARED, into))
+                    raise _Rollback
+                status_records_save_compared(user=user, kind=kind, compared=COMPARED)
             outcome.written = True
     except _Rollback:
         pass
     return outcome
+
+
+def _import_checked(user, kind, checked, outcome: ListImport) -> None:
+    """Write what a kept check of an unchanged registry compared."""
+    result, rows = checked
+    outcome.rows, outcome.changed, outcome.unchanged = result["rows"], result["changed"], result["unchanged"]
+    with staging.temporary_table(COMPARED, COMPARED_COLUMNS):
+        staging.load(COMPARED, rows)
+        status_records_save_compared(user=user, kind=kind, compared=COMPARED)
+    outcome.written = True
 
 
 def _check(user, table, kind, issued, resolutions, outcome: ListImport) -> None:

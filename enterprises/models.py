@@ -158,6 +158,18 @@ class Registration(models.Model):
         return f"{self.enterprise} @ {self.unit}"
 
 
+class RecordHistory(HistoricalRecords):
+    """History read only by the recorded row's id (its admin page, a record's own history): no index on when or by
+    whom it was written, each of which a status list would add to every one of its 100,000 history rows. A user's
+    deletion sets their history rows' user to NULL by scanning the table instead (users are deactivated, and rarely
+    deleted)."""
+
+    def get_extra_fields(self, model, fields):
+        extra = super().get_extra_fields(model, fields)
+        extra["history_date"].db_index = extra["history_user"].db_index = False
+        return extra
+
+
 class StatusRecordQuerySet(RestrictedQuerySet):
     def held_at(self, date):
         """Records in force on `date`, each with `unit_at`: the unit its enterprise was registered in that day.
@@ -197,7 +209,7 @@ class StatusRecord(models.Model):
     objects = StatusRecordQuerySet.as_manager()
     # A record's history is read by the record's id only; an index on its enterprise would only slow the writing of
     # a list's 100,000 history rows.
-    history = HistoricalRecords(no_db_index="enterprise")
+    history = RecordHistory(no_db_index="enterprise")
 
     class Meta:
         ordering = ["enterprise", "kind", "-issued"]

@@ -112,55 +112,57 @@ def status_record_save(*, user, enterprise: Enterprise, kind: str, issued: datet
     return record, True
 
 
-@transaction.atomic
-def status_records_save_staged(*, user, kind: str, table: str, write: bool = True) -> tuple[int, int]:
-    """`status_record_save` for the rows of a temporary `table` (enterprise_id, issued, number, valid_until; rows
-    without an enterprise are left out), compared and written in SQL: the changed and the unchanged. A row already
-    recorded with the same values is left alone; `write=False` only counts. Each enterprise must be inside the
-    user's change scope, checked for all before writing (writing a status moves no enterprise out of it)."""
-    _check_staged(user, table)
-    record, compared = StatusRecord._meta.db_table, f"{table}_compared"
-    # Each row with what is recorded for its enterprise, kind and issue day, if anything (record_id).
-    comparison = (f"SELECT s.enterprise_id, s.issued, s.number, s.valid_until, r.id AS record_id, (r.id IS NULL OR "
-                  f"r.number <> s.number OR r.valid_until IS DISTINCT FROM s.valid_until) AS changed FROM {table} s "
-                  f"LEFT JOIN {record} r ON r.enterprise_id = s.enterprise_id AND r.kind = %s AND r.issued = s.issued "
-                  f"WHERE s.enterprise_id IS NOT NULL")
+# A comparison of staged rows with the records (`status_records_compare_staged`): each row with the record of its
+# enterprise, kind and issue day (record_id, NULL if none) and whether writing it changes anything.
+COMPARED_COLUMNS = {"enterprise_id": "bigint", "issued": "date", "number": "text", "valid_until": "date",
+                    "record_id": "bigint", "changed": "boolean"}
+
+
+def status_records_compare_staged(*, kind: str, table: str, compared: str) -> tuple[int, int]:
+    """Put each row of a temporary `table` (enterprise_id, issued, number, valid_until; rows without an enterprise are
+    left out) beside what is recorded for its enterprise, `kind` and issue day into the temporary table `compared`
+    (COMPARED_COLUMNS), looked up once for the write: returns the changed and the unchanged rows."""
+    record = StatusRecord._meta.db_table
     with connection.cursor() as cursor:
-        if not write:
-            cursor.execute(f"SELECT COUNT(*), COUNT(*) FILTER (WHERE changed) FROM ({comparison}) c", [kind])
-            rows, changed = cursor.fetchone()
-            return changed, rows - changed
-        # Looked up once: each row is then inserted, or its record updated by id, or left alone.
-        cursor.execute(f"CREATE TEMPORARY TABLE {compared} AS {comparison}", [kind])
+        cursor.execute(f"INSERT INTO {compared} ({', '.join(COMPARED_COLUMNS)}) SELECT s.enterprise_id, s.issued, "
+                       f"s.number, s.valid_until, r.id, (r.id IS NULL OR r.number <> s.number OR r.valid_until IS "
+                       f"DISTINCT FROM s.valid_until) FROM {table} s LEFT JOIN {record} r ON r.enterprise_id = "
+                       f"s.enterprise_id AND r.kind = %s AND r.issued = s.issued WHERE s.enterprise_id IS NOT NULL",
+                       [kind])
+        cursor.execute(f"SELECT COUNT(*), COUNT(*) FILTER (WHERE changed) FROM {compared}")
+        rows, changed = cursor.fetchone()
+    return changed, rows - changed
+
+
+@transaction.atomic
+def status_records_save_compared(*, user, kind: str, compared: str) -> None:
+    """`status_record_save` for the rows of a comparison (`status_records_compare_staged`) in SQL: a changed row is
+    inserted, or its record updated by id; an unchanged row is left alone. Each enterprise must be inside the user's
+    change scope, checked for all before writing (writing a status moves no enterprise out of it)."""
+    _check_staged(user, compared)
+    record, now = StatusRecord._meta.db_table, timezone.now()
+    update = (f"UPDATE {record} AS r SET number = c.number, valid_until = c.valid_until, updated_at = %s "
+              f"FROM {compared} c WHERE r.id = c.record_id AND c.changed")
+    insert = (f"INSERT INTO {record} AS r (enterprise_id, kind, issued, number, valid_until, revoked, "
+              f"revoked_reason, updated_at) SELECT c.enterprise_id, %s, c.issued, c.number, c.valid_until, "
+              f"NULL, '', %s FROM {compared} c WHERE c.record_id IS NULL")
+    with connection.cursor() as cursor:
         cursor.execute(f"ANALYZE {compared}")
-        now = timezone.now()
-        update = (f"UPDATE {record} AS r SET number = c.number, valid_until = c.valid_until, updated_at = %s "
-                  f"FROM {compared} c WHERE r.id = c.record_id AND c.changed")
-        insert = (f"INSERT INTO {record} AS r (enterprise_id, kind, issued, number, valid_until, revoked, "
-                  f"revoked_reason, updated_at) SELECT c.enterprise_id, %s, c.issued, c.number, c.valid_until, "
-                  f"NULL, '', %s FROM {compared} c WHERE c.record_id IS NULL")
-        rows = f"SELECT COUNT(*) FROM {compared}"
         if connection.vendor == "postgresql":  # one statement: the rows written go to their history as returned
             columns = ", ".join(f"r.{field.column}" for field in StatusRecord._meta.concrete_fields)
             user_id = user.pk if user else None
             cursor.execute(
                 f"WITH updated AS ({update} RETURNING {columns}), created AS ({insert} RETURNING {columns}), "
                 f"changed_history AS ({history_insert(StatusRecord, 'updated')}), "
-                f"created_history AS ({history_insert(StatusRecord, 'created')}) "
-                f"SELECT (SELECT COUNT(*) FROM created) + (SELECT COUNT(*) FROM updated), ({rows})",
+                f"created_history AS ({history_insert(StatusRecord, 'created')}) SELECT 1",
                 [now, kind, now, now, HISTORY_CHANGED, user_id, now, HISTORY_CREATED, user_id])
-            (changed, rows), created, updated = cursor.fetchone(), [], []
-        else:
-            cursor.execute(f"{update} RETURNING id", [now])
-            updated = [pk for (pk,) in cursor.fetchall()]
-            cursor.execute(f"{insert} RETURNING id", [kind, now])
-            created = [pk for (pk,) in cursor.fetchall()]
-            cursor.execute(rows)
-            changed, rows = len(created) + len(updated), cursor.fetchone()[0]
-        cursor.execute(f"DROP TABLE {compared}")
+            return
+        cursor.execute(f"{update} RETURNING id", [now])
+        updated = [pk for (pk,) in cursor.fetchall()]
+        cursor.execute(f"{insert} RETURNING id", [kind, now])
+        created = [pk for (pk,) in cursor.fetchall()]
     add_history(StatusRecord, created, kind=HISTORY_CREATED, user=user, date=now)
     add_history(StatusRecord, updated, kind=HISTORY_CHANGED, user=user, date=now)
-    return changed, rows - changed
 
 
 def _check_staged(user, table: str) -> None:

@@ -2,7 +2,8 @@
 """A temporary table of plain rows, for work done on a whole file at once in SQL (matching, comparing, writing).
 
 Filled by COPY on PostgreSQL and executemany elsewhere, a batch at a time, so no more than a batch is held. The
-table lives inside the caller's transaction: created, filled, dropped; a rollback takes it away too.
+table lives inside the caller's transaction: created, filled, dropped; a rollback takes it away too. On PostgreSQL a
+table's rows can be taken out as COPY's CSV text and put back into a table of the same columns.
 """
 import csv
 import io
@@ -44,3 +45,16 @@ def fill(table: str, columns: dict[str, str], rows: Iterable[tuple]) -> None:
                 cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({', '.join(['%s'] * len(columns))})",
                                    batch)
         cursor.execute(f"ANALYZE {table}")
+
+
+def dump(table: str, into) -> None:
+    """Write the rows of `table` as COPY's CSV text to the file-like `into` (PostgreSQL; its `write` takes str or
+    bytes): `load` puts them back as they were, NULLs and '' alike."""
+    with connection.cursor() as cursor:
+        cursor.cursor.copy_expert(f"COPY {table} TO STDOUT WITH (FORMAT csv)", into)
+
+
+def load(table: str, source) -> None:
+    """Add the rows `dump` wrote, read from the file-like `source`, to `table` of the same columns (PostgreSQL)."""
+    with connection.cursor() as cursor:
+        cursor.cursor.copy_expert(f"COPY {table} FROM STDIN WITH (FORMAT csv)", source)

@@ -2,9 +2,11 @@
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
 
 from conftest import ARTIFACTS
 from districts.tests.files import csv_bytes
+from enterprises import lists
 from enterprises.models import StatusRecord
 
 LIST = csv_bytes([["2025年高新技术企业名单"], ["企业名称", "证书编号", "发证日期"],
@@ -40,6 +42,21 @@ def test_a_clerk_checks_resolves_and_imports_a_list(yubei_registry, client_for, 
     assert done.status_code == 302
     assert sorted(StatusRecord.objects.values_list("enterprise_id", "number")) == sorted(
         [(first.pk, "GR202550000001"), (twins[1].pk, "GR202550000002")])
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_import_after_a_clean_check_on_the_page_writes_what_the_check_compared(yubei_registry, client_for,
+                                                                                   yubei_clerk, monkeypatch):
+    if connection.vendor != "postgresql":
+        pytest.skip("a check is kept on PostgreSQL only")
+    first, twins = yubei_registry
+    client = client_for(yubei_clerk)
+    upload(client)
+    client.post("/registry/import/", {"action": "recheck", "name-4": "重庆同名有限公司", "resolve-4": str(twins[0].pk)})
+    monkeypatch.setattr(lists, "read_sheet", None)  # each request its own transaction: the check was kept
+    assert client.post("/registry/import/", {"action": "import"}).status_code == 302
+    assert sorted(StatusRecord.objects.values_list("enterprise_id", "number")) == sorted(
+        [(first.pk, "GR202550000001"), (twins[0].pk, "GR202550000002")])
 
 
 def test_another_units_clerk_matches_nothing_and_writes_nothing(yubei_registry, client_for, wanzhou_clerk):

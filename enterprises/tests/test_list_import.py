@@ -2,12 +2,14 @@
 import datetime
 
 import pytest
+from django.db import connection
 
 from districts.tests.files import csv_bytes, xlsx_bytes
+from enterprises import lists
 from enterprises.credit_codes import synthetic
 from enterprises.lists import status_list_import
 from enterprises.models import Enterprise, StatusRecord
-from enterprises.services import enterprise_update
+from enterprises.services import enterprise_update, status_record_save
 
 D = datetime.date
 HEADER = ["序号", "企业名称", "统一社会信用代码", "证书编号", "发证日期"]
@@ -155,3 +157,71 @@ def test_backslashes_tabs_and_nul_characters_in_cells_are_read_as_text(firms, ci
     assert [(row["row"], row["name"].replace("\x00", ""), row["candidates"]) for row in outcome.unresolved] == [
         (102, "重庆\\N\t有限公司", [])]
     assert (outcome.rows, outcome.changed, outcome.problems) == (2, 1, [])
+
+
+# A confirmation writes what its check compared only while the registry is as the check read it.
+@pytest.fixture
+def committed(transactional_db):
+    """Each step its own committed transaction, as the check and the confirmation are two requests; a check is kept
+    on PostgreSQL only."""
+    if connection.vendor != "postgresql":
+        pytest.skip("a check is kept on PostgreSQL only")
+
+
+def imported(user, content, **options):
+    return status_list_import(user=user, content=content, file_name="名单.csv", kind="high_tech", dry_run=False,
+                              **options)
+
+
+def numbers():
+    return dict(StatusRecord.objects.values_list("enterprise__name", "number"))
+
+
+def test_a_confirmation_of_an_unchanged_registry_writes_what_the_check_compared(committed, firms, city_staff,
+                                                                                 monkeypatch):
+    content = clean_list(firms)
+    check = status_list_import(user=city_staff, content=content, file_name="名单.csv", kind="high_tech")
+    monkeypatch.setattr(lists, "read_sheet", None)  # the confirmation does not read the file again
+    done = imported(city_staff, content)
+    assert (done.written, done.rows, done.changed, done.unchanged) == (True, check.rows, 3, 0)
+    assert numbers() == {"重庆(渝北)智能装备有限公司": "GR202450000002", "重庆代码科技有限公司": "GR202450000001",
+                         "重庆新名材料有限责任公司": "GR202450000003"}
+    assert {h.history_user for h in StatusRecord.history.all()} == {city_staff}
+
+
+def test_a_record_saved_between_the_check_and_the_confirmation_is_compared_again(committed, firms, city_staff,
+                                                                                  yubei_clerk):
+    content = clean_list(firms)
+    status_list_import(user=city_staff, content=content, file_name="名单.csv", kind="high_tech")
+    status_record_save(user=yubei_clerk, enterprise=firms["by_code"], kind="high_tech", issued=D(2024, 11, 20),
+                       number="GR-FROM-THE-CLERK")
+    done = imported(city_staff, content)
+    # Checked again: the clerk's record is updated (not inserted a second time), the other two inserted.
+    assert (done.written, done.changed, done.unchanged) == (True, 3, 0)
+    assert numbers()["重庆代码科技有限公司"] == "GR202450000001"
+    record = StatusRecord.objects.get(enterprise=firms["by_code"])
+    assert [(h.history_type, h.number, h.history_user) for h in record.history.order_by("history_id")] == [
+        ("+", "GR-FROM-THE-CLERK", yubei_clerk), ("~", "GR202450000001", city_staff)]
+
+
+def test_a_name_made_ambiguous_between_the_check_and_the_confirmation_blocks_the_file(committed, firms,
+                                                                                       city_staff, make_enterprise):
+    content = clean_list(firms)
+    check = status_list_import(user=city_staff, content=content, file_name="名单.csv", kind="high_tech")
+    assert check.unresolved == []
+    second = make_enterprise("500112", "重庆(渝北)智能装备有限公司", credit_code=None)
+    done = imported(city_staff, content)
+    assert [(row["row"], sorted(pk for pk, _name in row["candidates"])) for row in done.unresolved] == [
+        (4, sorted([firms["bracketed"].pk, second.pk]))]
+    assert not done.written and StatusRecord.objects.count() == 0
+
+
+def test_another_persons_confirmation_and_a_second_confirmation_check_again(committed, firms, city_staff, yubei_clerk):
+    content = csv_bytes([["企业名称", "统一社会信用代码", "证书编号", "发证日期"],
+                         ["重庆代码科技有限公司", synthetic("500112", 501), "GR1", "2024-11-20"]])
+    status_list_import(user=city_staff, content=content, file_name="名单.csv", kind="high_tech")
+    status_list_import(user=yubei_clerk, content=content, file_name="名单.csv", kind="high_tech")
+    first = imported(yubei_clerk, content)
+    second = imported(city_staff, content)
+    assert (first.written, first.changed, second.written, second.changed, second.unchanged) == (True, 1, True, 0, 1)
+    assert StatusRecord.history.count() == 1
