@@ -17,6 +17,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
+from functools import lru_cache
 from itertools import islice
 
 from django.core.cache import cache
@@ -228,7 +229,8 @@ class _FirstRows:
 
     def claim(self, unit: Unit, period: Period, row: int) -> int:
         """Record `row` as the quarter's; returns the earlier row that gave it, or 0."""
-        rows = self._by_period.setdefault(period.pk, array("L", [0]) * self._units)
+        if (rows := self._by_period.get(period.pk)) is None:
+            rows = self._by_period[period.pk] = array("L", [0]) * self._units
         first = rows[unit.pk]
         if not first:
             rows[unit.pk] = row
@@ -335,9 +337,14 @@ def _converter(divisor: Decimal):
     return converted
 
 
+# A unit's name comes on every row of a long file, read twice: normalised once per name (NFKC and a regular expression
+# cost more than the rest of finding the row's unit). Bounded, so a file of distinct names does not grow it.
+_clean_name = lru_cache(maxsize=8192)(clean_text)
+
+
 def _unit_of(row, code_col, name_col, units: _Units, outcome: Outcome) -> Unit | None:
     code = clean_text(row.cells.get(code_col)) if code_col is not None else ""
-    name = clean_text(row.cells.get(name_col)) if name_col is not None else ""
+    name = _clean_name(row.cells.get(name_col)) if name_col is not None else ""
     if code.endswith(".0"):  # a code typed as a number and saved by Excel as a float
         code = code[:-2]
     unit = None
