@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from districts import signals
 from districts.choices import NoteKind, SubmissionState
-from districts.exceptions import AccessDenied, FiguresRejected, QuarterConflict
+from districts.exceptions import AccessDenied, FiguresRejected, QuarterConflict, QuarterNotEditable
 from districts.figures import StoredQuarters
 from districts.id_lists import IdIn
 from districts.models import FigureNote, Period, Submission, Unit
@@ -192,8 +192,8 @@ def _check(write: QuarterWrite, editable: bool, may_change: bool, submission, st
     the values go to; `parsed` and `unreadable`: `parse_values` of the write's values."""
     unit, period = write.unit, write.period
     if not editable:
-        return [], AccessDenied(_("您不能修改%(unit)s %(period)s的数据：只能填报本单位、处于开放填报中的季度。")
-                                % {"unit": unit.name, "period": period.code}), None
+        return [], QuarterNotEditable(_("您不能修改%(unit)s %(period)s的数据：只能填报本单位、处于开放填报中的季度。")
+                                      % {"unit": unit.name, "period": period.code}), None
     if not may_change:
         return [], AccessDenied(_("您没有修改这些数据的权限。")), None
     current = submission.version if submission is not None else 0  # 0: the quarter does not exist yet
