@@ -7,10 +7,6 @@ from array import array
 from collections import defaultdict
 from decimal import Decimal
 
-from django.db.models import BigIntegerField, F
-from django.db.models.functions import Cast, Round
-
-from districts.id_lists import IdIn
 from districts.models import Period
 from districts.registry import Section, Slot, sections
 
@@ -63,14 +59,6 @@ def quarter_values(*, unit, period) -> Values:
 ABSENT = -(1 << 63)  # a slot with no value in StoredQuarters' arrays (no row, or a null)
 
 
-def _scaled(model, name: str):
-    """A figure column as StoredQuarters holds it, an integer (a decimal scaled by its places), computed by the
-    database: turning hundreds of thousands of values into Decimals and back cost more than reading them. Rounded
-    first, since SQLite keeps a decimal as a float."""
-    places = getattr(model._meta.get_field(name), "decimal_places", None)
-    return Cast(Round(F(name) * 10 ** places), BigIntegerField()) if places else name
-
-
 def decimal_places(slot: Slot) -> int:
     """The decimal places its model field stores (0 for an integer field)."""
     return getattr(slot.section.model._meta.get_field(slot.figure.field), "decimal_places", None) or 0
@@ -105,20 +93,20 @@ class StoredQuarters:
 
     def _read(self, section: Section) -> None:
         fields = [figure.field for figure in section.figures]
-        columns = ["unit_id", "period__ordinal", *(_scaled(section.model, name) for name in fields),
-                   *([section.row_code_lookup] if section.row_code_lookup else [])]
-        rows = section.model._default_manager.filter(IdIn(F("unit_id"), list(self._units)),
-                                                      IdIn(F("period_id"), [period.pk for period in self.periods]))
+        columns = ["unit_id", "period__ordinal", *fields, *([section.row_code_lookup] if section.row_code_lookup
+                                                            else [])]
+        rows = section.model._default_manager.filter(unit_id__in=list(self._units),
+                                                      period_id__in=[period.pk for period in self.periods])
         positions: dict[str | None, list[int]] = {}  # a row's code -> the slot positions of its fields
         for unit_id, ordinal, *values in rows.order_by().values_list(*columns).iterator(chunk_size=5000):
             row_code = values.pop() if section.row_code_lookup else None
             if (slots := positions.get(row_code)) is None:
                 keys = [_row_key(section, row_code, name) for name in fields]
                 slots = positions[row_code] = [self.index.get(key) for key in keys]
-            at, target = self._at(unit_id), self._array(ordinal)
+            at, target, places = self._at(unit_id), self._array(ordinal), self.places
             for slot, value in zip(slots, values, strict=True):
                 if slot is not None and value is not None:  # a row of a fund no longer listed has no slot
-                    target[at + slot] = value
+                    target[at + slot] = int(value.scaleb(places[slot])) if places[slot] else int(value)
 
     def _at(self, unit_id: int) -> int:
         return self._units[unit_id] * len(self.slots)
