@@ -6,6 +6,10 @@ class AccessDenied(PermissionDenied):
     """The user may not do this to this unit's quarter (wrong unit, read-only role, locked quarter)."""
 
 
+class QuarterNotEditable(AccessDenied):
+    """The user may not change this unit's quarter: another unit's, or one not open for entry."""
+
+
 class FiguresRejected(Exception):
     """Validation found problems that block the write; nothing was written. `problems` lists them all."""
 

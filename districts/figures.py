@@ -125,18 +125,17 @@ class StoredQuarters:
         at = self._at(unit_id)
         return found[at:at + len(self.slots)]
 
-    def window(self, unit_id: int, ordinal: int, before: int) -> array:
-        """The unit's scaled values of the quarter `ordinal` and the `before` quarters before it, one quarter after
-        the other from the latest back (ABSENT where none): a slot's are `window[position::len(slots)]`."""
-        size = len(self.slots)
-        absent = array("q", [ABSENT]) * size
-        if unit_id not in self._units:
-            return absent * (before + 1)
-        at, window, arrays = self._at(unit_id), array("q"), self._arrays
-        for back in range(before + 1):
-            found = arrays.get(ordinal - back)
-            window += absent if found is None else found[at:at + size]
-        return window
+    def offset(self, unit_id: int) -> int | None:
+        """Where the unit's values start in each quarter's array (a slot's is at offset + its position), None for a
+        unit not held."""
+        return self._at(unit_id) if unit_id in self._units else None
+
+    def series(self, offset: int | None, position: int, ordinal: int, count: int) -> list[int]:
+        """The scaled values of one slot (at `offset` + `position`) in the quarter `ordinal` and the `count` - 1
+        quarters before it, from the latest back (ABSENT where none)."""
+        arrays, at = self._arrays, None if offset is None else offset + position
+        return [ABSENT if at is None or (found := arrays.get(ordinal - back)) is None else found[at]
+                for back in range(count)]
 
     def of(self, unit_id: int, period) -> Values:
         """Value key -> value of the unit's quarter, for the slots that hold one."""

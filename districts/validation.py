@@ -179,13 +179,14 @@ def _own_amount(ordinal: int, ytd: Decimal, previous: Decimal | None) -> str:
         "previous": fmt(previous)}
 
 
-def _history_problems(rule: _SlotRule, ordinal: int, window, stored: StoredQuarters) -> list[Problem]:
-    """The slot's rules against its history. `window`: every slot's scaled values (ABSENT where none) at `ordinal`
-    and the HISTORY_WINDOW quarters before it (`StoredQuarters.window`); what compares across quarters is a stock's
-    value, a flow's own-quarter amount (year to date minus the quarter before's, except in a first quarter). Most
-    values are settled by the two quarters before; the slot's whole series is taken only for the others."""
-    flow, position, size = rule.flow, rule.position, len(stored.slots)
-    value, previous = window[position], window[size + position]
+def _history_problems(rule: _SlotRule, ordinal: int, value: int, previous: int, earlier: int, offset: int | None,
+                      stored: StoredQuarters) -> list[Problem]:
+    """The slot's rules against its history: `value` is the slot's scaled value at `ordinal`, `previous` and `earlier`
+    its values in the two quarters before (ABSENT where none), the older ones are read from `stored` at `offset`
+    (`StoredQuarters.offset`) only when a rule needs them. What compares across quarters is a stock's value, a flow's
+    own-quarter amount (year to date minus the quarter before's, except in a first quarter). Most values are settled by
+    the two quarters before; the slot's whole series is taken only for the others."""
+    flow = rule.flow
     if flow and ordinal % 4 and previous != ABSENT and value < previous:
         slot = rule.slot
         return [Problem(slot.key, ERROR, "ytd_decrease", _(
@@ -198,12 +199,12 @@ def _history_problems(rule: _SlotRule, ordinal: int, window, stored: StoredQuart
     if current is None:
         return []
     before = None if previous == ABSENT else previous if not flow or first[1] else \
-        None if (earlier := window[2 * size + position]) == ABSENT else previous - earlier
+        None if earlier == ABSENT else previous - earlier
     if before and abs(current - before) * _JUMP_DENOMINATOR > abs(before) * _JUMP_NUMERATOR:
-        return [_jump(rule, ordinal, window[position::size], current, before, stored)]
+        return [_jump(rule, ordinal, _series(rule, value, offset, ordinal, stored), current, before, stored)]
     if _JUMP_WITHIN_RANGE and before is not None and before > 0:  # so before <= high and low <= before
         return []
-    ytd = window[position::size]
+    ytd = _series(rule, value, offset, ordinal, stored)
     if flow:  # at ordinal, ordinal - 1, …, ordinal - HISTORY_QUARTERS
         comparable = [None if x == ABSENT else x if is_first else None if y == ABSENT else x - y
                       for x, y, is_first in zip(ytd[:-1], ytd[1:], first, strict=True)]
@@ -216,6 +217,11 @@ def _history_problems(rule: _SlotRule, ordinal: int, window, stored: StoredQuart
     if current > high * OUTLIER_FACTOR or (low > 0 and current * OUTLIER_FACTOR < low):
         return [_outlier(rule, ordinal, ytd, current, len(history), low, high, stored)]
     return []
+
+
+def _series(rule: _SlotRule, value: int, offset: int | None, ordinal: int, stored: StoredQuarters) -> list[int]:
+    """The slot's scaled values from `value` at `ordinal` back over the HISTORY_WINDOW quarters before it."""
+    return [value, *stored.series(offset, rule.position, ordinal - 1, HISTORY_WINDOW)]
 
 
 # Per quarter of the year (ordinal % 4), whether each of the HISTORY_QUARTERS + 1 quarters from it back is a
@@ -299,15 +305,20 @@ def quarter_check(*, unit, period, parsed: dict[str, Decimal | None], stored: St
         problems += rule(section=section, unit=unit, values=merged)
     if errors_before or any(p.is_error for p in problems):
         return problems, None
-    window = stored.window(unit.pk, period.ordinal, HISTORY_WINDOW)  # each slot's values, from the latest back
+    size, ordinal = len(stored.slots), period.ordinal
+    row = stored.row(unit.pk, ordinal) or array("q", [ABSENT]) * size  # the quarter as it will be stored
     for rule, whole in scaled:
-        window[rule.position] = whole
+        row[rule.position] = whole
     for key in [key for key, value in parsed.items() if value is None]:  # a value cleared
-        window[stored.index[key]] = ABSENT
-    for rule, _whole in scaled:
-        if problem := _history_problems(rule, period.ordinal, window, stored):
+        row[stored.index[key]] = ABSENT
+    previous = stored.row(unit.pk, ordinal - 1) or array("q", [ABSENT]) * size
+    earlier = stored.row(unit.pk, ordinal - 2) or array("q", [ABSENT]) * size
+    offset = stored.offset(unit.pk)
+    for rule, whole in scaled:
+        position = rule.position
+        if problem := _history_problems(rule, ordinal, whole, previous[position], earlier[position], offset, stored):
             problems += problem
-    return problems, window[:len(stored.slots)]
+    return problems, row
 
 
 def history_of(*, unit_ids, periods) -> StoredQuarters:

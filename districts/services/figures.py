@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from districts import signals
 from districts.choices import NoteKind, SubmissionState
-from districts.exceptions import AccessDenied, FiguresRejected, QuarterConflict
+from districts.exceptions import AccessDenied, FiguresRejected, QuarterConflict, QuarterNotEditable
 from districts.figures import StoredQuarters
 from districts.id_lists import IdIn
 from districts.models import FigureNote, Period, Submission, Unit
@@ -192,8 +192,8 @@ def _check(write: QuarterWrite, editable: bool, may_change: bool, submission, st
     the values go to; `parsed` and `unreadable`: `parse_values` of the write's values."""
     unit, period = write.unit, write.period
     if not editable:
-        return [], AccessDenied(_("您不能修改%(unit)s %(period)s的数据：只能填报本单位、处于开放填报中的季度。")
-                                % {"unit": unit.name, "period": period.code}), None
+        return [], QuarterNotEditable(_("您不能修改%(unit)s %(period)s的数据：只能填报本单位、处于开放填报中的季度。")
+                                      % {"unit": unit.name, "period": period.code}), None
     if not may_change:
         return [], AccessDenied(_("您没有修改这些数据的权限。")), None
     current = submission.version if submission is not None else 0  # 0: the quarter does not exist yet
@@ -276,16 +276,20 @@ class _SectionRows:
         """Stage the parsed values of one quarter, which passed the validation (it holds the rules of the model
         fields' own validators: sign, decimal places, digits, the integer range); returns each key's outcome."""
         changes, unit_id, period_id = {}, write.unit.pk, write.period.pk
-        for section, row, fields in self._plan(tuple(parsed)):
+        for section, row, fields, template, defaults_blank in self._plan(tuple(parsed)):
             existing = self._rows.get(section.key)
             if existing is None:
                 existing = self._existing(section)
             quarter = (unit_id, period_id, row)
-            found = existing.get(quarter)
-            if found is None and all(parsed[key] is None for key, _name, _integer in fields):
-                changes.update((key, UNCHANGED) for key, _name, _integer in fields)
-                continue
-            outcome, before = (CREATED, self._template(section)[0]) if found is None else (UPDATED, found)
+            if (found := existing.get(quarter)) is None:
+                # No row and no value: nothing to create. Where every default is None the comparisons below find
+                # that anyway, without this walk.
+                if not defaults_blank and all(parsed[key] is None for key, _name, _integer in fields):
+                    changes.update((key, UNCHANGED) for key, _name, _integer in fields)
+                    continue
+                outcome, before = CREATED, template
+            else:
+                outcome, before = UPDATED, found
             dirty = {}
             for key, name, integer in fields:
                 value = parsed[key]
@@ -300,13 +304,17 @@ class _SectionRows:
 
     def _plan(self, keys: tuple[str, ...]) -> list[tuple]:
         """The value keys grouped by the model row they go to: (section, the row's pk or None, [(key, field name,
-        whether it is an integer)]) each; worked out once for the quarters with the same keys (an import's)."""
+        whether it is an integer)], a new row of the section, whether those fields' defaults are all None) each;
+        worked out once for the quarters with the same keys (an import's)."""
         if (found := self._plans.get(keys)) is None:
             groups: dict[tuple, tuple] = {}
             for key in keys:
                 section, row, name, integer = self._target(key)
                 groups.setdefault((section.key, row), (section, row, []))[2].append((key, name, integer))
-            found = self._plans[keys] = list(groups.values())
+            found = self._plans[keys] = [
+                (section, row, fields, template := self._template(section)[0],
+                 all(template[name] is None for _key, name, _integer in fields))
+                for section, row, fields in groups.values()]
         return found
 
     def _staged(self, section, quarter: tuple, found: dict | None, dirty: dict, user, now) -> dict:

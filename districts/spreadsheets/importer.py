@@ -17,6 +17,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
+from functools import lru_cache
 from itertools import islice
 
 from django.core.cache import cache
@@ -26,12 +27,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from districts.choices import ImportStatus
-from districts.exceptions import AccessDenied, FiguresRejected, QuarterConflict
+from districts.exceptions import AccessDenied, FiguresRejected, QuarterConflict, QuarterNotEditable
 from districts.figures import StoredQuarters
 from districts.id_lists import IdIn
 from districts.models import ImportJob, Period, Submission, Unit, UnitCodeAlias
 from districts.registry import sections
-from districts.services import QuarterWrite, editable_quarters, figures_save_many
+from districts.services import QuarterWrite, figures_save_many
 from districts.spreadsheets.columns import figure_columns
 from districts.spreadsheets.normalise import NotANumber, clean_text, parse_number
 from districts.spreadsheets.reader import FileRefused, Table, column_letter, read_table
@@ -228,7 +229,8 @@ class _FirstRows:
 
     def claim(self, unit: Unit, period: Period, row: int) -> int:
         """Record `row` as the quarter's; returns the earlier row that gave it, or 0."""
-        rows = self._by_period.setdefault(period.pk, array("L", [0]) * self._units)
+        if (rows := self._by_period.get(period.pk)) is None:
+            rows = self._by_period[period.pk] = array("L", [0]) * self._units
         first = rows[unit.pk]
         if not first:
             rows[unit.pk] = row
@@ -335,9 +337,14 @@ def _converter(divisor: Decimal):
     return converted
 
 
+# A unit's name comes on every row of a long file, read twice: normalised once per name (NFKC and a regular expression
+# cost more than the rest of finding the row's unit). Bounded, so a file of distinct names does not grow it.
+_clean_name = lru_cache(maxsize=8192)(clean_text)
+
+
 def _unit_of(row, code_col, name_col, units: _Units, outcome: Outcome) -> Unit | None:
     code = clean_text(row.cells.get(code_col)) if code_col is not None else ""
-    name = clean_text(row.cells.get(name_col)) if name_col is not None else ""
+    name = _clean_name(row.cells.get(name_col)) if name_col is not None else ""
     if code.endswith(".0"):  # a code typed as a number and saved by Excel as a float
         code = code[:-2]
     unit = None
@@ -374,25 +381,17 @@ def _save_chunk(user, chunk: tuple[Quarter, ...], outcome: Outcome, seen: dict[s
     asked = [quarter for quarter in chunk if quarter.values]  # a unit's row without figures asks for nothing
     unit_ids = {quarter.unit.pk for quarter in asked}
     periods = list({quarter.period.pk: quarter.period for quarter in asked}.values())
-    editable = editable_quarters(user=user, quarters=[(quarter.unit, quarter.period) for quarter in asked])
     if seen is None:
         versions = _versions(unit_ids, periods)
         outcome.versions |= {_version_key(q): version for q in asked
                              if (version := versions.get((q.unit.pk, q.period.pk)))}
     pending = []
     for quarter in asked:
-        key = (quarter.unit.pk, quarter.period.pk)
         old = stored.of(quarter.unit.pk, quarter.period)
         changed = {figure: value for figure, value in quarter.values.items()  # a value is never None here
                    if (was := old.get(figure)) is None or was != value} if old else quarter.values
         outcome.unchanged += len(quarter.values) - len(changed)
         if not changed:
-            continue
-        if key not in editable:
-            outcome.problem(quarter.row, None, _(
-                "不能导入%(unit)s %(period)s的数据：您只能填报本单位、处于开放填报中的季度"
-                "（已审核通过或已关闭的季度不能修改）。"
-            ) % {"unit": quarter.unit.name, "period": quarter.period.code})
             continue
         expected = None if seen is None else seen.get(_version_key(quarter), 0)
         pending.append((quarter, old, QuarterWrite(quarter.unit, quarter.period, changed, expected)))
@@ -429,6 +428,11 @@ def _refused(quarter: Quarter, refusal: Exception, outcome: Outcome) -> None:
             "本次导入未写入任何数据：请重新上传文件，核对新的预览后再确认。"
         ) % {"unit": quarter.unit.name, "period": quarter.period.code, "then": refusal.expected_version,
              "now": refusal.current_version})
+    elif isinstance(refusal, QuarterNotEditable):  # the write path's refusal, in the import's words
+        outcome.problem(quarter.row, None, _(
+            "不能导入%(unit)s %(period)s的数据：您只能填报本单位、处于开放填报中的季度"
+            "（已审核通过或已关闭的季度不能修改）。"
+        ) % {"unit": quarter.unit.name, "period": quarter.period.code})
     elif isinstance(refusal, AccessDenied):
         outcome.problem(quarter.row, None, refusal)
     elif isinstance(refusal, FiguresRejected):
