@@ -12,15 +12,20 @@ the same newest rows finds the registry the check read. Anything else (another m
 a transaction that wrote anything before, perhaps history rows that may yet roll back) means no trust: the file is
 checked again.
 """
+import contextlib
 import hashlib
 import io
 import json
+import logging
 import zlib
 
 from django.core.cache import cache
 from django.db import DatabaseError, connection, transaction
+from redis.exceptions import RedisError  # the cache's when REDIS_URL is set
 
 from enterprises.models import Enterprise, StatusRecord, StatusValidity
+
+logger = logging.getLogger(__name__)
 
 KEPT_SECONDS = 30 * 60
 _WATCHED = (Enterprise, StatusRecord)
@@ -87,17 +92,24 @@ def keep(key: str, mark: list, *, result: dict, dump) -> None:
     """Keep a check's `result` with the rows `dump(file)` writes."""
     rows = _Compressed()
     dump(rows)
-    cache.set(key, {"mark": mark, "result": result, "rows": rows.getvalue()}, KEPT_SECONDS)
+    try:
+        cache.set(key, {"mark": mark, "result": result, "rows": rows.getvalue()}, KEPT_SECONDS)
+    except RedisError as error:  # a check kept nowhere is checked again on confirmation, not refused
+        logger.warning("status list check not kept: %s", error)
 
 
 def trusted(key: str, mark: list):
     """The result of the check kept under `key` and a file-like of its rows, if it read the registry `mark`ed as it
     is now."""
-    kept = cache.get(key)
+    try:
+        kept = cache.get(key)
+    except RedisError:
+        return None
     if kept is None or kept["mark"] != mark:
         return None
     return kept["result"], io.BytesIO(zlib.decompress(kept["rows"]))
 
 
 def forget(key: str) -> None:
-    cache.delete(key)
+    with contextlib.suppress(RedisError):  # else kept under a key no one asks for again, until it expires
+        cache.delete(key)

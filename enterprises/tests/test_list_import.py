@@ -225,3 +225,16 @@ def test_another_persons_confirmation_and_a_second_confirmation_check_again(comm
     second = imported(city_staff, content)
     assert (first.written, first.changed, second.written, second.changed, second.unchanged) == (True, 1, True, 0, 1)
     assert StatusRecord.history.count() == 1
+
+
+def test_with_the_cache_out_of_reach_a_list_is_checked_and_imported_all_the_same(committed, firms, city_staff,
+                                                                                  settings):
+    """A kept check only saves work: with Redis down, nothing is kept and the confirmation checks the file again."""
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
+                                   "LOCATION": "redis://127.0.0.1:9/0"}}  # nothing listens on the discard port
+    content = clean_list(firms)
+    check = status_list_import(user=city_staff, content=content, file_name="名单.csv", kind="high_tech")
+    done = imported(city_staff, content)
+    assert (check.problems, check.changed, done.written, done.changed) == ([], 3, True, 3)
+    assert numbers() == {"重庆(渝北)智能装备有限公司": "GR202450000002", "重庆代码科技有限公司": "GR202450000001",
+                         "重庆新名材料有限责任公司": "GR202450000003"}
