@@ -28,10 +28,14 @@ class CsvParser(BaseParser):
                 continue
         else:
             raise ParseError("CSV 文件编码无法识别；请另存为 UTF-8 或 GBK 编码的 CSV")
-        reader = csv.DictReader(io.StringIO(text))
+        # newline="": the csv module reads the line ends itself (\r\n, \n, and an old Excel's bare \r).
+        reader = csv.DictReader(io.StringIO(text, newline=""))
         rows = []
-        for row in reader:
-            if len(rows) >= MAX_ROWS:
-                raise ParseError(f"CSV 行数超过上限 {MAX_ROWS}；请分批提交")
-            rows.append({(key or "").strip(): (value or "").strip() for key, value in row.items() if key})
+        try:
+            for row in reader:
+                if len(rows) >= MAX_ROWS:
+                    raise ParseError(f"CSV 行数超过上限 {MAX_ROWS}；请分批提交")
+                rows.append({(key or "").strip(): (value or "").strip() for key, value in row.items() if key})
+        except csv.Error as error:
+            raise ParseError(f"CSV 第 {reader.line_num} 行无法读取：{error}") from error
         return {"rows": rows}

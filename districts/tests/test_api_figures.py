@@ -72,6 +72,22 @@ def test_a_bulk_write_takes_csv_saved_by_wps_in_gbk(staff_api):
     assert stored() == [("500154", 2026, 88, None)]
 
 
+def test_a_bulk_write_takes_csv_with_the_line_ends_of_any_system(staff_api):
+    for end, (code, value) in (("\r", ("500112", 7)), ("\r\n", ("500113", 8))):
+        text = end.join(["unit,period,enterprises.tech_smes", f"{code},2026Q3,{value}", ""])
+        response = staff_api.generic("POST", "/api/v1/figures/bulk/", text.encode(), content_type="text/csv")
+        assert response.status_code == 200, response.json()
+    assert stored() == [("500112", 2026, 7, None), ("500113", 2026, 8, None)]
+
+
+def test_a_csv_body_the_csv_module_cannot_read_is_a_clear_400_and_writes_nothing(staff_api):
+    text = f"unit,period,enterprises.tech_smes\n500112,2026Q3,{'8' * 200_000}\n"  # over the module's field limit
+    response = staff_api.generic("POST", "/api/v1/figures/bulk/", text.encode(), content_type="text/csv",
+                                 HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert response.status_code == 400 and "CSV" in str(response.json()), response.content
+    assert stored() == []
+
+
 def test_a_clerk_cannot_write_another_units_row_in_a_bulk_and_nothing_is_written(clerk_api):
     response = clerk_api.post("/api/v1/figures/bulk/", {"period": "2026Q3", "rows": ROWS}, format="json")
     assert response.status_code == 400

@@ -10,6 +10,7 @@ from decimal import Decimal
 from types import SimpleNamespace
 
 import pytest
+from django.db import connection
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -41,7 +42,8 @@ def _bound(slot) -> Decimal:
     field = _field(slot)
     if getattr(field, "max_digits", None) is not None:
         return Decimal(10) ** (field.max_digits - field.decimal_places)
-    return Decimal(2147483648)  # PositiveIntegerField, as PostgreSQL stores it
+    # A PositiveIntegerField's column: PostgreSQL's integer, SQLite's 64-bit integer.
+    return Decimal(2**31 if connection.vendor == "postgresql" else 2**63)
 
 
 def reference(unit, ordinal: int, slots, values: dict, history: dict) -> list[tuple]:

@@ -3,6 +3,7 @@ import datetime
 import json
 
 import pytest
+from django.db import connection
 from django.utils import timezone
 from rest_framework.renderers import JSONRenderer
 
@@ -101,6 +102,8 @@ def test_a_credit_code_is_found_however_it_is_typed(reader, registry):
     ("100%", []),  # % and _ are the characters typed, not patterns
 ])
 def test_a_search_finds_part_of_the_name_whatever_its_case(reader, make_enterprise, word, found):
+    if connection.vendor == "sqlite" and any(not c.isascii() and c.lower() != c.upper() for c in word):
+        pytest.skip("SQLite (development) folds the case of ASCII letters only")
     for name in ("重庆ABC科技有限公司", "重庆Abc智能有限公司", "重庆élan材料有限公司", "重庆ＡＢＣ光电有限公司",
                  "重庆2049实验室有限公司"):
         make_enterprise("500112", name)
