@@ -33,11 +33,14 @@ def start_redis(port: int) -> subprocess.Popen:
             time.sleep(0.1)
 
 
+NOT_POSTGRES = "DATABASE_URL is not PostgreSQL: row locks across connections and a private cluster need it"
+
+
 @pytest.fixture
 def quarter(transactional_db, city_staff):
     """2026Q3 open for entry, on PostgreSQL: these faults need row locks and a server process of their own."""
     if not is_postgres():
-        pytest.skip("DATABASE_URL is not PostgreSQL: row locks across connections and a private cluster need it")
+        pytest.skip(NOT_POSTGRES)
     period = Period.objects.get_by_code("2026Q3")
     period_open(user=city_staff, period=period, deadline=None)
     return period
@@ -103,7 +106,10 @@ def run_as_postgres(command: list[str]) -> None:
 
 @pytest.fixture(scope="module")
 def private_postgres():
-    """A private cluster on port 55434 for the module's tests, removed afterwards."""
+    """A private cluster on port 55434 for the module's tests, removed afterwards (none for a suite on SQLite, whose
+    tests skip)."""
+    if not is_postgres():
+        pytest.skip(NOT_POSTGRES)
     if not (PG_BIN / "initdb").exists():
         pytest.skip(f"{PG_BIN / 'initdb'} is not installed (apt-get install postgresql-15)")
     data_dir = Path(tempfile.mkdtemp(prefix="portal-faults-pg-"))
