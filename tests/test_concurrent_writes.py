@@ -9,11 +9,12 @@ SQLite), lets both reach it, and lets go, so they overlap for real.
 import contextlib
 import datetime
 import sqlite3
+import threading
 import time
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import connection
+from django.db import connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 from rest_framework.test import APIClient
@@ -24,7 +25,7 @@ from districts.models import ImportJob, Period, Submission, Unit
 from districts.services import figures_save, period_open
 from districts.tests.files import csv_bytes, header_of
 from enterprises.models import EnterpriseFigures
-from tests.threads import at_once
+from tests.threads import at_once, in_threads
 
 TECH = "enterprises.tech_smes"
 VALUES = (111, 222)  # what each of the two writers saves
@@ -171,3 +172,36 @@ def test_parallel_reads_while_a_write_is_under_way_all_answer(quarter, yubei_cle
         # Readers do not wait behind a row lock on PostgreSQL: hold it a moment rather than wait for them.
         answers = at_once(WriteLock(submission), *readers, wait=lambda lock: lock.hold_a_moment())
         assert answers == [200] * 8
+
+
+def test_two_units_saving_the_same_quarter_do_not_wait_for_each_other(quarter, city_staff, yubei_clerk):
+    """A save locks its own quarter's rows, not the quarter (period) or the unit they belong to: while one unit's
+    correction is still open, another unit's correction of the same quarter goes through."""
+    if not is_postgres():
+        pytest.skip("row locks need PostgreSQL (SQLite serialises every write anyway)")
+    yubei, wanzhou = Unit.objects.get(code="500112"), Unit.objects.get(code="500101")
+    figures_save(user=city_staff, unit=wanzhou, period=quarter, values={TECH: 5})  # both quarters have rows
+    first_saved, second_done = threading.Event(), threading.Event()
+
+    def first():
+        with transaction.atomic():
+            figures_save(user=yubei_clerk, unit=yubei, period=quarter, values={TECH: 8})
+            first_saved.set()
+            second_done.wait(timeout=30)  # its locks held until the other save has finished or given up
+        return "saved"
+
+    def second():
+        first_saved.wait(timeout=30)
+        try:
+            with transaction.atomic():
+                with connection.cursor() as cursor:
+                    cursor.execute("SET LOCAL lock_timeout = '5s'")
+                figures_save(user=city_staff, unit=wanzhou, period=quarter, values={TECH: 6})
+            return "saved"
+        finally:
+            second_done.set()
+
+    assert in_threads(first, second) == ["saved", "saved"]
+    assert dict(EnterpriseFigures.objects.filter(period=quarter).values_list("unit__code", TECH.split(".")[1])) == {
+        "500112": 8, "500101": 6}
+

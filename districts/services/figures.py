@@ -151,8 +151,7 @@ def _save_run(user, writes: list[QuarterWrite], stored: StoredQuarters | None,
     editable = editable_quarters(user=user, quarters=[(write.unit, write.period) for write in writes])
     submissions = {
         (s.unit_id, s.period_id): s
-        for s in Submission.objects.select_for_update().filter(IdIn(F("unit_id"), unit_ids),
-                                                               IdIn(F("period_id"), [p.pk for p in periods]))
+        for s in _locked(Submission.objects, unit_ids, [p.pk for p in periods])
     }
     stored = stored or history_of(unit_ids=unit_ids, periods=periods)
     rows = _SectionRows(unit_ids, periods, dry_run=dry_run)
@@ -177,6 +176,14 @@ def _save_run(user, writes: list[QuarterWrite], stored: StoredQuarters | None,
     if not dry_run:
         rows.write(user)
     return outcomes
+
+
+def _locked(manager, unit_ids, period_ids):
+    """The rows of these units' quarters, locked until the transaction ends, and no other rows: without a join to
+    the unit and the period (the models' default ordering) a save would lock those too, and two units saving the
+    same quarter would wait for each other. Locked in the order of their ids, so two saves never wait in a ring."""
+    return manager.select_for_update(of=("self",)).filter(
+        IdIn(F("unit_id"), unit_ids), IdIn(F("period_id"), period_ids)).order_by("pk")
 
 
 def _models_of(keys) -> set:
@@ -263,9 +270,8 @@ class _SectionRows:
     def _existing(self, section) -> dict[tuple, dict]:
         if section.key not in self._rows:
             columns = [field.attname for field in section.model._meta.concrete_fields]
-            found = section.model._default_manager.select_for_update().filter(
-                IdIn(F("unit_id"), self._unit_ids), IdIn(F("period_id"), [p.pk for p in self._periods])
-            ).values(*columns)
+            found = _locked(section.model._default_manager, self._unit_ids,
+                            [p.pk for p in self._periods]).values(*columns)
             row_column = _row_column(section)
             self._rows[section.key] = {
                 (row["unit_id"], row["period_id"], row[row_column] if row_column else None): row for row in found
