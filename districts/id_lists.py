@@ -1,10 +1,11 @@
-"""`IdIn(F("unit_id"), ids)`: a filter on many ids that PostgreSQL gets as one array (`= ANY(%s)`).
+"""`IdIn(F("unit_id"), ids)`: a filter on many ids that PostgreSQL gets as one array (`= ANY(%s)`); `PairIn` the same
+for pairs of ids.
 
 Django's `__in` prepares and compiles one parameter per id, which for the thousand units of an import's chunk
 cost more than running the query; elsewhere it is `IN` as usual.
 """
 from django.core.exceptions import EmptyResultSet
-from django.db.models import Lookup
+from django.db.models import BooleanField, Expression, Lookup
 
 
 class IdIn(Lookup):
@@ -22,3 +23,41 @@ class IdIn(Lookup):
         ids = [int(pk) for pk in self.rhs]
         lhs, lhs_params = self.process_lhs(compiler, connection)
         return f"{lhs} = ANY(%s)", [*lhs_params, ids]
+
+
+class PairIn(Expression):
+    """`PairIn(F("unit_id"), F("period_id"), pairs)`: the rows whose two columns are one of `pairs`.
+
+    PostgreSQL gets the pairs as two arrays, joined to the table's index on both columns: filtering each column by
+    its own list lets the planner walk an index on one of them, which a long transaction's new rows, not yet in the
+    statistics, make slower with every row it adds.
+    """
+
+    conditional = True
+    output_field = BooleanField()
+
+    def __init__(self, first, second, pairs):
+        super().__init__()
+        self.first, self.second, self.pairs = first, second, [(int(a), int(b)) for a, b in pairs]
+
+    def get_source_expressions(self):
+        return [self.first, self.second]
+
+    def set_source_expressions(self, expressions):
+        self.first, self.second = expressions
+
+    def _columns(self, compiler) -> tuple[str, list]:
+        if not self.pairs:
+            raise EmptyResultSet
+        (first, first_params), (second, second_params) = compiler.compile(self.first), compiler.compile(self.second)
+        return f"({first}, {second})", [*first_params, *second_params]
+
+    def as_sql(self, compiler, connection):
+        columns, params = self._columns(compiler)
+        values = ", ".join(["(%s, %s)"] * len(self.pairs))
+        return f"{columns} IN (VALUES {values})", [*params, *(value for pair in self.pairs for value in pair)]
+
+    def as_postgresql(self, compiler, connection):
+        columns, params = self._columns(compiler)
+        return (f"{columns} IN (SELECT * FROM unnest(%s::integer[], %s::integer[]))",  # noqa: S608 (compiled columns)
+                [*params, [a for a, _b in self.pairs], [b for _a, b in self.pairs]])

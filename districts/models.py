@@ -18,6 +18,7 @@ from districts.choices import (
     SubmissionState,
     UnitKind,
 )
+from portal.history import LeanHistory
 from portal.names import LocalizedName
 from portal.querysets import RestrictedQuerySet
 
@@ -210,7 +211,9 @@ class Submission(models.Model):
 
     unit_field = "unit"
 
-    unit = models.ForeignKey(Unit, models.PROTECT, related_name="submissions", verbose_name=_("区县单位"))
+    # Its unique constraint on the unit and the period serves as the unit's index.
+    unit = models.ForeignKey(Unit, models.PROTECT, related_name="submissions", verbose_name=_("区县单位"),
+                             db_index=False)
     period = models.ForeignKey(Period, models.PROTECT, related_name="submissions", verbose_name=_("填报期"))
     state = models.CharField(_("状态"), max_length=10, choices=SubmissionState.choices, default=SubmissionState.DRAFT)
     access = models.CharField(
@@ -226,7 +229,7 @@ class Submission(models.Model):
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
     objects = SubmissionQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = LeanHistory()
 
     class Meta:
         ordering = ["-period__ordinal", "unit__order"]
@@ -347,6 +350,11 @@ class QuarterQuerySet(RestrictedQuerySet):
         return self.filter(Exists(open_quarters))
 
 
+def quarter_history() -> LeanHistory:
+    """A figures model's history: read by the recorded row's id, and by unit and quarter (the quarter's trail)."""
+    return LeanHistory(indexes=[("unit", "period")])
+
+
 class QuarterFigures(models.Model):
     """Base of a figures app's row for one unit and quarter (one row per unit and period).
 
@@ -357,12 +365,15 @@ class QuarterFigures(models.Model):
     unit_field = "unit"
     period_field = "period"
 
-    unit = models.ForeignKey(Unit, models.PROTECT, related_name="+", verbose_name=_("区县单位"))
+    # Each figures model's unique constraint starts with the unit and the period, and serves as the unit's index.
+    unit = models.ForeignKey(Unit, models.PROTECT, related_name="+", verbose_name=_("区县单位"), db_index=False)
     period = models.ForeignKey(Period, models.PROTECT, related_name="+", verbose_name=_("填报期"))
     version = models.PositiveIntegerField(_("版本"), default=1)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+    # Who saved last, as in the history (portal/history.py): no index or constraint for an import to write.
     updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("更新人")
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("更新人"),
+        db_index=False, db_constraint=False,
     )
 
     objects = QuarterQuerySet.as_manager()

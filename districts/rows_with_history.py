@@ -4,14 +4,17 @@
 `figures_save_many` writes thousands of figure rows per chunk of an import; model instances, `bulk_create`
 and simple_history's bulk helpers spent more on preparing them than the database spent writing them
 (docs/performance.md, measure 4). Here a row is a dict of column (attname) -> value. The history row of
-each written row is copied from the table by one INSERT … SELECT, so it records exactly what was stored.
-PostgreSQL takes many rows through COPY (new rows draw their ids from the table's sequence first; an update
-goes through a temporary staging table); a few rows (one quarter saved from a form or the API), and every row
-on other databases, go through the ORM's `bulk_create` and `bulk_update`: one statement where COPY takes two to
-four round trips, which is most of a single save's time.
+each written row is copied from what was stored, so it records exactly that. PostgreSQL takes many rows through
+COPY (new rows draw their ids from the table's sequence first, then their history rows are copied by one INSERT
+… SELECT; an update goes through a temporary staging table and one statement writes the rows and their history);
+a few rows (one quarter saved from a form or the API), and every row on other databases, go through the ORM's
+`bulk_create` and `bulk_update`: one statement where COPY takes two to four round trips, which is most of a single
+save's time.
 """
 import csv
 import io
+from contextlib import contextmanager
+from functools import cache
 from itertools import islice
 
 from django.db import connection
@@ -42,18 +45,16 @@ def update_with_history(model, rows: list[dict], fields: list[str], *, user, dat
     if not rows:
         return
     pk = model._meta.pk.attname
-    if _copies(rows):
-        table, staging = model._meta.db_table, f"{model._meta.db_table}_staging"
-        with connection.cursor() as cursor:
-            cursor.execute(f"CREATE TEMPORARY TABLE {staging} AS SELECT {_quoted([pk, *fields])} FROM {table} "
-                           "WITH NO DATA")
-            _copy(staging, [pk, *fields], ([row[pk], *(row[name] for name in fields)] for row in rows))
-            assignments = ", ".join(f"{_quoted([name])} = s.{_quoted([name])}" for name in fields)
-            cursor.execute(f"UPDATE {table} t SET {assignments} FROM {staging} s WHERE t.{pk} = s.{pk}")
-            cursor.execute(f"DROP TABLE {staging}")
-    else:
+    if not _copies(rows):
         model._default_manager.bulk_update([model(**row) for row in rows], fields)
-    add_history(model, [row[pk] for row in rows], kind=HISTORY_CHANGED, user=user, date=date)
+        add_history(model, [row[pk] for row in rows], kind=HISTORY_CHANGED, user=user, date=date)
+        return
+    table = model._meta.db_table
+    with _staging(model, [pk, *fields]) as staging, connection.cursor() as cursor:
+        _copy(staging, [pk, *fields], ([row[pk], *(row[name] for name in fields)] for row in rows))
+        assignments = ", ".join(f"{_quoted([name])} = s.{_quoted([name])}" for name in fields)
+        cursor.execute(f"WITH updated AS (UPDATE {table} t SET {assignments} FROM {staging} s WHERE t.{pk} = s.{pk} "
+                       f"RETURNING t.*) {history_insert(model, 'updated')}", [date, HISTORY_CHANGED, _id_of(user)])
 
 
 def add_history(model, ids: list[int], *, kind: str, user, date) -> None:
@@ -62,7 +63,7 @@ def add_history(model, ids: list[int], *, kind: str, user, date) -> None:
     if not ids:
         return
     insert = f"{history_insert(model, model._meta.db_table)} WHERE {model._meta.pk.column} "
-    actor = [date, kind, user.pk if user else None]
+    actor = [date, kind, _id_of(user)]
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":  # one statement whatever the rows: the ids as one array
             cursor.execute(insert + "= ANY(%s)", [*actor, list(ids)])
@@ -87,9 +88,34 @@ def _copies(rows) -> bool:
 
 def _next_ids(model, count: int) -> list[int]:
     with connection.cursor() as cursor:
-        cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
-                       [model._meta.db_table, model._meta.pk.column, count])
+        cursor.execute("SELECT nextval(%s::regclass) FROM generate_series(1, %s)", [_sequence(model), count])
         return [pk for (pk,) in cursor.fetchall()]
+
+
+@cache
+def _sequence(model) -> str:
+    """The sequence of the model's ids (looked up once: `nextval(pg_get_serial_sequence(…))` would look it up for
+    every id)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_get_serial_sequence(%s, %s)", [model._meta.db_table, model._meta.pk.column])
+        return cursor.fetchone()[0]
+
+
+def _id_of(user) -> int | None:
+    return user.pk if user else None
+
+
+@contextmanager
+def _staging(model, columns: list[str]):
+    """A temporary table of these columns of the model's table, empty, dropped after use."""
+    staging = f"{model._meta.db_table}_staging"
+    with connection.cursor() as cursor:
+        cursor.execute(f"CREATE TEMPORARY TABLE {staging} AS SELECT {_quoted(columns)} FROM {model._meta.db_table} "
+                       "WITH NO DATA")
+        try:
+            yield staging
+        finally:
+            cursor.execute(f"DROP TABLE {staging}")
 
 
 def _copy(table: str, columns: list[str], rows) -> None:

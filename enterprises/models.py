@@ -7,9 +7,10 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from districts.models import QuarterFigures, Unit
+from districts.models import QuarterFigures, Unit, quarter_history
 from enterprises import credit_codes
 from enterprises.choices import StatusKind, ValidityRule
+from portal.history import LeanHistory
 from portal.querysets import RestrictedQuerySet
 
 
@@ -21,7 +22,7 @@ class EnterpriseFigures(QuarterFigures):
     specialised_smes = models.PositiveIntegerField(_("专精特新中小企业"), null=True, blank=True)
     little_giants = models.PositiveIntegerField(_("其中：专精特新“小巨人”企业"), null=True, blank=True)
 
-    history = HistoricalRecords()
+    history = quarter_history()
 
     class Meta(QuarterFigures.Meta):
         verbose_name = _("企业数量")
@@ -158,18 +159,6 @@ class Registration(models.Model):
         return f"{self.enterprise} @ {self.unit}"
 
 
-class RecordHistory(HistoricalRecords):
-    """History read only by the recorded row's id (its admin page, a record's own history): no index on when or by
-    whom it was written, each of which a status list would add to every one of its 100,000 history rows. A user's
-    deletion sets their history rows' user to NULL by scanning the table instead (users are deactivated, and rarely
-    deleted)."""
-
-    def get_extra_fields(self, model, fields):
-        extra = super().get_extra_fields(model, fields)
-        extra["history_date"].db_index = extra["history_user"].db_index = False
-        return extra
-
-
 class StatusRecordQuerySet(RestrictedQuerySet):
     def held_at(self, date):
         """Records in force on `date`, each with `unit_at`: the unit its enterprise was registered in that day.
@@ -209,7 +198,7 @@ class StatusRecord(models.Model):
     objects = StatusRecordQuerySet.as_manager()
     # A record's history is read by the record's id only; an index on its enterprise would only slow the writing of
     # a list's 100,000 history rows.
-    history = RecordHistory(no_db_index="enterprise")
+    history = LeanHistory()
 
     class Meta:
         ordering = ["enterprise", "kind", "-issued"]

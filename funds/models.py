@@ -3,7 +3,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from districts.models import QuarterFigures, Unit
+from districts.models import QuarterFigures, Unit, quarter_history
 from funds.choices import FundKind
 from portal.querysets import RestrictedQuerySet
 
@@ -20,7 +20,7 @@ class EconomyFigures(QuarterFigures):
     )
     gdp = models.DecimalField(_("地区生产总值（万元）"), null=True, blank=True, **MONEY)
 
-    history = HistoricalRecords()
+    history = quarter_history()
 
     class Meta(QuarterFigures.Meta):
         verbose_name = _("研发投入与产值")
@@ -109,7 +109,7 @@ class FundFlow(QuarterFigures):
     received = models.DecimalField(_("到位金额（万元）"), null=True, blank=True, **MONEY)
     disbursed = models.DecimalField(_("支出/投放金额（万元）"), null=True, blank=True, **MONEY)
 
-    history = HistoricalRecords()
+    history = quarter_history()
 
     class Meta(QuarterFigures.Meta):
         verbose_name = _("资金到位与支出")

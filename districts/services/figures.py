@@ -13,7 +13,7 @@ from districts import signals
 from districts.choices import NoteKind, SubmissionState
 from districts.exceptions import AccessDenied, FiguresRejected, QuarterConflict, QuarterNotEditable
 from districts.figures import StoredQuarters
-from districts.id_lists import IdIn
+from districts.id_lists import PairIn
 from districts.models import FigureNote, Period, Submission, Unit
 from districts.registry import sections
 from districts.rows_with_history import HISTORY_CHANGED, add_history, insert_with_history, update_with_history
@@ -149,12 +149,10 @@ def _save_run(user, writes: list[QuarterWrite], stored: StoredQuarters | None,
     periods = list({write.period.pk: write.period for write in writes}.values())
     unit_ids = {write.unit.pk for write in writes}
     editable = editable_quarters(user=user, quarters=[(write.unit, write.period) for write in writes])
-    submissions = {
-        (s.unit_id, s.period_id): s
-        for s in _locked(Submission.objects, unit_ids, [p.pk for p in periods])
-    }
+    quarters = [(write.unit.pk, write.period.pk) for write in writes]
+    submissions = {(s.unit_id, s.period_id): s for s in _locked(Submission.objects, quarters)}
     stored = stored or history_of(unit_ids=unit_ids, periods=periods)
-    rows = _SectionRows(unit_ids, periods, dry_run=dry_run)
+    rows = _SectionRows(quarters, dry_run=dry_run)
     changeable = {section.model for section in sections if section.figures and user.has_perm(
         f"{section.model._meta.app_label}.change_{section.model._meta.model_name}")}
     outcomes, permitted = [], {}  # the value keys of a write -> whether the user may change all they go to
@@ -178,12 +176,13 @@ def _save_run(user, writes: list[QuarterWrite], stored: StoredQuarters | None,
     return outcomes
 
 
-def _locked(manager, unit_ids, period_ids):
-    """The rows of these units' quarters, locked until the transaction ends, and no other rows: without a join to
-    the unit and the period (the models' default ordering) a save would lock those too, and two units saving the
-    same quarter would wait for each other. Locked in the order of their ids, so two saves never wait in a ring."""
+def _locked(manager, quarters):
+    """The rows of these (unit id, period id) quarters, locked until the transaction ends, and no other rows: without
+    a join to the unit and the period (the models' default ordering) a save would lock those too, and two units
+    saving the same quarter would wait for each other. Locked in the order of their ids, so two saves never wait in
+    a ring."""
     return manager.select_for_update(of=("self",)).filter(
-        IdIn(F("unit_id"), unit_ids), IdIn(F("period_id"), period_ids)).order_by("pk")
+        PairIn(F("unit_id"), F("period_id"), quarters)).order_by("pk")
 
 
 def _models_of(keys) -> set:
@@ -258,8 +257,8 @@ class _SectionRows:
     a bulk write (`districts/rows_with_history.py`); a dry run stages nothing, since no quarter comes twice in a
     run."""
 
-    def __init__(self, unit_ids, periods, *, dry_run: bool):
-        self._unit_ids, self._periods, self._dry_run = unit_ids, periods, dry_run
+    def __init__(self, quarters, *, dry_run: bool):
+        self._quarters, self._dry_run = quarters, dry_run
         self._rows: dict[str, dict[tuple, dict]] = {}  # section key -> (unit id, period id, row pk) -> row
         self._created: dict[str, list[dict]] = defaultdict(list)
         self._updated: dict[str, list[dict]] = defaultdict(list)
@@ -270,8 +269,7 @@ class _SectionRows:
     def _existing(self, section) -> dict[tuple, dict]:
         if section.key not in self._rows:
             columns = [field.attname for field in section.model._meta.concrete_fields]
-            found = _locked(section.model._default_manager, self._unit_ids,
-                            [p.pk for p in self._periods]).values(*columns)
+            found = _locked(section.model._default_manager, self._quarters).values(*columns)
             row_column = _row_column(section)
             self._rows[section.key] = {
                 (row["unit_id"], row["period_id"], row[row_column] if row_column else None): row for row in found

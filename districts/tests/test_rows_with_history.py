@@ -3,8 +3,8 @@ import pytest
 
 from districts import rows_with_history
 from districts.exceptions import FiguresRejected
-from districts.models import Period, Submission
-from districts.services import figures_save
+from districts.models import Period, Submission, Unit
+from districts.services import QuarterWrite, figures_save, figures_save_many
 from enterprises.models import EnterpriseFigures
 from funds.models import Fund, FundFlow
 
@@ -56,3 +56,18 @@ def test_a_count_beyond_its_column_is_refused_by_the_validation_and_nothing_is_w
     assert not EnterpriseFigures.objects.filter(unit=yubei, period=quarter).exists()
     assert not EnterpriseFigures.history.filter(unit=yubei, period=quarter).exists()
     assert not Submission.objects.filter(unit=yubei, period=quarter).exists()
+
+
+@pytest.mark.parametrize("few_rows", [50, 0], ids=["statements", "copy"])
+def test_quarters_saved_together_each_get_their_own_new_submission(city_staff, quarter, few_rows, monkeypatch):
+    """Many new quarters saved at once (an import's chunk): each result holds the submission created for its own
+    unit's quarter, with that quarter's history."""
+    monkeypatch.setattr(rows_with_history, "FEW_ROWS", few_rows)
+    units = list(Unit.objects.order_by("-code"))  # not in the order of their ids
+    saved = figures_save_many(user=city_staff, writes=[
+        QuarterWrite(unit, quarter, {TECH: 10 + index}) for index, unit in enumerate(units)])
+    for index, (unit, outcome) in enumerate(zip(units, saved, strict=True)):
+        submission = Submission.objects.get(pk=outcome.submission.pk)
+        assert (submission.unit, submission.period) == (unit, quarter)
+        assert EnterpriseFigures.objects.get(unit=unit, period=quarter).tech_smes == 10 + index
+        assert [h.history_type for h in Submission.history.filter(id=submission.pk)] == ["+"]
