@@ -1,12 +1,14 @@
 """The figure rows and submissions a save writes in bulk, each with a history row that holds what was stored."""
 import pytest
 
+from conftest import make_user
 from districts import rows_with_history
 from districts.exceptions import FiguresRejected
 from districts.models import Period, Submission, Unit
 from districts.services import QuarterWrite, figures_save, figures_save_many
 from enterprises.models import EnterpriseFigures
 from funds.models import Fund, FundFlow
+from portal import roles
 
 TECH = "enterprises.tech_smes"
 
@@ -71,3 +73,15 @@ def test_quarters_saved_together_each_get_their_own_new_submission(city_staff, q
         assert (submission.unit, submission.period) == (unit, quarter)
         assert EnterpriseFigures.objects.get(unit=unit, period=quarter).tech_smes == 10 + index
         assert [h.history_type for h in Submission.history.filter(id=submission.pk)] == ["+"]
+
+
+def test_deleting_a_user_keeps_the_figures_they_saved_without_their_name(chongqing, yubei, quarter):
+    """Who saved a row, and who wrote each history row, are kept without a database constraint: the user's deletion
+    still clears them, and the figures and their history stay."""
+    leaver = make_user("leaver", roles.MUNICIPAL_STAFF)
+    figures_save(user=leaver, unit=yubei, period=quarter, values={TECH: 100})
+    leaver.delete()
+    row = EnterpriseFigures.objects.get(unit=yubei, period=quarter)
+    assert (row.tech_smes, row.updated_by_id) == (100, None)
+    assert [h.history_user_id for h in EnterpriseFigures.history.filter(id=row.pk)] == [None]
+    assert [h.history_user_id for h in Submission.history.filter(unit=yubei, period=quarter)] == [None]
