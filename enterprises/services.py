@@ -141,8 +141,10 @@ def status_records_save_compared(*, user, kind: str, compared: str) -> None:
     change scope, checked for all before writing (writing a status moves no enterprise out of it)."""
     _check_staged(user, compared)
     record, now = StatusRecord._meta.db_table, timezone.now()
+    # `record_id IS NOT NULL` tells the planner how few rows have a record: without it, it hashed every record of
+    # the registry to update none.
     update = (f"UPDATE {record} AS r SET number = c.number, valid_until = c.valid_until, updated_at = %s "
-              f"FROM {compared} c WHERE r.id = c.record_id AND c.changed")
+              f"FROM {compared} c WHERE r.id = c.record_id AND c.record_id IS NOT NULL AND c.changed")
     insert = (f"INSERT INTO {record} AS r (enterprise_id, kind, issued, number, valid_until, revoked, "
               f"revoked_reason, updated_at) SELECT c.enterprise_id, %s, c.issued, c.number, c.valid_until, "
               f"NULL, '', %s FROM {compared} c WHERE c.record_id IS NULL")
