@@ -326,11 +326,11 @@ def _leave_out(cursor, rows: list[int]) -> None:
 def _read(row, columns, issued) -> tuple:
     """A row's credit code, name, number, issue day and valid-until (None: the rule's), and the problems (row,
     column, message) of its own values that keep it out, its credit code apart."""
-    cells = row.cells
-    code = credit_codes.normalise(str(cells.get(columns["credit_code"]) or ""))
-    name, number = str(cells.get(columns["name"]) or "").strip(), _plain(cells.get(columns["number"]))
+    cell = row.cells.get
+    code = credit_codes.normalise(str(cell(columns["credit_code"]) or ""))
+    name, number = str(cell(columns["name"]) or "").strip(), _plain(cell(columns["number"]))
     try:
-        on, until = _date(cells.get(columns["issued"])) or issued, _date(cells.get(columns["valid_until"]))
+        on, until = _date(cell(columns["issued"])) or issued, _date(cell(columns["valid_until"]))
     except NotADate:
         return code, name, number, None, None, _date_problems(row, columns)
     if on is None:
