@@ -8,10 +8,11 @@ earlier name. A row that matches nothing, or more than one enterprise, is listed
 choosing the enterprise for that name, or adding it to the registry) and blocks the whole file: nothing is written
 until a check finds no error.
 
-The file is read once, into a temporary table (`enterprises.staging`): its rows are matched by credit code, checked
-for a second row of one enterprise and issue day, compared with what is recorded (`status_records_compare_staged`)
-and written (`status_records_save_compared`) a statement for all rows at a time; Python checks only the credit codes
-not on the registry and matches by name only the rows not found by their code. A check without error is kept for its
+The file is read once, into a temporary table (`enterprises.staging`, one COPY fed as the file is read): one
+statement matches every row by credit code and compares it with what is recorded (`status_records_compare_staged`);
+Python checks only the credit codes not on the registry and matches by name only the rows not found by their code
+(compared in turn); one statement finds a second row of one enterprise and issue day, and one writes
+(`status_records_save_compared`). A check without error is kept for its
 confirmation, which writes what the check compared if the registry has not changed since (`enterprises.kept_checks`)
 and otherwise checks the file again. Importing a list twice changes nothing the second time, and memory does not grow
 with the file.
@@ -30,7 +31,13 @@ from districts.spreadsheets.normalise import clean_text
 from districts.spreadsheets.reader import HEADER_SEARCH_ROWS, FileRefused, Layout, column_letter, read_sheet
 from enterprises import credit_codes, kept_checks, staging
 from enterprises.models import Enterprise, StatusRecord, StatusValidity
-from enterprises.services import COMPARED_COLUMNS, status_records_compare_staged, status_records_save_compared
+from enterprises.services import (
+    COMPARED_COLUMNS,
+    status_records_compare_staged,
+    status_records_compared_counts,
+    status_records_save_compared,
+)
+from portal.planner import local_setting
 
 HEADERS = {
     "credit_code": {"统一社会信用代码", "社会信用代码", "信用代码"},
@@ -129,11 +136,16 @@ class _Rollback(Exception):
 
 
 # The file's rows as read, in a temporary table: `faulty` rows have a problem of their own (a date, a length);
-# `by_code` is the enterprise of the row's credit code, `enterprise_id` the one it is matched to in the end.
+# `enterprise_id` is the enterprise a person chose for the row's name.
 STAGED = "enterprises_status_list"
 STAGED_COLUMNS = {"row": "integer", "code": "varchar(200)", "name": "text", "number": "text", "issued": "date",
-                  "valid_until": "date", "faulty": "boolean", "enterprise_id": "bigint", "by_code": "bigint"}
+                  "valid_until": "date", "faulty": "boolean", "enterprise_id": "bigint"}
+# Each staged row beside the record of the enterprise it is matched to (none: enterprise_id NULL), with its row and
+# whether its credit code is that of an enterprise the user may change.
 COMPARED = f"{STAGED}_compared"
+CHECKED_COLUMNS = {"row": "integer", "by_code": "boolean", **COMPARED_COLUMNS}
+NAMED = f"{STAGED}_named"  # the rows matched by name, to their enterprise
+NAMED_COLUMNS = {"row": "integer", "enterprise_id": "bigint"}
 
 
 def status_list_import(*, user, content: bytes, file_name: str, kind: str, issued: datetime.date | None = None,
@@ -158,21 +170,23 @@ def status_list_import(*, user, content: bytes, file_name: str, kind: str, issue
                 outcome.problem(None, None, refused)
                 return outcome
             with staging.temporary_table(STAGED, STAGED_COLUMNS), \
-                    staging.temporary_table(COMPARED, COMPARED_COLUMNS):
+                    staging.temporary_table(COMPARED, CHECKED_COLUMNS):
                 _check(user, table, kind, issued, resolutions, outcome)
-                outcome.changed, outcome.unchanged = status_records_compare_staged(kind=kind, table=STAGED,
-                                                                                   compared=COMPARED)
                 if outcome.has_errors:
                     raise _Rollback
                 if dry_run:
                     if mark is not None:
                         result = {"rows": outcome.rows, "changed": outcome.changed, "unchanged": outcome.unchanged}
-                        kept_checks.keep(kept, mark, result=result, dump=lambda into: staging.dump(COMPARED, into))
+                        kept_checks.keep(kept, mark, result=result,
+                                         dump=lambda into: staging.dump(COMPARED, into, list(COMPARED_COLUMNS)))
                     raise _Rollback
                 status_records_save_compared(user=user, kind=kind, compared=COMPARED)
             outcome.written = True
     except _Rollback:
         pass
+    except FileRefused as refused:  # found while reading the rows (a formula, too many rows): nothing was written
+        outcome = ListImport()
+        outcome.problem(None, None, refused)
     return outcome
 
 
@@ -187,16 +201,19 @@ def _import_checked(user, kind, checked, outcome: ListImport) -> None:
 
 
 def _check(user, table, kind, issued, resolutions, outcome: ListImport) -> None:
-    """Stage the file's rows and match them; the problems and the rows to resolve go to `outcome`, by row."""
+    """Stage the file's rows, match them and compare them with the records; the problems, the rows to resolve and the
+    counts go to `outcome`, by row."""
     scope = Enterprise.objects.restrict(user, "change")
     in_scope = set(scope.filter(pk__in=set(resolutions.values())).values_list("pk", flat=True))
     resolved = {name_key(name): pk for name, pk in resolutions.items() if pk in in_scope}
     columns = {role: table.column_of(role) for role in HEADERS}
     own = _stage(table, columns, kind, issued, resolved, outcome)
+    _compare_by_code(scope, kind)
     with connection.cursor() as cursor:
-        problems = _match(cursor, scope, columns, own, outcome)
+        problems = _match_the_rest(cursor, scope, kind, columns, own, outcome)
         problems += [problem for row_problems in own.values() for problem in row_problems]
         problems += _duplicates(cursor)
+    outcome.changed, outcome.unchanged = status_records_compared_counts(compared=COMPARED)
     for problem in sorted(problems, key=lambda problem: problem[0]):
         outcome.problem(*problem)
 
@@ -220,34 +237,50 @@ def _stage(table, columns, kind, issued, resolved, outcome: ListImport) -> dict[
             if until is None and rule is not None:
                 until = ends[on] if on in ends else ends.setdefault(on, rule.valid_until(on))
             chosen = resolved.get(name_key(name)) if resolved else None
-            yield row.number, code, name, number, on, until, False, chosen
+            yield row.number, code, name, number, _iso(on), _iso(until), False, chosen
 
     filled = ("row", "code", "name", "number", "issued", "valid_until", "faulty", "enterprise_id")
     staging.fill(STAGED, {column: STAGED_COLUMNS[column] for column in filled}, rows())
     return own
 
 
-def _match(cursor, scope, columns, own, outcome: ListImport) -> list[tuple]:
-    """Match the staged rows by credit code, else by name or earlier name; the wrong credit codes' problems (which
-    take the place of a row's own) and the rows to resolve."""
+def _compare_by_code(scope, kind) -> None:
+    """Match every staged row by its credit code and compare it with the record of its enterprise, in one statement:
+    a row a person resolved keeps their choice; one with a problem of its own matches nothing."""
     enterprises, params = scope.order_by().values("id", "credit_code").query.sql_with_params()
-    # A row a person resolved keeps their choice; one with a problem of its own matches nothing.
-    cursor.execute(f"UPDATE {STAGED} SET by_code = e.id, enterprise_id = CASE WHEN NOT faulty THEN "
-                   f"COALESCE(enterprise_id, e.id) END FROM ({enterprises}) e WHERE e.credit_code = {STAGED}.code",
-                   params)
+    if connection.vendor == "postgresql":
+        # A look-up of the credit-code index per row (LIMIT keeps it one): joined by hash, the planner reads every
+        # enterprise of the registry, whatever the file's length. Its cost estimate would have the statement
+        # compiled (JIT), which takes longer than the look-ups.
+        by_code = f"LATERAL (SELECT id FROM ({enterprises}) e WHERE e.credit_code = s.code LIMIT 1) e ON TRUE"
+    else:
+        by_code = f"({enterprises}) e ON e.credit_code = s.code"
+    matched = (f"(SELECT s.row, e.id IS NOT NULL AS by_code, CASE WHEN NOT s.faulty THEN COALESCE(s.enterprise_id, "
+               f"e.id) END AS enterprise_id, s.issued, s.number, s.valid_until FROM {STAGED} s LEFT JOIN {by_code})")
+    with connection.cursor() as cursor, local_setting(cursor, "jit", "off"):
+        status_records_compare_staged(kind=kind, rows=matched, params=params, compared=COMPARED,
+                                      carried=("row", "by_code"))
+
+
+def _match_the_rest(cursor, scope, kind, columns, own, outcome: ListImport) -> list[tuple]:
+    """Of the rows whose credit code is no enterprise's: the wrong credit codes' problems (which take the place of a
+    row's own), the rows matched by name or earlier name (compared again) and the rows to resolve."""
+    cursor.execute(f"SELECT row, code, name, faulty, enterprise_id FROM {STAGED} WHERE row IN (SELECT row FROM "
+                   f"{COMPARED} WHERE NOT by_code) ORDER BY row")
+    not_found = cursor.fetchall()
     # A code on the registry passed the check when it was saved: only the others are checked.
-    cursor.execute(f"SELECT row, code FROM {STAGED} WHERE code <> '' AND by_code IS NULL ORDER BY row")
-    wrong = [(row, code) for row, code in cursor.fetchall() if not credit_codes.is_valid(code)]
+    wrong = [(row, code) for row, code, *_rest in not_found if code and not credit_codes.is_valid(code)]
     problems = []
     for row, code in wrong:
         own.pop(row, None)
         if len(problems) < PREVIEW_LIMIT:
             problems.append((row, column_letter(columns["credit_code"]),
                              _("统一社会信用代码“%(code)s”校验不通过。") % {"code": code}))
-    _set_faulty(cursor, [row for row, _code in wrong])
-    cursor.execute(f"SELECT row, code, name FROM {STAGED} WHERE NOT faulty AND enterprise_id IS NULL "
-                   "AND by_code IS NULL ORDER BY row")
-    if unmatched := cursor.fetchall():
+    _leave_out(cursor, [row for row, _code in wrong])
+    wrong_rows = {row for row, _code in wrong}
+    unmatched = [(row, code, name) for row, code, name, faulty, chosen in not_found
+                 if not faulty and chosen is None and row not in wrong_rows]
+    if unmatched:
         names, by_name = _Names(scope), []
         for row, code, name in unmatched:
             found = names.candidates(code, name_key(name))
@@ -256,40 +289,48 @@ def _match(cursor, scope, columns, own, outcome: ListImport) -> list[tuple]:
             else:
                 outcome.unresolved.append({"row": row, "name": name, "credit_code": code,
                                            "candidates": sorted((pk, names.names[pk]) for pk in found)})
-        for start in range(0, len(by_name), ROWS_PER_STATEMENT):
-            batch = by_name[start:start + ROWS_PER_STATEMENT]
-            cursor.execute(f"WITH chosen(row, pk) AS (VALUES {', '.join(['(%s, %s)'] * len(batch))}) UPDATE "
-                           f"{STAGED} SET enterprise_id = chosen.pk FROM chosen WHERE {STAGED}.row = chosen.row",
-                           [value for pair in batch for value in pair])
+        if by_name:
+            _compare_by_name(cursor, kind, by_name)
     return problems
+
+
+def _compare_by_name(cursor, kind, by_name: list[tuple[int, int]]) -> None:
+    """Compare the rows matched by name, (row, enterprise) each, with their records, in place of their rows
+    compared to no enterprise."""
+    with staging.temporary_table(NAMED, NAMED_COLUMNS):
+        staging.fill(NAMED, NAMED_COLUMNS, by_name)
+        cursor.execute(f"DELETE FROM {COMPARED} WHERE row IN (SELECT row FROM {NAMED})")
+        named = (f"(SELECT s.row, FALSE AS by_code, n.enterprise_id, s.issued, s.number, s.valid_until FROM {STAGED} "
+                 f"s JOIN {NAMED} n ON n.row = s.row)")
+        status_records_compare_staged(kind=kind, rows=named, compared=COMPARED, carried=("row", "by_code"))
 
 
 def _duplicates(cursor) -> list[tuple]:
     """The rows naming an enterprise and issue day an earlier row named: a problem each, and left out."""
     cursor.execute(f"SELECT row, first FROM (SELECT row, MIN(row) OVER (PARTITION BY enterprise_id, issued) AS "
-                   f"first FROM {STAGED} WHERE enterprise_id IS NOT NULL) named WHERE row <> first ORDER BY row")
+                   f"first FROM {COMPARED} WHERE enterprise_id IS NOT NULL) named WHERE row <> first ORDER BY row")
     again = cursor.fetchall()
-    _set_faulty(cursor, [row for row, _first in again])
+    _leave_out(cursor, [row for row, _first in again])
     return [(row, None, _("与第 %(row)s 行是同一企业同一发证日期的记录。") % {"row": first})
             for row, first in again[:PREVIEW_LIMIT]]
 
 
-def _set_faulty(cursor, rows: list[int]) -> None:
-    """Leave these staged rows out: they match no enterprise whatever they name."""
+def _leave_out(cursor, rows: list[int]) -> None:
+    """Match these rows to no enterprise, whatever they name: they change nothing."""
     for start in range(0, len(rows), ROWS_PER_STATEMENT):
         batch = rows[start:start + ROWS_PER_STATEMENT]
-        cursor.execute(f"UPDATE {STAGED} SET faulty = TRUE, enterprise_id = NULL "
+        cursor.execute(f"UPDATE {COMPARED} SET enterprise_id = NULL, record_id = NULL, changed = FALSE "
                        f"WHERE row IN ({', '.join(['%s'] * len(batch))})", batch)
 
 
 def _read(row, columns, issued) -> tuple:
     """A row's credit code, name, number, issue day and valid-until (None: the rule's), and the problems (row,
     column, message) of its own values that keep it out, its credit code apart."""
-    cells = row.cells
-    code = credit_codes.normalise(str(cells.get(columns["credit_code"]) or ""))
-    name, number = str(cells.get(columns["name"]) or "").strip(), _plain(cells.get(columns["number"]))
+    cell = row.cells.get
+    code = credit_codes.normalise(str(cell(columns["credit_code"]) or ""))
+    name, number = str(cell(columns["name"]) or "").strip(), _plain(cell(columns["number"]))
     try:
-        on, until = _date(cells.get(columns["issued"])) or issued, _date(cells.get(columns["valid_until"]))
+        on, until = _date(cell(columns["issued"])) or issued, _date(cell(columns["valid_until"]))
     except NotADate:
         return code, name, number, None, None, _date_problems(row, columns)
     if on is None:
@@ -319,3 +360,9 @@ def _plain(value) -> str:
 
 
 _date = lru_cache(maxsize=1024)(parse_date)  # a list gives few dates, over and over
+
+
+@lru_cache(maxsize=1024)
+def _iso(day: datetime.date | None) -> str | None:
+    """A day as staged (what str() of it would give the csv module, once per day)."""
+    return day and day.isoformat()

@@ -118,20 +118,26 @@ COMPARED_COLUMNS = {"enterprise_id": "bigint", "issued": "date", "number": "text
                     "record_id": "bigint", "changed": "boolean"}
 
 
-def status_records_compare_staged(*, kind: str, table: str, compared: str) -> tuple[int, int]:
-    """Put each row of a temporary `table` (enterprise_id, issued, number, valid_until; rows without an enterprise are
-    left out) beside what is recorded for its enterprise, `kind` and issue day into the temporary table `compared`
-    (COMPARED_COLUMNS), looked up once for the write: returns the changed and the unchanged rows."""
-    record = StatusRecord._meta.db_table
+def status_records_compare_staged(*, kind: str, rows: str, compared: str, params=(), carried=()) -> None:
+    """Put each of `rows` (SQL of a table or subquery, with `params`: enterprise_id, issued, number, valid_until and
+    the `carried` columns; an enterprise_id NULL is a row matched to no enterprise, changing nothing) beside what is
+    recorded for its enterprise, `kind` and issue day into the temporary table `compared` (COMPARED_COLUMNS and
+    `carried`), looked up once for the write."""
+    record, columns = StatusRecord._meta.db_table, ", ".join([*COMPARED_COLUMNS, *carried])
+    carry = "".join(f", s.{column}" for column in carried)
     with connection.cursor() as cursor:
-        cursor.execute(f"INSERT INTO {compared} ({', '.join(COMPARED_COLUMNS)}) SELECT s.enterprise_id, s.issued, "
-                       f"s.number, s.valid_until, r.id, (r.id IS NULL OR r.number <> s.number OR r.valid_until IS "
-                       f"DISTINCT FROM s.valid_until) FROM {table} s LEFT JOIN {record} r ON r.enterprise_id = "
-                       f"s.enterprise_id AND r.kind = %s AND r.issued = s.issued WHERE s.enterprise_id IS NOT NULL",
-                       [kind])
-        cursor.execute(f"SELECT COUNT(*), COUNT(*) FILTER (WHERE changed) FROM {compared}")
-        rows, changed = cursor.fetchone()
-    return changed, rows - changed
+        cursor.execute(f"INSERT INTO {compared} ({columns}) SELECT s.enterprise_id, s.issued, s.number, s.valid_until, "
+                       f"r.id, s.enterprise_id IS NOT NULL AND (r.id IS NULL OR r.number <> s.number OR r.valid_until "
+                       f"IS DISTINCT FROM s.valid_until){carry} FROM {rows} s LEFT JOIN {record} r ON r.enterprise_id "
+                       f"= s.enterprise_id AND r.kind = %s AND r.issued = s.issued", [*params, kind])
+
+
+def status_records_compared_counts(*, compared: str) -> tuple[int, int]:
+    """The changed and the unchanged rows of a comparison, among those matched to an enterprise."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT COUNT(*) FILTER (WHERE changed), COUNT(*) FILTER (WHERE enterprise_id IS NOT NULL "
+                       f"AND NOT changed) FROM {compared}")
+        return cursor.fetchone()
 
 
 @transaction.atomic
@@ -141,21 +147,28 @@ def status_records_save_compared(*, user, kind: str, compared: str) -> None:
     change scope, checked for all before writing (writing a status moves no enterprise out of it)."""
     _check_staged(user, compared)
     record, now = StatusRecord._meta.db_table, timezone.now()
+    # `record_id IS NOT NULL` tells the planner how few rows have a record to update: without it, it hashed every
+    # record of the registry (3.4 million at national scale) for a few.
     update = (f"UPDATE {record} AS r SET number = c.number, valid_until = c.valid_until, updated_at = %s "
-              f"FROM {compared} c WHERE r.id = c.record_id AND c.changed")
+              f"FROM {compared} c WHERE r.id = c.record_id AND c.record_id IS NOT NULL AND c.changed")
     insert = (f"INSERT INTO {record} AS r (enterprise_id, kind, issued, number, valid_until, revoked, "
               f"revoked_reason, updated_at) SELECT c.enterprise_id, %s, c.issued, c.number, c.valid_until, "
               f"NULL, '', %s FROM {compared} c WHERE c.record_id IS NULL")
     with connection.cursor() as cursor:
-        cursor.execute(f"ANALYZE {compared}")
+        cursor.execute(f"SELECT EXISTS (SELECT 1 FROM {compared} WHERE record_id IS NOT NULL AND changed)")
+        if updates := cursor.fetchone()[0]:
+            cursor.execute(f"ANALYZE {compared}")  # the join to the records is planned by how many rows it has
         if connection.vendor == "postgresql":  # one statement: the rows written go to their history as returned
             columns = ", ".join(f"r.{field.column}" for field in StatusRecord._meta.concrete_fields)
             user_id = user.pk if user else None
-            cursor.execute(
-                f"WITH updated AS ({update} RETURNING {columns}), created AS ({insert} RETURNING {columns}), "
-                f"changed_history AS ({history_insert(StatusRecord, 'updated')}), "
-                f"created_history AS ({history_insert(StatusRecord, 'created')}) SELECT 1",
-                [now, kind, now, now, HISTORY_CHANGED, user_id, now, HISTORY_CREATED, user_id])
+            writes = {"created": (insert, [kind, now], HISTORY_CREATED)}
+            if updates:
+                writes["updated"] = (update, [now], HISTORY_CHANGED)
+            steps = [f"{name} AS ({sql} RETURNING {columns})" for name, (sql, _params, _kind) in writes.items()]
+            steps += [f"{name}_history AS ({history_insert(StatusRecord, name)})" for name in writes]
+            params = [param for _sql, params, _kind in writes.values() for param in params]
+            params += [param for _sql, _params, kind in writes.values() for param in (now, kind, user_id)]
+            cursor.execute(f"WITH {', '.join(steps)} SELECT 1", params)
             return
         cursor.execute(f"{update} RETURNING id", [now])
         updated = [pk for (pk,) in cursor.fetchall()]

@@ -22,7 +22,6 @@ tasks, not distinct steps, so each body first does any step of its chord not don
 import math
 import re
 import time
-from contextlib import contextmanager
 from datetime import datetime
 
 from django.db import OperationalError, connection, transaction
@@ -40,6 +39,7 @@ from indicators.services import (
     dashboards_request_recompute,
     take_lock,
 )
+from portal.planner import local_setting
 
 UNIT_PARTS = 8  # parts per plan for its units: enough for a few workers to end together
 MIN_PART_UNITS = 10  # below that a part's fixed work (reading the plan, its targets, its reads) outweighs the share
@@ -128,7 +128,11 @@ def do_step(run: DashboardRun, part: dict):
     table, done, new = staging_tables(run.pk)
     with connection.cursor() as cursor:
         if "rank" in part:
-            with nested_loops_off(cursor):
+            # The staging table has no statistics (an ANALYZE would hold the other plans' steps until this one
+            # commits): one plan's rows would look like a few, and a nested loop over them take minutes. Left off
+            # after the step, every later query of a caller's transaction would look so costly that PostgreSQL
+            # compiles it (JIT), a tenth of a second each.
+            with local_setting(cursor, "enable_nestloop", "off"):
                 rows = snapshot.insert_ranked(table, into=new, plan_id=part["rank"])
             cursor.execute(f"UPDATE {done} SET rows = %s WHERE part = %s", [rows, part["index"]])
         elif "build" in part:
@@ -140,20 +144,6 @@ def do_step(run: DashboardRun, part: dict):
             cursor.execute(f"ANALYZE {new}")
         elif (plan := Plan.objects.select_related("baseline").filter(pk=part["plan"]).first()) is not None:
             snapshot.write_rows(part_rows(plan, run, part["units"]), table)
-
-
-@contextmanager
-def nested_loops_off(cursor):
-    """The staging table has no statistics (an ANALYZE would hold the other plans' steps until this one commits):
-    one plan's rows would look like a few, and a nested loop over them take minutes. Only the statements inside are
-    planned without nested loops: left on, every later query of the transaction would look so costly that
-    PostgreSQL compiles it (JIT), a tenth of a second each, whenever a caller runs the step inside its own
-    transaction. A failure inside leaves the setting to the rollback that follows it."""
-    cursor.execute("SELECT current_setting('enable_nestloop')")
-    before = cursor.fetchone()[0]
-    cursor.execute("SET LOCAL enable_nestloop = off")
-    yield
-    cursor.execute("SELECT set_config('enable_nestloop', %s, true)", [before])
 
 
 def built_index(run_id: int, part: dict) -> str:

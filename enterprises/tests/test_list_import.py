@@ -238,3 +238,48 @@ def test_with_the_cache_out_of_reach_a_list_is_checked_and_imported_all_the_same
     assert (check.problems, check.changed, done.written, done.changed) == ([], 3, True, 3)
     assert numbers() == {"重庆(渝北)智能装备有限公司": "GR202450000002", "重庆代码科技有限公司": "GR202450000001",
                          "重庆新名材料有限责任公司": "GR202450000003"}
+
+
+def test_a_list_refused_while_its_rows_are_read_is_one_problem_and_nothing_is_written(firms, city_staff, settings):
+    settings.IMPORT_MAX_ROWS = 2
+    outcome = status_list_import(user=city_staff, content=clean_list(firms), file_name="名单.csv", kind="high_tech",
+                                 dry_run=False)
+    assert [(p["row"], "超过 2 行" in p["message"]) for p in outcome.problems] == [(None, True)]
+    assert not outcome.written and records() == []
+
+
+def test_a_name_a_person_resolved_takes_the_enterprise_they_chose_over_the_rows_credit_code(firms, city_staff):
+    content = csv_bytes([HEADER, ["1", "重庆代码科技有限公司", synthetic("500112", 501), "GR1", "2024-11-20"]])
+    chosen = firms["bracketed"]
+    outcome = status_list_import(user=city_staff, content=content, file_name="名单.csv", kind="high_tech",
+                                 resolutions={"重庆代码科技有限公司": chosen.pk}, dry_run=False)
+    assert outcome.written
+    assert list(StatusRecord.objects.values_list("enterprise", flat=True)) == [chosen.pk]
+
+
+def test_a_wrong_credit_code_takes_the_place_of_a_rows_own_problem_and_a_registered_one_does_not(firms, city_staff):
+    registered = synthetic("500112", 501)
+    wrong = registered[:-1] + ("0" if registered[-1] != "0" else "1")
+    content = csv_bytes([HEADER, ["1", "重庆代码科技有限公司", registered, "GR1", "不是日期"],
+                         ["2", "重庆(渝北)智能装备有限公司", wrong, "GR2", "不是日期"],
+                         ["3", "重庆旧名材料有限公司", "", "GR3", "2024-11-20"]])
+    outcome = status_list_import(user=city_staff, content=content, file_name="名单.csv", kind="high_tech")
+    assert [(p["row"], p["column"]) for p in outcome.problems] == [(2, "E"), (3, "C")]
+    # Only the row matched by its earlier name counts: the two with a problem match nothing.
+    assert (outcome.unresolved, outcome.changed, outcome.unchanged) == ([], 1, 0)
+
+
+def test_a_check_leaves_the_planner_settings_of_the_callers_transaction_as_they_were(firms, city_staff):
+    """The code look-ups run without the JIT; the caller's later statements are planned as before."""
+    def jit():
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT current_setting('jit')")
+            return cursor.fetchone()[0]
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the JIT is PostgreSQL's")
+    before = jit()
+    for dry_run in (True, False):
+        status_list_import(user=city_staff, content=clean_list(firms), file_name="名单.csv", kind="high_tech",
+                           dry_run=dry_run)
+        assert jit() == before
