@@ -376,32 +376,33 @@ def _unit_of(row, code_col, name_col, units: _Units, outcome: Outcome) -> Unit |
 def _save_chunk(user, chunk: tuple[Quarter, ...], outcome: Outcome, seen: dict[str, int] | None,
                 stored: StoredQuarters, *, dry_run: bool) -> None:
     """Save the chunk's changed values (`stored`: the file's history, which the saves keep up to date). The check
-    notes each quarter's version in `outcome.versions`; the import (`seen`: those the check noted) refuses as a
-    conflict a quarter saved since, whatever history it has."""
-    asked = [quarter for quarter in chunk if quarter.values]  # a unit's row without figures asks for nothing
-    unit_ids = {quarter.unit.pk for quarter in asked}
-    periods = list({quarter.period.pk: quarter.period for quarter in asked}.values())
-    if seen is None:
-        versions = _versions(unit_ids, periods)
-        outcome.versions |= {_version_key(q): version for q in asked
-                             if (version := versions.get((q.unit.pk, q.period.pk)))}
-    pending = []
-    for quarter in asked:
+    notes each quarter's version in `outcome.versions` (as the write path read it for a quarter it was given, read
+    here for one whose values are all unchanged); the import (`seen`: those the check noted) refuses as a conflict a
+    quarter saved since, whatever history it has."""
+    pending, unchanged = [], []
+    for quarter in chunk:
+        if not quarter.values:  # a unit's row without figures asks for nothing
+            continue
         old = stored.of(quarter.unit.pk, quarter.period)
         changed = {figure: value for figure, value in quarter.values.items()  # a value is never None here
                    if (was := old.get(figure)) is None or was != value} if old else quarter.values
         outcome.unchanged += len(quarter.values) - len(changed)
         if not changed:
+            unchanged.append(quarter)
             continue
         expected = None if seen is None else seen.get(_version_key(quarter), 0)
         pending.append((quarter, old, QuarterWrite(quarter.unit, quarter.period, changed, expected)))
+    if dry_run and unchanged:
+        _note_versions(unchanged, outcome)
     saved = figures_save_many(user=user, writes=[write for _quarter, _old, write in pending], stored=stored,
                               dry_run=dry_run)
     labels = {column.key: column.label for column in figure_columns()}
     for (quarter, old, write), result in zip(pending, saved, strict=True):
-        if result.refusal is not None:
+        if result.refusal is not None:  # an error: the job cannot be imported, so its version is not needed
             _refused(quarter, result.refusal, outcome)
             continue
+        if dry_run and result.submission is not None:  # None: a quarter not reported yet (version 0)
+            outcome.versions[_version_key(quarter)] = result.submission.version
         for problem in result.result.warnings:
             outcome.problem(quarter.row, quarter.cell(problem.figure), problem.message, level=WARNING)
         outcome.change(len(write.values), ({
@@ -411,10 +412,14 @@ def _save_chunk(user, chunk: tuple[Quarter, ...], outcome: Outcome, seen: dict[s
         } for key, value in write.values.items()))
 
 
-def _versions(unit_ids, periods) -> dict[tuple[int, int], int]:
-    return {(unit_id, period_id): version for unit_id, period_id, version in Submission.objects.filter(
-        IdIn(F("unit_id"), unit_ids), IdIn(F("period_id"), [p.pk for p in periods])
+def _note_versions(quarters: list[Quarter], outcome: Outcome) -> None:
+    """Note the version of each of `quarters` that has a submission."""
+    versions = {(unit_id, period_id): version for unit_id, period_id, version in Submission.objects.filter(
+        IdIn(F("unit_id"), {quarter.unit.pk for quarter in quarters}),
+        IdIn(F("period_id"), {quarter.period.pk for quarter in quarters}),
     ).values_list("unit_id", "period_id", "version")}
+    outcome.versions |= {_version_key(quarter): version for quarter in quarters
+                         if (version := versions.get((quarter.unit.pk, quarter.period.pk)))}
 
 
 def _version_key(quarter: Quarter) -> str:
