@@ -10,10 +10,12 @@ row has an error. Values equal to the stored ones are left alone, so importing a
 nothing the second time. Memory is bounded by the chunk, the preview's limit and the history (units ×
 quarters, held as integers), not by the file's rows.
 """
+import gc
 import logging
 from array import array
 from collections import defaultdict
 from collections.abc import Iterable
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
@@ -43,6 +45,9 @@ CHUNK_QUARTERS = 1000  # quarters read, checked and written together: a few quer
 PREVIEW_LIMIT = 1000  # changes and problems of each level kept on the job for its page; the counts cover all
 ERROR, WARNING = "error", "warning"
 CONVERTED_PLACES = Decimal("0.01")
+# Containers allocated (net) between two of the cyclic collector's youngest-generation passes while a file is checked or
+# imported (Python's default is 700). See `_rare_collections`.
+COLLECTION_THRESHOLD = 50_000
 
 
 @dataclass
@@ -154,7 +159,7 @@ def _run(job: ImportJob, table: Table | None, *, dry_run: bool) -> ImportJob:
     seen = None if dry_run else job.preview.get("versions")  # None as well for a job checked before they were
     try:
         table = table or read_table(bytes(job.content), job.file_name, figure_columns())
-        with transaction.atomic(), sections.slots_fixed():
+        with transaction.atomic(), sections.slots_fixed(), _rare_collections():
             extent = _Extent.of(job, table)
             stored = history_of(unit_ids=extent.unit_ids, periods=extent.periods)
             for chunk in _chunks(_quarters(job, table, outcome)):
@@ -183,6 +188,23 @@ def _run(job: ImportJob, table: Table | None, *, dry_run: bool) -> ImportJob:
         _finish(job, outcome, started, dry_run=dry_run)
     cache.set(_progress_key(job.pk), 100, timeout=3600)
     return job
+
+
+@contextmanager
+def _rare_collections():
+    """Run with the cyclic garbage collector's youngest generation collected every COLLECTION_THRESHOLD allocations.
+
+    A file's quarters allocate millions of small dicts, tuples and lists, freed by reference counting chunk by
+    chunk; at the default threshold the collector ran thousands of times per 100,000 rows and, each time enough
+    survived, walked every object of the process (about 0.75 s of a 6.5 s check, measured with the collector off).
+    The check and the import make almost no cycles (a handful per file, collected afterwards as usual), so memory
+    stays as flat."""
+    thresholds = gc.get_threshold()
+    gc.set_threshold(COLLECTION_THRESHOLD, *thresholds[1:])
+    try:
+        yield
+    finally:
+        gc.set_threshold(*thresholds)
 
 
 def _finish(job: ImportJob, outcome: Outcome, started: datetime, *, dry_run: bool) -> None:
