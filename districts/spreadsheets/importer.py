@@ -251,11 +251,11 @@ class _FirstRows:
 
     def claim(self, unit: Unit, period: Period, row: int) -> int:
         """Record `row` as the quarter's; returns the earlier row that gave it, or 0."""
-        if (rows := self._by_period.get(period.pk)) is None:
-            rows = self._by_period[period.pk] = array("L", [0]) * self._units
-        first = rows[unit.pk]
+        if (rows := self._by_period.get(period.id)) is None:
+            rows = self._by_period[period.id] = array("L", [0]) * self._units
+        first = rows[unit.id]
         if not first:
-            rows[unit.pk] = row
+            rows[unit.id] = row
         return first
 
 
@@ -296,8 +296,8 @@ class _Extent:
         for row in table.rows(roles={"code", "name", "period"}):
             unit, period = places.of(row, ignored)
             if unit is not None and period is not None:
-                unit_ids.add(unit.pk)
-                periods[period.pk] = period
+                unit_ids.add(unit.id)
+                periods[period.id] = period
                 last_rows[period.ordinal] = row.number
         needed_until = defaultdict(int)
         for ordinal, row in last_rows.items():
@@ -405,7 +405,7 @@ def _save_chunk(user, chunk: tuple[Quarter, ...], outcome: Outcome, seen: dict[s
     for quarter in chunk:
         if not quarter.values:  # a unit's row without figures asks for nothing
             continue
-        old = stored.of(quarter.unit.pk, quarter.period)
+        old = stored.of(quarter.unit.id, quarter.period)
         changed = {figure: value for figure, value in quarter.values.items()  # a value is never None here
                    if (was := old.get(figure)) is None or was != value} if old else quarter.values
         outcome.unchanged += len(quarter.values) - len(changed)
