@@ -92,12 +92,13 @@ class _SlotRule:
     position: int  # in StoredQuarters' slot order
     places: int | None  # the decimal places a value may have (None: an integer field, whole numbers only)
     bound: Decimal | None  # a value's magnitude must stay below it (the field's digits, or its integer range)
-    scaled_bound: int | None  # the bound scaled as the values are
     flow: bool
     zone_only: bool
 
     def scaled(self, value: Decimal, unit) -> int | None:
         """The value scaled as StoredQuarters holds it when no generic rule finds fault with it, else None."""
+        if value < 0 or (self.bound is not None and value >= self.bound):  # first: ±1E+999999 takes long as an int
+            return None
         if self.places is None:
             whole = int(value)
             if whole != value:
@@ -109,8 +110,6 @@ class _SlotRule:
             if not scaled.same_quantum(_UNIT) and not scaled.same_quantum(scaled.to_integral_value()):
                 return None
             whole = int(scaled)
-        if whole < 0 or (self.scaled_bound is not None and whole >= self.scaled_bound):
-            return None
         return None if self.zone_only and not unit.has_high_tech_zone else whole
 
 
@@ -141,9 +140,7 @@ def _slot_rule(slot: Slot, position: int) -> _SlotRule:
     else:  # an integer column: what the database's integer type holds (the field's own validator)
         _low, high = connection.ops.integer_field_range(model_field.get_internal_type())
         bound = None if high is None else Decimal(high + 1)
-    scaled_bound = None if bound is None else int(bound.scaleb(places or 0))
-    return _SlotRule(slot, slot.key, position, places, bound, scaled_bound, slot.figure.kind == "flow",
-                     slot.figure.zone_only)
+    return _SlotRule(slot, slot.key, position, places, bound, slot.figure.kind == "flow", slot.figure.zone_only)
 
 
 def _value_problems(rule: _SlotRule, value: Decimal, unit) -> list[Problem]:
