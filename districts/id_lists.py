@@ -2,7 +2,9 @@
 for pairs of ids.
 
 Django's `__in` prepares and compiles one parameter per id, which for the thousand units of an import's chunk
-cost more than running the query; elsewhere it is `IN` as usual.
+cost more than running the query; elsewhere it is `IN` as usual. The array goes as one text literal
+(`'{1,2,3}'::bigint[]`): psycopg2 adapts a list of integers one by one in Python (0.66 ms for a thousand, against
+0.02 ms to join them), and PostgreSQL parses one literal faster than an `ARRAY[…]` of a thousand constants.
 """
 from django.core.exceptions import EmptyResultSet
 from django.db.models import BooleanField, Expression, Lookup
@@ -20,9 +22,8 @@ class IdIn(Lookup):
         return f"{lhs} IN ({', '.join(['%s'] * len(ids))})", [*lhs_params, *ids]
 
     def as_postgresql(self, compiler, connection):
-        ids = [int(pk) for pk in self.rhs]
         lhs, lhs_params = self.process_lhs(compiler, connection)
-        return f"{lhs} = ANY(%s)", [*lhs_params, ids]
+        return f"{lhs} = ANY(%s::{self.lhs.output_field.db_type(connection)}[])", [*lhs_params, _array(self.rhs)]
 
 
 class PairIn(Expression):
@@ -60,4 +61,9 @@ class PairIn(Expression):
     def as_postgresql(self, compiler, connection):
         columns, params = self._columns(compiler)
         return (f"{columns} IN (SELECT * FROM unnest(%s::integer[], %s::integer[]))",  # noqa: S608 (compiled columns)
-                [*params, [a for a, _b in self.pairs], [b for _a, b in self.pairs]])
+                [*params, _array([a for a, _b in self.pairs]), _array([b for _a, b in self.pairs])])
+
+
+def _array(ids) -> str:
+    """PostgreSQL's text of an array of `ids` (int(): only integers reach the literal)."""
+    return "{" + ",".join(str(int(pk)) for pk in ids) + "}"

@@ -97,15 +97,17 @@ class _SlotRule:
 
     def scaled(self, value: Decimal, unit) -> int | None:
         """The value scaled as StoredQuarters holds it when no generic rule finds fault with it, else None."""
-        if value < 0 or (self.bound is not None and value >= self.bound):
+        if value < 0 or (self.bound is not None and value >= self.bound):  # first: ±1E+999999 takes long as an int
             return None
         if self.places is None:
             whole = int(value)
             if whole != value:
                 return None
         else:
-            scaled = value.scaleb(self.places)  # its exponent is below 0 when the value has more places: 1.230
-            if not scaled.same_quantum(_UNIT) and scaled.as_tuple().exponent < 0:
+            scaled = value.scaleb(self.places)
+            # Its exponent is below 0 when the value has more places (1.230): then, and only then, rounding it to an
+            # integer changes its exponent (as_tuple would tell as well, at several times the cost).
+            if not scaled.same_quantum(_UNIT) and not scaled.same_quantum(scaled.to_integral_value()):
                 return None
             whole = int(scaled)
         return None if self.zone_only and not unit.has_high_tech_zone else whole
@@ -179,35 +181,53 @@ def _own_amount(ordinal: int, ytd: Decimal, previous: Decimal | None) -> str:
         "previous": fmt(previous)}
 
 
-def _history_problems(rule: _SlotRule, ordinal: int, value: int, previous: int, earlier: int, offset: int | None,
+def _history_problems(scaled: list[tuple[_SlotRule, int]], ordinal: int, previous, earlier, offset: int | None,
                       stored: StoredQuarters) -> list[Problem]:
-    """The slot's rules against its history: `value` is the slot's scaled value at `ordinal`, `previous` and `earlier`
-    its values in the two quarters before (ABSENT where none), the older ones are read from `stored` at `offset`
+    """The rules against each slot's history: `scaled` holds the slots' scaled values at `ordinal`, `previous` and
+    `earlier` the quarter's two quarters before (ABSENT where none); the older ones are read from `stored` at `offset`
     (`StoredQuarters.offset`) only when a rule needs them. What compares across quarters is a stock's value, a flow's
-    own-quarter amount (year to date minus the quarter before's, except in a first quarter). Most values are settled by
-    the two quarters before; the slot's whole series is taken only for the others."""
-    flow = rule.flow
-    if flow and ordinal % 4 and previous != ABSENT and value < previous:
-        slot = rule.slot
-        return [Problem(slot.key, ERROR, "ytd_decrease", _(
-            "“%(label)s”是年初至季末的累计数，不应低于上季度的 %(previous)s（填写的是 %(value)s）。"
-            "请填写本年累计数，不小于 %(previous)s。"
-        ) % {"label": slot.label, "previous": fmt(stored.decimal(rule.position, previous)),
-             "value": fmt(stored.decimal(rule.position, value))})]
-    first = _FIRST_QUARTERS[ordinal % 4]
-    current = value if not flow or first[0] else None if previous == ABSENT else value - previous
-    if current is None:
-        return []
-    before = None if previous == ABSENT else previous if not flow or first[1] else \
-        None if earlier == ABSENT else previous - earlier
-    if before and abs(current - before) * _JUMP_DENOMINATOR > abs(before) * _JUMP_NUMERATOR:
-        return [_jump(rule, ordinal, _series(rule, value, offset, ordinal, stored), current, before, stored)]
-    if _JUMP_WITHIN_RANGE and before is not None and before > 0:  # so before <= high and low <= before
-        return []
+    own-quarter amount (year to date minus the quarter before's, except in a first quarter). Most values are settled
+    by the two quarters before, here, in one loop for the quarter; only the others take their whole series."""
+    problems = []
+    first, first_before = _FIRST_QUARTERS[ordinal % 4][:2]  # whether the quarter, the one before, is a first quarter
+    for rule, value in scaled:
+        last = previous[rule.position]
+        current, before = value, None if last == ABSENT else last
+        if rule.flow:
+            if not first:
+                if before is None:
+                    continue  # no own-quarter amount
+                if value < last:
+                    problems.append(_ytd_decrease(rule, value, last, stored))
+                    continue
+                current = value - last
+            if before is not None and not first_before:
+                before = None if (second_last := earlier[rule.position]) == ABSENT else last - second_last
+        if before and abs(current - before) * _JUMP_DENOMINATOR > abs(before) * _JUMP_NUMERATOR:
+            ytd = _series(rule, value, offset, ordinal, stored)
+            problems.append(_jump(rule, ordinal, ytd, current, before, stored))
+        elif not (_JUMP_WITHIN_RANGE and before is not None and before > 0):  # else before <= high, low <= before
+            problems += _outliers(rule, ordinal, value, current, offset, stored)
+    return problems
+
+
+def _ytd_decrease(rule: _SlotRule, value: int, previous: int, stored: StoredQuarters) -> Problem:
+    slot = rule.slot
+    return Problem(slot.key, ERROR, "ytd_decrease", _(
+        "“%(label)s”是年初至季末的累计数，不应低于上季度的 %(previous)s（填写的是 %(value)s）。"
+        "请填写本年累计数，不小于 %(previous)s。"
+    ) % {"label": slot.label, "previous": fmt(stored.decimal(rule.position, previous)),
+         "value": fmt(stored.decimal(rule.position, value))})
+
+
+def _outliers(rule: _SlotRule, ordinal: int, value: int, current: int, offset: int | None,
+              stored: StoredQuarters) -> list[Problem]:
+    """The outlier warning if `current` (the slot's value, or a flow's own-quarter amount, at `ordinal`, whose year to
+    date is `value`) is far outside the slot's history of at least MIN_HISTORY quarters."""
     ytd = _series(rule, value, offset, ordinal, stored)
-    if flow:  # at ordinal, ordinal - 1, …, ordinal - HISTORY_QUARTERS
+    if rule.flow:  # at ordinal, ordinal - 1, …, ordinal - HISTORY_QUARTERS
         comparable = [None if x == ABSENT else x if is_first else None if y == ABSENT else x - y
-                      for x, y, is_first in zip(ytd[:-1], ytd[1:], first, strict=True)]
+                      for x, y, is_first in zip(ytd[:-1], ytd[1:], _FIRST_QUARTERS[ordinal % 4], strict=True)]
     else:
         comparable = [None if x == ABSENT else x for x in ytd[:HISTORY_QUARTERS + 1]]
     history = [x for x in comparable[1:] if x is not None]
@@ -292,33 +312,26 @@ def quarter_check(*, unit, period, parsed: dict[str, Decimal | None], stored: St
                   errors_before: bool = False) -> tuple[list[Problem], array | None]:
     """`check_quarter` of values already parsed (the history rules run only on a quarter without errors), and the
     quarter as `stored` holds it once they are saved, for `StoredQuarters.put` (None with an error)."""
-    rules = _rules(stored)
-    merged = stored.of(unit.pk, period) | parsed
+    rules, unit_id, ordinal = _rules(stored), unit.id, period.ordinal  # `id`: `pk` is a property, read per quarter
+    merged = stored.of(unit_id, period) | parsed
     problems, scaled = [], []
+    size = len(stored.slots)
+    row = array("q", [ABSENT]) * size  # the quarter as it will be stored: every value merged, scaled
     for rule in rules.slots:
         if (value := merged.get(rule.key)) is None:
             continue
         if (whole := rule.scaled(value, unit)) is None:
             problems += _value_problems(rule, value, unit)
+        else:
+            row[rule.position] = whole
         scaled.append((rule, whole))
     for section, rule in rules.sections:
         problems += rule(section=section, unit=unit, values=merged)
     if errors_before or any(p.is_error for p in problems):
         return problems, None
-    size, ordinal = len(stored.slots), period.ordinal
-    row = stored.row(unit.pk, ordinal) or array("q", [ABSENT]) * size  # the quarter as it will be stored
-    for rule, whole in scaled:
-        row[rule.position] = whole
-    for key in [key for key, value in parsed.items() if value is None]:  # a value cleared
-        row[stored.index[key]] = ABSENT
-    previous = stored.row(unit.pk, ordinal - 1) or array("q", [ABSENT]) * size
-    earlier = stored.row(unit.pk, ordinal - 2) or array("q", [ABSENT]) * size
-    offset = stored.offset(unit.pk)
-    for rule, whole in scaled:
-        position = rule.position
-        if problem := _history_problems(rule, ordinal, whole, previous[position], earlier[position], offset, stored):
-            problems += problem
-    return problems, row
+    previous = stored.row(unit_id, ordinal - 1) or array("q", [ABSENT]) * size
+    earlier = stored.row(unit_id, ordinal - 2) or array("q", [ABSENT]) * size
+    return problems + _history_problems(scaled, ordinal, previous, earlier, stored.offset(unit_id), stored), row
 
 
 def history_of(*, unit_ids, periods) -> StoredQuarters:

@@ -14,9 +14,10 @@ from portal.querysets import unit_id_of
 def editable_quarters(*, user, quarters) -> set[tuple[int, int]]:
     """The (unit id, period id) of `quarters` ((unit, period) pairs) whose figures this user may change.
     Municipal staff may correct any quarter; district staff only their own unit's, while it is open for entry."""
-    unit_ids = {unit.pk for unit, _period in quarters}
-    visible = set(Unit.objects.restrict(user, "view").filter(IdIn(F("pk"), unit_ids)).values_list("pk", flat=True))
-    asked = {(unit.pk, period.pk) for unit, period in quarters if unit.pk in visible}
+    unit_ids = {unit.id for unit, _period in quarters}
+    units = Unit.objects.restrict(user, "view").filter(IdIn(F("pk"), unit_ids)).order_by()  # a set: no sort
+    visible = set(units.values_list("pk", flat=True))
+    asked = {(unit.id, period.id) for unit, period in quarters if unit.id in visible}
     if roles.is_municipal_staff(user):
         return asked
     if not roles.is_district_staff(user):

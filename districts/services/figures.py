@@ -134,7 +134,7 @@ def _runs_without_repeated_quarters(writes):
     """The writes in runs where no quarter comes twice: a run locks and reads each of its quarters once."""
     run, quarters = [], set()
     for write in writes:
-        quarter = (write.unit.pk, write.period.pk)
+        quarter = (write.unit.id, write.period.id)
         if quarter in quarters:
             yield run
             run, quarters = [], set()
@@ -146,8 +146,8 @@ def _runs_without_repeated_quarters(writes):
 
 def _save_run(user, writes: list[QuarterWrite], stored: StoredQuarters | None,
               dry_run: bool) -> list[QuarterSaved]:
-    periods = list({write.period.pk: write.period for write in writes}.values())
-    unit_ids = {write.unit.pk for write in writes}
+    periods = list({write.period.id: write.period for write in writes}.values())
+    unit_ids = {write.unit.id for write in writes}
     editable = editable_quarters(user=user, quarters=[(write.unit, write.period) for write in writes])
     quarters = [(write.unit.pk, write.period.pk) for write in writes]
     submissions = {(s.unit_id, s.period_id): s for s in _locked(Submission.objects, quarters)}
@@ -157,7 +157,7 @@ def _save_run(user, writes: list[QuarterWrite], stored: StoredQuarters | None,
         f"{section.model._meta.app_label}.change_{section.model._meta.model_name}")}
     outcomes, permitted = [], {}  # the value keys of a write -> whether the user may change all they go to
     for write in writes:
-        quarter = (write.unit.pk, write.period.pk)
+        quarter = (write.unit.id, write.period.id)
         submission = submissions.get(quarter)  # None: a quarter not reported yet
         parsed, problems = parse_values(write.values)
         if (may_change := permitted.get(keys := tuple(write.values))) is None:
@@ -168,7 +168,7 @@ def _save_run(user, writes: list[QuarterWrite], stored: StoredQuarters | None,
             outcomes.append(QuarterSaved(write, refusal=refusal))
             continue
         changes = rows.stage(user, write, parsed)
-        stored.put(write.unit.pk, write.period, row)
+        stored.put(write.unit.id, write.period, row)
         outcomes.append(QuarterSaved(write, SaveResult(changes=changes, warnings=warnings(problems)), submission))
     _write_submissions(user, [o for o in outcomes if o.result is not None], dry_run)
     if not dry_run:
@@ -279,7 +279,7 @@ class _SectionRows:
     def stage(self, user, write: QuarterWrite, parsed: dict[str, Any]) -> dict[str, str]:
         """Stage the parsed values of one quarter, which passed the validation (it holds the rules of the model
         fields' own validators: sign, decimal places, digits, the integer range); returns each key's outcome."""
-        changes, unit_id, period_id = {}, write.unit.pk, write.period.pk
+        changes, unit_id, period_id = {}, write.unit.id, write.period.id
         for section, row, fields, template, defaults_blank in self._plan(tuple(parsed)):
             existing = self._rows.get(section.key)
             if existing is None:

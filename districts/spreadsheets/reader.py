@@ -45,15 +45,32 @@ class Table:
     def rows(self, roles: set[str] | None = None) -> Iterator[SheetRow]:
         """The data rows below the header, read as they are asked for; FileRefused on a formula or too many rows.
         `roles`: only the cells of the columns of these roles (a row without one is left out)."""
+        headers = self.headers if roles is None else {i: m for i, m in self.headers.items() if m.role in roles}
+        return _data_rows(self._below_header(), self.header_row, headers)
+
+    def count(self) -> int:
+        """The number of data rows, read through once without keeping them (refusing what `rows` refuses). A row
+        counts at its first recognised cell that holds something; its cells are gathered only when it holds a
+        formula somewhere (text in every cell of a CSV)."""
+        limit, count, indexes = settings.IMPORT_MAX_ROWS, 0, list(self.headers)
+        for values in self._below_header():
+            if FormulaCell in map(type, values):
+                if cells := _recognised_cells(values, indexes):
+                    _refuse_formulas(cells)
+                else:
+                    continue
+            elif not any(_holds_something(values[i]) for i in indexes if i < len(values)):
+                continue
+            if count >= limit:
+                raise _too_many_rows(limit)
+            count += 1
+        return count
+
+    def _below_header(self) -> Iterator[list]:
         rows = self.source()
         for _header_and_above in range(self.header_row):
             next(rows, None)
-        headers = self.headers if roles is None else {i: m for i, m in self.headers.items() if m.role in roles}
-        return _data_rows(rows, self.header_row, headers)
-
-    def count(self) -> int:
-        """The number of data rows, read through once without keeping them (refusing what `rows` refuses)."""
-        return sum(1 for _row in self.rows())
+        return rows
 
     def column_of(self, role: str) -> int | None:
         return next((index for index, match in self.headers.items() if match.role == role), None)
@@ -199,28 +216,45 @@ def _data_rows(rows, header_row: int, headers: dict[int, HeaderMatch]) -> Iterat
     limit, count = settings.IMPORT_MAX_ROWS, 0
     indexes = list(headers)
     for number, values in enumerate(rows, start=header_row + 1):
-        width, cells = len(values), {}
-        for i in indexes:
-            if i < width:
-                value = values[i]
-                if value.strip() if type(value) is str else _present(value):  # every CSV cell is text
-                    cells[i] = value
-        if not cells:
+        if not (cells := _recognised_cells(values, indexes)):
             continue
         if FormulaCell in map(type, cells.values()):
-            formula = next(value for value in cells.values() if type(value) is FormulaCell)
-            raise FileRefused(
-                _("工作表“%(sheet)s”的单元格 %(cell)s 是公式（%(formula)s），不能导入："
-                  "请复制后“选择性粘贴为数值”再导入。")
-                % {"sheet": formula.sheet, "cell": formula.coordinate, "formula": formula.formula}
-            )
+            _refuse_formulas(cells)
         if count >= limit:
-            raise FileRefused(
-                _("文件超过 %(limit)s 行数据（单次导入上限），未写入任何数据：请按季度或单位拆分后分批导入。")
-                % {"limit": limit}
-            )
+            raise _too_many_rows(limit)
         count += 1
         yield SheetRow(number, cells)
+
+
+def _recognised_cells(values: list, indexes: list[int]) -> dict[int, object]:
+    """The cells of the columns at `indexes` that hold something."""
+    width, cells = len(values), {}
+    for i in indexes:
+        if i < width:
+            value = values[i]
+            if value.strip() if type(value) is str else _present(value):  # `_holds_something`, inlined: per cell
+                cells[i] = value
+    return cells
+
+
+def _refuse_formulas(cells: dict[int, object]) -> None:
+    if formula := next((value for value in cells.values() if type(value) is FormulaCell), None):
+        raise FileRefused(
+            _("工作表“%(sheet)s”的单元格 %(cell)s 是公式（%(formula)s），不能导入："
+              "请复制后“选择性粘贴为数值”再导入。")
+            % {"sheet": formula.sheet, "cell": formula.coordinate, "formula": formula.formula}
+        )
+
+
+def _too_many_rows(limit: int) -> FileRefused:
+    return FileRefused(
+        _("文件超过 %(limit)s 行数据（单次导入上限），未写入任何数据：请按季度或单位拆分后分批导入。")
+        % {"limit": limit}
+    )
+
+
+def _holds_something(value) -> bool:
+    return bool(value.strip()) if type(value) is str else _present(value)  # every CSV cell is text
 
 
 def _present(value) -> bool:

@@ -263,6 +263,30 @@ def test_a_quarter_saved_by_someone_else_after_the_preview_is_a_conflict_and_not
     assert figures_snapshot() == before
 
 
+def test_a_conflict_names_the_version_the_preview_saw_whether_the_file_changed_the_quarter_or_not(
+    city_staff, quarter, yubei, client_for
+):
+    wanzhou = Unit.objects.get(code="500101")
+    figures_save(user=city_staff, unit=yubei, period=quarter, values={TECH: 10})
+    figures_save(user=city_staff, unit=wanzhou, period=quarter, values={TECH: 20})
+    previewed = {unit.code: Submission.objects.get(unit=unit, period=quarter).version for unit in (yubei, wanzhou)}
+    client = client_for(city_staff)
+    rows = [header(TECH), ["500112", "渝北区", "10"], ["500101", "万州区", "21"]]  # 渝北 as stored, 万州 changed
+    upload(client, csv_bytes(rows), "two.csv", quarter)
+    job = last_job()
+    assert job.status == ImportStatus.READY and job.changed == 1
+    figures_save(user=city_staff, unit=yubei, period=quarter, values={TECH: 11})
+    figures_save(user=city_staff, unit=wanzhou, period=quarter, values={TECH: 22})
+    confirm(client, job)
+    job.refresh_from_db()
+    assert job.status == ImportStatus.REJECTED
+    messages = [(problem["row"], problem["message"]) for problem in job.preview["problems"]]
+    assert len(messages) == 2
+    for (row, message), code in zip(messages, ["500112", "500101"], strict=True):
+        assert row == ["500112", "500101"].index(code) + 2
+        assert f"预览时为第 {previewed[code]} 版，现为第 {previewed[code] + 1} 版" in message, message
+
+
 def test_a_quarter_whose_figures_came_without_history_is_still_a_conflict_when_changed_after_the_preview(
     yubei_client, quarter, yubei, city_staff
 ):

@@ -123,6 +123,28 @@ def test_a_formula_cell_is_refused_with_the_cell_named():
         read(data)
 
 
+@pytest.mark.parametrize("name", ["figures.xlsx", "figures.csv"])
+def test_the_count_is_the_number_of_rows_read_whatever_else_the_sheet_holds(name):
+    rows = [
+        [*header_row(), "备注"],
+        ["500112", "渝北区", 1, 2, ""],
+        ["", "", "", "", "只有备注"],  # something only in a column the import does not read: not a data row
+        ["", " ", "  ", "", ""],  # spaces only
+        ["", "", "", 5, ""],  # a figure without its unit: a data row (the importer names the problem)
+        ["500101", "", "", "", "=1+1"],  # a formula in a column the import does not read (text in a CSV)
+        ["", "", "", "", "=2+2"],
+    ]
+    table = read_table(xlsx_bytes(rows) if name.endswith(".xlsx") else csv_bytes(rows), name, figure_columns())
+    assert table.count() == len(list(table.rows())) == 3
+
+
+def test_a_formula_cell_is_refused_when_counting_too():
+    table = read_table(xlsx_bytes([header_row(), ["500112", "渝北区", 1, 2], ["", "", "=1+1", ""]]), "f.xlsx",
+                       figure_columns())
+    with pytest.raises(FileRefused, match="单元格 C3 是公式"):
+        table.count()
+
+
 def test_a_sheet_without_the_headers_is_refused_naming_the_sheets_tried():
     data = xlsx_bytes([["姓名", "电话"], ["张三", "123"]], sheet="通讯录")
     with pytest.raises(FileRefused, match="通讯录"):

@@ -22,6 +22,8 @@ def q3(quarter):
         ("enterprises.high_tech", "12.5", "not_integer"),
         ("enterprises.high_tech", "十二", "invalid"),
         ("economy.gdp", "1.234", "too_many_decimals"),
+        ("enterprises.tech_smes", "1E+999999", "too_large"),  # refused before it is made an integer (it takes long)
+        ("economy.gdp", "-1E+999999", "negative"),
         ("enterprises.nonsense", 1, "unknown"),
     ],
 )
