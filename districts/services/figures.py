@@ -149,7 +149,7 @@ def _save_run(user, writes: list[QuarterWrite], stored: StoredQuarters | None,
     periods = list({write.period.id: write.period for write in writes}.values())
     unit_ids = {write.unit.id for write in writes}
     editable = editable_quarters(user=user, quarters=[(write.unit, write.period) for write in writes])
-    quarters = [(write.unit.pk, write.period.pk) for write in writes]
+    quarters = [(write.unit.id, write.period.id) for write in writes]
     submissions = {(s.unit_id, s.period_id): s for s in _locked(Submission.objects, quarters)}
     stored = stored or history_of(unit_ids=unit_ids, periods=periods)
     rows = _SectionRows(quarters, dry_run=dry_run)
