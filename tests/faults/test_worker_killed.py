@@ -163,7 +163,10 @@ def test_a_worker_killed_while_building_the_new_snapshot_of_a_spread_run_loses_n
 
     assert seen_in_the_middle == (undisturbed, {undisturbed_run.pk})
     parts = Plan.objects.count() * (1 + len(unit_ranges()))
-    assert in_the_middle.steps_done == parts, "killed once the parts were staged, before any plan was ranked"
+    # The steps that write the new table wait behind the test's lock; a plan's ranking may have got in before the
+    # test took it (the parts of a small country are quick), never the swap, which is the last step.
+    assert parts <= in_the_middle.steps_done < in_the_middle.steps_total, \
+        "killed once the parts were staged, before the new snapshot was swapped in"
     assert run.status == RunStatus.SUCCEEDED, run.error
     assert run.steps_done == run.steps_total and run.rows == undisturbed_run.rows
     assert snapshot_runs() == {run.pk}
