@@ -60,7 +60,8 @@ class PairIn(Expression):
 
     def as_postgresql(self, compiler, connection):
         columns, params = self._columns(compiler)
-        return (f"{columns} IN (SELECT * FROM unnest(%s::integer[], %s::integer[]))",  # noqa: S608 (compiled columns)
+        first, second = (column.output_field.db_type(connection) for column in (self.first, self.second))
+        return (f"{columns} IN (SELECT * FROM unnest(%s::{first}[], %s::{second}[]))",  # noqa: S608 (column types)
                 [*params, _array([a for a, _b in self.pairs]), _array([b for _a, b in self.pairs])])
 
 

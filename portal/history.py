@@ -2,8 +2,8 @@
 
 simple_history indexes every history row by when and by whom it was written and by each foreign key the model
 has, and checks the user's id against the user table: an import's national file writes hundreds of thousands
-of history rows at once, and each of those costs every one of them an index entry or a look-up that nothing
-reads (docs/performance.md, measure 4). A lean history keeps the index on the recorded row's id (its admin page,
+of history rows at once, each paying for index entries and look-ups that nothing reads (docs/performance.md,
+measure 4). A lean history keeps the index on the recorded row's id (its admin page,
 a row's own history) and the `indexes` given (lists of field names) for the pages that read it otherwise.
 The user's id is kept without a constraint: Django still sets it to NULL when a user is deleted (users are
 deactivated, and rarely deleted; the deletion then scans the history table).

@@ -1,7 +1,8 @@
-"""`IdIn` finds the rows `__in` finds: every id given that exists, none for an empty list, on any column's type."""
+"""`IdIn` finds the rows `__in` finds: every id given that exists, none for an empty list, on any column's type;
+`PairIn` the rows whose two columns are one of the pairs given, and no other combination of them."""
 from django.db.models import F
 
-from districts.id_lists import IdIn
+from districts.id_lists import IdIn, PairIn
 from districts.models import Period, Submission, Unit
 
 
@@ -22,3 +23,12 @@ def test_it_takes_ids_on_a_foreign_key_as_a_set_or_a_tuple(chongqing):
     expected = set(Submission.objects.filter(unit_id__in=unit_ids, period__in=periods))
     found = Submission.objects.filter(IdIn(F("unit_id"), unit_ids), IdIn(F("period_id"), tuple(p.pk for p in periods)))
     assert expected and set(found) == expected
+
+
+def test_pairs_find_their_own_rows_and_not_the_other_combinations(chongqing):
+    units, periods = list(Unit.objects.order_by("pk")[:4]), list(Period.objects.order_by("ordinal")[:4])
+    Submission.objects.bulk_create([Submission(unit=unit, period=period) for unit in units for period in periods])
+    pairs = [(units[0].pk, periods[1].pk), (units[2].pk, periods[3].pk), (units[3].pk, 10**12)]  # and one not stored
+    found = Submission.objects.filter(PairIn(F("unit_id"), F("period_id"), pairs))
+    assert {(s.unit_id, s.period_id) for s in found} == set(pairs[:2])  # not units[0] with periods[3], say
+    assert not Submission.objects.filter(PairIn(F("unit_id"), F("period_id"), [])).exists()
