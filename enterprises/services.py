@@ -151,11 +151,11 @@ def status_records_save_compared(*, user, kind: str, compared: str) -> None:
     # record of the registry (3.4 million at national scale) for a few.
     update = (f"UPDATE {record} AS r SET number = c.number, valid_until = c.valid_until, updated_at = %s "
               f"FROM {compared} c WHERE r.id = c.record_id AND c.record_id IS NOT NULL AND c.changed")
-    # New records in the order of the unique enterprise–kind–issue-day index: its pages are then visited one after the
-    # other rather than at random (a third less time for a national list, whose index is larger than the cache).
+    # New records in the order of the unique kind–issue-day–enterprise index (one kind here), and so of the enterprise
+    # index too: the pages of each are visited one after the other rather than at random.
     insert = (f"INSERT INTO {record} AS r (enterprise_id, kind, issued, number, valid_until, revoked, "
               f"revoked_reason, updated_at) SELECT c.enterprise_id, %s, c.issued, c.number, c.valid_until, "
-              f"NULL, '', %s FROM {compared} c WHERE c.record_id IS NULL ORDER BY c.enterprise_id, c.issued")
+              f"NULL, '', %s FROM {compared} c WHERE c.record_id IS NULL ORDER BY c.issued, c.enterprise_id")
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT EXISTS (SELECT 1 FROM {compared} WHERE record_id IS NOT NULL AND changed)")
         if updates := cursor.fetchone()[0]:
