@@ -18,7 +18,7 @@ from districts.models import FigureNote, Period, Submission, Unit
 from districts.registry import sections
 from districts.rows_with_history import HISTORY_CHANGED, add_history, insert_with_history, update_with_history
 from districts.services.access import editable_quarters, permission_first, require_figure_entry
-from districts.services.trail import save_tracked
+from districts.services.trail import hold_periods, save_tracked
 from districts.validation import Problem, errors, history_of, parse_values, quarter_check, warnings
 
 CREATED, UPDATED, UNCHANGED = "created", "updated", "unchanged"
@@ -123,6 +123,7 @@ def figures_save_many(*, user, writes: list[QuarterWrite], stored: StoredQuarter
 
 def _save_many(user, writes: list[QuarterWrite], stored: StoredQuarters | None = None,
                dry_run: bool = False) -> list[QuarterSaved]:
+    hold_periods({write.period.id for write in writes})  # all of them before any submission (`hold_periods`)
     saved = []
     with sections.slots_fixed():
         for run in _runs_without_repeated_quarters(writes):
@@ -148,9 +149,11 @@ def _save_run(user, writes: list[QuarterWrite], stored: StoredQuarters | None,
               dry_run: bool) -> list[QuarterSaved]:
     periods = list({write.period.id: write.period for write in writes}.values())
     unit_ids = {write.unit.id for write in writes}
-    editable = editable_quarters(user=user, quarters=[(write.unit, write.period) for write in writes])
     quarters = [(write.unit.id, write.period.id) for write in writes]
     submissions = {(s.unit_id, s.period_id): s for s in _locked(Submission.objects, quarters)}
+    # Asked once the periods are held and the submissions locked: a close (of the period, or of the unit's entry)
+    # that began before has committed by now, and this statement sees it.
+    editable = editable_quarters(user=user, quarters=[(write.unit, write.period) for write in writes])
     stored = stored or history_of(unit_ids=unit_ids, periods=periods)
     rows = _SectionRows(quarters, dry_run=dry_run)
     changeable = {section.model for section in sections if section.figures and user.has_perm(

@@ -59,7 +59,9 @@ def periods_close_overdue(*, actor=None, today=None) -> list[str]:
     """Close every open period whose deadline has passed, recorded as `period_close` records it (the actor is None
     when the schedule closes them: no person did); returns the codes closed."""
     today = today or timezone.localdate()
-    overdue = list(Period.objects.select_for_update().filter(status=PeriodStatus.OPEN, deadline__lt=today))
+    # In the order of their ids, as a save holds them (`trail.hold_periods`): the two never wait in a ring.
+    overdue = list(Period.objects.select_for_update().filter(status=PeriodStatus.OPEN, deadline__lt=today)
+                   .order_by("pk"))
     for period in overdue:
         period.status = PeriodStatus.CLOSED
         save_tracked(period, actor)

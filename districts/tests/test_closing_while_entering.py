@@ -1,0 +1,119 @@
+"""A quarter closed while a clerk saves or submits it: the clerk's step either finishes before the close (which then
+finds it done) or, started once the close is under way, waits for it and is refused, with nothing written.
+
+Each test holds one of the two in its transaction, starts the other in another thread, lets the first commit once
+the other waits for it, and looks at what each did and what is stored.
+"""
+import threading
+import time
+
+import pytest
+from django.db import connection, transaction
+
+from conftest import is_postgres
+from districts.choices import EntryAccess, PeriodStatus, SubmissionState
+from districts.exceptions import QuarterNotEditable, TransitionRefused
+from districts.models import Period, Submission
+from districts.services import figures_save, period_close, submission_set_access, submission_submit
+from enterprises.models import EnterpriseFigures
+from tests.threads import in_threads
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+TECH = "enterprises.tech_smes"
+FINE = {TECH: 100, "enterprises.specialised_smes": 10, "enterprises.little_giants": 1}
+
+
+@pytest.fixture(autouse=True)
+def row_locks():
+    if not is_postgres():
+        pytest.skip("row locks need PostgreSQL (SQLite serialises every write anyway)")
+
+
+@pytest.fixture
+def saved(yubei_clerk, yubei, quarter, yubei_submission):
+    """渝北's open 2026Q3 with figures saved once, ready to submit."""
+    figures_save(user=yubei_clerk, unit=yubei, period=quarter, values=FINE)
+    return Submission.objects.get(pk=yubei_submission.pk)
+
+
+def someone_waits_for_a_lock() -> bool:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                       "AND cardinality(pg_blocking_pids(pid)) > 0")
+        return cursor.fetchone()[0] > 0
+
+
+def while_uncommitted(first, then) -> list:
+    """Run `first` in a transaction and, once it has done its work but not committed, `then` in another thread;
+    commit `first` as soon as `then` waits for a lock (or has finished without waiting). Returns what `first`
+    raised (None if nothing) and what `then` returned or raised."""
+    done, commit, then_over = threading.Event(), threading.Event(), threading.Event()
+
+    def run_first():
+        try:
+            with transaction.atomic():
+                first()
+                done.set()
+                commit.wait(timeout=30)
+        finally:
+            done.set()
+
+    def run_then():
+        done.wait(timeout=30)
+        try:
+            return then()
+        finally:
+            then_over.set()
+
+    def commit_once_then_waits():
+        done.wait(timeout=30)
+        deadline = time.monotonic() + 30
+        while not (then_over.is_set() or someone_waits_for_a_lock()) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        commit.set()
+
+    return in_threads(run_first, run_then, meanwhile=commit_once_then_waits)
+
+
+def stored_tech_smes(unit, period):
+    return EnterpriseFigures.objects.get(unit=unit, period=period).tech_smes
+
+
+def test_a_save_begun_while_the_quarter_is_being_closed_is_refused(saved, city_staff, yubei_clerk, yubei, quarter):
+    closing, saving = while_uncommitted(lambda: period_close(user=city_staff, period=quarter),
+                             lambda: figures_save(user=yubei_clerk, unit=yubei, period=quarter, values={TECH: 555}))
+    assert closing is None
+    assert isinstance(saving, QuarterNotEditable), saving
+    assert stored_tech_smes(yubei, quarter) == FINE[TECH]
+    assert Submission.objects.get(pk=saved.pk).version == saved.version
+
+
+def test_a_submit_begun_while_the_quarter_is_being_closed_is_refused(saved, city_staff, yubei_clerk, quarter):
+    closing, submitting = while_uncommitted(lambda: period_close(user=city_staff, period=quarter),
+                                 lambda: submission_submit(user=yubei_clerk, submission=saved, explanations={}))
+    assert closing is None
+    assert isinstance(submitting, TransitionRefused) and "填报已关闭" in str(submitting), submitting
+    assert Submission.objects.get(pk=saved.pk).state == SubmissionState.DRAFT
+    assert not saved.events.filter(action="submit").exists()
+
+
+def test_a_save_begun_while_the_unit_is_being_closed_is_refused(saved, city_staff, yubei_clerk, yubei, quarter):
+    closing, saving = while_uncommitted(
+        lambda: submission_set_access(user=city_staff, submission=saved, access=EntryAccess.CLOSED),
+        lambda: figures_save(user=yubei_clerk, unit=yubei, period=quarter, values={TECH: 555}))
+    assert closing is None
+    assert isinstance(saving, QuarterNotEditable), saving
+    assert stored_tech_smes(yubei, quarter) == FINE[TECH]
+    assert Submission.objects.get(pk=saved.pk).version == saved.version
+
+
+def test_a_close_begun_while_a_save_is_under_way_waits_for_it_and_keeps_it(saved, city_staff, yubei_clerk, yubei,
+                                                                           quarter):
+    saving, closing = while_uncommitted(
+        lambda: figures_save(user=yubei_clerk, unit=yubei, period=quarter, values={TECH: 555}),
+        lambda: period_close(user=city_staff, period=quarter))
+    assert saving is None and closing is None, (saving, closing)
+    assert stored_tech_smes(yubei, quarter) == 555
+    assert Submission.objects.get(pk=saved.pk).version == saved.version + 1
+    assert Period.objects.get(pk=quarter.pk).status == PeriodStatus.CLOSED
