@@ -3,7 +3,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from districts.exceptions import AccessDenied, TransitionRefused
-from districts.services import quarter_editable
+from districts.services import hold_periods, quarter_editable
 from platforms.choices import STATUS_RANK
 from platforms.models import Platform, PlatformMilestone
 
@@ -20,6 +20,7 @@ def status_step_problem(platform, status: str) -> str | None:
 @transaction.atomic
 def milestone_add(*, user, platform, period, date, title: str, status: str = "", note: str = "") -> PlatformMilestone:
     """Record a milestone in a quarter the user may fill; a milestone with a status moves the platform forward."""
+    hold_periods([period.id])  # a close under way is waited for, and the check below sees it
     if not (user.has_perm("platforms.add_platformmilestone")
             and quarter_editable(user=user, unit=platform.unit, period=period)):
         raise AccessDenied(_("您只能在本单位开放填报的季度为本单位的平台添加进展。"))

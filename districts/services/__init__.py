@@ -21,11 +21,12 @@ from districts.services.submissions import (
     submission_set_access,
     submission_submit,
 )
+from districts.services.trail import hold_periods
 
 __all__ = [
     "ExplanationsMissing", "QuarterSaved", "QuarterWrite",
     "editable_quarters", "figure_query_answer", "figure_query_raise", "figures_save", "figures_save_many",
-    "period_close", "period_open", "periods_close_overdue", "permission_first", "quarter_editable",
+    "hold_periods", "period_close", "period_open", "periods_close_overdue", "permission_first", "quarter_editable",
     "require_figure_entry", "submission_approve", "submission_reopen", "submission_return", "submission_set_access",
     "submission_submit",
 ]

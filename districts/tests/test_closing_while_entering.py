@@ -4,11 +4,7 @@ finds it done) or, started once the close is under way, waits for it and is refu
 Each test holds one of the two in its transaction, starts the other in another thread, lets the first commit once
 the other waits for it, and looks at what each did and what is stored.
 """
-import threading
-import time
-
 import pytest
-from django.db import connection, transaction
 
 from conftest import is_postgres
 from districts.choices import EntryAccess, PeriodStatus, SubmissionState
@@ -16,7 +12,7 @@ from districts.exceptions import QuarterNotEditable, TransitionRefused
 from districts.models import Period, Submission
 from districts.services import figures_save, period_close, submission_set_access, submission_submit
 from enterprises.models import EnterpriseFigures
-from tests.threads import in_threads
+from tests.threads import while_uncommitted
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -35,45 +31,6 @@ def saved(yubei_clerk, yubei, quarter, yubei_submission):
     """渝北's open 2026Q3 with figures saved once, ready to submit."""
     figures_save(user=yubei_clerk, unit=yubei, period=quarter, values=FINE)
     return Submission.objects.get(pk=yubei_submission.pk)
-
-
-def someone_waits_for_a_lock() -> bool:
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
-                       "AND cardinality(pg_blocking_pids(pid)) > 0")
-        return cursor.fetchone()[0] > 0
-
-
-def while_uncommitted(first, then) -> list:
-    """Run `first` in a transaction and, once it has done its work but not committed, `then` in another thread;
-    commit `first` as soon as `then` waits for a lock (or has finished without waiting). Returns what `first`
-    raised (None if nothing) and what `then` returned or raised."""
-    done, commit, then_over = threading.Event(), threading.Event(), threading.Event()
-
-    def run_first():
-        try:
-            with transaction.atomic():
-                first()
-                done.set()
-                commit.wait(timeout=30)
-        finally:
-            done.set()
-
-    def run_then():
-        done.wait(timeout=30)
-        try:
-            return then()
-        finally:
-            then_over.set()
-
-    def commit_once_then_waits():
-        done.wait(timeout=30)
-        deadline = time.monotonic() + 30
-        while not (then_over.is_set() or someone_waits_for_a_lock()) and time.monotonic() < deadline:
-            time.sleep(0.05)
-        commit.set()
-
-    return in_threads(run_first, run_then, meanwhile=commit_once_then_waits)
 
 
 def stored_tech_smes(unit, period):

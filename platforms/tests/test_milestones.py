@@ -3,11 +3,13 @@ import datetime
 
 import pytest
 
+from conftest import is_postgres
 from districts.exceptions import AccessDenied, TransitionRefused
 from districts.services import period_close
 from platforms.choices import STATUS_RANK, PlatformStatus
 from platforms.models import Platform, PlatformMilestone
 from platforms.services import milestone_add
+from tests.threads import while_uncommitted
 
 DAY = datetime.date(2026, 8, 15)
 
@@ -46,6 +48,19 @@ def test_it_refuses_a_clerk_once_the_quarter_is_closed(yubei_clerk, city_staff, 
     period_close(user=city_staff, period=quarter)
     with pytest.raises(AccessDenied):
         milestone_add(user=yubei_clerk, platform=yubei_platform, period=quarter, date=DAY, title="x")
+    assert not PlatformMilestone.objects.filter(platform=yubei_platform).exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_milestone_begun_while_the_quarter_is_being_closed_is_refused(yubei_clerk, city_staff, yubei_platform,
+                                                                         quarter):
+    if not is_postgres():
+        pytest.skip("row locks need PostgreSQL (SQLite serialises every write anyway)")
+    closing, adding = while_uncommitted(
+        lambda: period_close(user=city_staff, period=quarter),
+        lambda: milestone_add(user=yubei_clerk, platform=yubei_platform, period=quarter, date=DAY, title="x"))
+    assert closing is None
+    assert isinstance(adding, AccessDenied), adding
     assert not PlatformMilestone.objects.filter(platform=yubei_platform).exists()
 
 
