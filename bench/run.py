@@ -158,7 +158,7 @@ def measure_imports(row, *, units: int, workbook_units: int, csv_rows: int, seed
     """
     from django.db import connection, transaction
 
-    from bench import baseline
+    from bench import baseline, write_floor
     from bench.api_client import user_with_role
     from bench.generate import LAST_PERIOD
     from bench.import_memory import check_memory_mb
@@ -174,16 +174,22 @@ def measure_imports(row, *, units: int, workbook_units: int, csv_rows: int, seed
     def recorded(file_name, content):
         return import_job_create(user=staff, file_name=file_name, content=content, period=period)[0]
 
-    def applied(job):
+    def applied(job, *, keep_rows: bool):
+        """The confirmation's seconds (claimed, imported, the foreign keys checked as the commit would) and the
+        job; with `keep_rows`, also the rows it wrote (`bench.write_floor`), taken before the rollback."""
         with transaction.atomic():
+            since = write_floor.newest_ids(write_floor.written_models()) if keep_rows else None
+            start = time.perf_counter()
             import_claim(job=job)
             job.refresh_from_db()
             job = import_apply(job=job)
             if connection.vendor == "postgresql":
                 with connection.cursor() as cursor:
                     cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # what the commit would check
+            seconds = time.perf_counter() - start
+            kept = write_floor.kept_rows(since) if keep_rows else None
             transaction.set_rollback(True)
-        return job
+        return seconds, job, kept
 
     def against_copy(rate, copy_rate, target):  # the workbook, a few dozen rows, is reported without a target
         ratio = rate / copy_rate
@@ -204,10 +210,16 @@ def measure_imports(row, *, units: int, workbook_units: int, csv_rows: int, seed
         row(f"{name} 速度", rate, "rows/s", **against_copy(rate, copy_rate, target),
             note=f"{len(body)} rows, status {job.status}, {job.changed} values, {len(content)} bytes, "
                  f"{seconds_import:.1f} s")
-        seconds_apply, done = timed(lambda job=job: applied(job))
+        seconds_apply, done, kept = applied(job, keep_rows=target is not None and connection.vendor == "postgresql")
         rate = len(body) / seconds_apply
         row(f"{name} 确认导入速度", rate, "rows/s", **against_copy(rate, copy_rate, target),
             note=f"status {done.status}, {done.changed} values, {seconds_apply:.1f} s (rolled back)")
+        if kept:
+            seconds_floor, written = write_floor.copy_back(kept)
+            rate = len(body) / seconds_floor
+            row(f"{name} 确认导入的写入下限", rate, "rows/s", **against_copy(rate, copy_rate, None),
+                note=f"the {written} rows the confirmation wrote, put back by COPY with their keys checked, "
+                     f"{seconds_floor:.1f} s (rolled back)")
         sample = build(header, body[:MEMORY_SAMPLE_ROWS]) if len(body) > MEMORY_SAMPLE_ROWS else None
         job = recorded(file_name, content)
         before, memory = check_memory_mb(job)

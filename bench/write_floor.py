@@ -1,0 +1,58 @@
+# ruff: noqa: S608 -- SQL built from the models' table and column names only
+"""The floor under measure 4's confirmation: the rows a confirmed import wrote (its quarters' submissions, every
+section's figure rows, and the history row of each), put back into their tables by `COPY` alone, with their indexes,
+constraints and the foreign keys its commit checks; then rolled back. No cell is read, parsed or checked: this is
+what writing those rows costs any import, however it is made, so a confirmation's ratio to `COPY` cannot pass this
+one's (PostgreSQL).
+"""
+import tempfile
+import time
+
+from django.db import connection, transaction
+
+
+def written_models() -> list:
+    """The models whose rows a confirmed import writes, and their history models."""
+    from districts.models import Submission
+    from districts.registry import sections
+
+    models = list(dict.fromkeys([Submission, *(section.model for section in sections)]))
+    return [each for model in models for each in (model, model.history.model)]
+
+
+def newest_ids(models) -> dict:
+    """Each model's highest primary key now (0 for an empty table): rows written later have higher ones."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT " + ", ".join(
+            f"(SELECT COALESCE(MAX({model._meta.pk.column}), 0) FROM {model._meta.db_table})" for model in models))
+        return dict(zip(models, cursor.fetchone(), strict=True))
+
+
+def kept_rows(since: dict) -> dict:
+    """The rows of each model written since the `newest_ids` of `since` (inside the writing transaction, before its
+    rollback), as `COPY` text in temporary files."""
+    files = {}
+    with connection.cursor() as cursor:
+        for model, newest in since.items():
+            files[model] = tempfile.TemporaryFile()  # noqa: SIM115 -- closed by `copy_back`
+            cursor.cursor.copy_expert(f"COPY (SELECT * FROM {model._meta.db_table} WHERE {model._meta.pk.column} > "
+                                      f"{int(newest)}) TO STDOUT", files[model])
+    return files
+
+
+def copy_back(files: dict) -> tuple[float, int]:
+    """Seconds to `COPY` the kept rows into their tables and check their foreign keys as a commit would (rolled
+    back), and how many rows that was."""
+    rows = 0
+    with transaction.atomic(), connection.cursor() as cursor:
+        start = time.perf_counter()
+        for model, file in files.items():
+            file.seek(0)
+            cursor.cursor.copy_expert(f"COPY {model._meta.db_table} FROM STDIN", file)
+            rows += cursor.cursor.rowcount
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        seconds = time.perf_counter() - start
+        transaction.set_rollback(True)
+    for file in files.values():
+        file.close()
+    return seconds, rows
