@@ -15,6 +15,7 @@ from evaluation.method import scheme_method
 from evaluation.models import Evaluation, EvaluationRun, InputValue, Scheme, UnitResult
 from evaluation.recognition import recognise
 from indicators.models import Indicator
+from portal.celery import send_on_commit
 
 logger = logging.getLogger(__name__)
 
@@ -56,8 +57,15 @@ def evaluation_request_compute(*, evaluation: Evaluation, actor=None) -> Evaluat
     if pending:
         return pending  # already queued: the job recomputes everything, once is enough
     run = EvaluationRun.objects.create(evaluation=evaluation, requested_by=actor)
-    transaction.on_commit(lambda: compute_evaluation.delay(run.pk))
+    send_on_commit(compute_evaluation, run.pk, refused=lambda error: _not_sent(run, error))
     return run
+
+
+def _not_sent(run: EvaluationRun, error) -> None:
+    """A run whose task the broker could not take failed: else it would stay queued, and every later request
+    would wait for it."""
+    EvaluationRun.objects.filter(pk=run.pk, status=RunStatus.QUEUED).update(
+        status=RunStatus.FAILED, finished_at=timezone.now(), error=f"未能提交计算任务（消息队列不可用）：{error}")
 
 
 @transaction.atomic

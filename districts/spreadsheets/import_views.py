@@ -2,7 +2,6 @@
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -17,11 +16,13 @@ from districts.spreadsheets.importer import (
     import_check,
     import_claim,
     import_job_create,
+    import_not_queued,
     progress_of,
 )
 from districts.spreadsheets.values import units_for_entry
 from districts.spreadsheets.views import render_hub
 from districts.tasks import import_apply_task, import_check_task
+from portal.celery import send_on_commit
 
 
 @login_required
@@ -40,7 +41,7 @@ def import_upload(request):
     )
     if job.status == ImportStatus.CHECKING:
         if job.rows > settings.IMPORT_ASYNC_ROWS:
-            transaction.on_commit(lambda: import_check_task.delay(job.pk))
+            send_on_commit(import_check_task, job.pk, refused=lambda _error: import_not_queued(job=job))
         else:
             import_check(job=job, table=table)
     return redirect("spreadsheets:job", pk=job.pk)
@@ -83,7 +84,7 @@ def import_confirm(request, pk):
     if job.created_by_id != request.user.pk or not import_claim(job=job):
         raise PermissionDenied(_("只能由上传人确认导入，且只能确认一次检查通过的文件。"))
     if job.rows > settings.IMPORT_ASYNC_ROWS:
-        transaction.on_commit(lambda: import_apply_task.delay(job.pk))
+        send_on_commit(import_apply_task, job.pk, refused=lambda _error: import_not_queued(job=job))
     else:
         job.refresh_from_db()
         import_apply(job=job)

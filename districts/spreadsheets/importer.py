@@ -140,6 +140,19 @@ def import_apply(*, job: ImportJob) -> ImportJob:
     return _run(job, None, dry_run=False)
 
 
+def import_not_queued(*, job: ImportJob) -> None:
+    """A job whose task the broker could not take (Redis down), so nothing was checked or written: an upload's check
+    is recorded as failed (to upload again later), a confirmation goes back to ready (to confirm again later)."""
+    now = timezone.now()
+    if ImportJob.objects.filter(pk=job.pk, status=ImportStatus.CHECKING).update(
+            status=ImportStatus.FAILED, finished_at=now,
+            error_summary=_("后台检查未能开始（消息队列暂不可用），未写入任何数据：请稍后重新上传。")):
+        return
+    ImportJob.objects.filter(pk=job.pk, status=ImportStatus.APPLYING).update(
+        status=ImportStatus.READY,
+        error_summary=_("后台导入未能开始（消息队列暂不可用），未写入任何数据：请稍后再次确认导入。"))
+
+
 def progress_of(job: ImportJob) -> int:
     """Percentage of rows done by a running check or import (kept in the cache, outside its transaction)."""
     return cache.get(_progress_key(job.pk), 0)

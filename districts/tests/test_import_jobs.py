@@ -7,11 +7,13 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from conftest import celery_broker
 from districts.choices import ImportStatus
 from districts.figures import quarter_values
 from districts.models import ImportJob, Period, Unit
 from districts.spreadsheets.columns import figure_columns
 from districts.tests.files import csv_bytes, header_of
+from enterprises.models import EnterpriseFigures
 
 TECH = "enterprises.tech_smes"
 
@@ -150,3 +152,46 @@ def test_the_admin_lists_import_jobs_of_the_clerks_own_unit_only(yubei_clerk, wa
 def test_an_editable_quarter_page_links_its_template(yubei_clerk, quarter, client_for):
     page = client_for(yubei_clerk).get(reverse("districts:quarter", args=[quarter.code, "500112"])).content.decode()
     assert f'{reverse("spreadsheets:template")}?period={quarter.code}' in page
+
+
+BROKER_DOWN = "redis://127.0.0.1:1/0"  # nothing listens there: the broker refuses at once
+
+
+def test_with_the_broker_down_a_big_upload_fails_with_the_reason_and_writes_nothing(
+    city_staff, quarter, client_for, settings, django_capture_on_commit_callbacks
+):
+    settings.IMPORT_ASYNC_ROWS = 10
+    client = client_for(city_staff)
+    data, _rows = every_unit_file([quarter.code])
+    with celery_broker(BROKER_DOWN), django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("spreadsheets:upload"),
+                               {"file": SimpleUploadedFile("all.csv", data), "period": quarter.pk})
+    job = ImportJob.objects.get()
+    assert response.status_code == 302
+    assert job.status == ImportStatus.FAILED and "消息队列暂不可用" in job.error_summary
+    page = client.get(reverse("spreadsheets:job", args=[job.pk])).content.decode()
+    assert "请稍后重新上传" in page and 'id="job-progress"' not in page, "nothing runs: no progress bar"
+    assert not EnterpriseFigures.objects.filter(period=quarter).exists()
+
+
+def test_with_the_broker_down_a_confirmation_waits_ready_and_imports_once_confirmed_again(
+    city_staff, quarter, client_for, settings, django_capture_on_commit_callbacks
+):
+    settings.IMPORT_ASYNC_ROWS = 10
+    client = client_for(city_staff)
+    data, rows = every_unit_file([quarter.code])
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("spreadsheets:upload"), {"file": SimpleUploadedFile("all.csv", data), "period": quarter.pk})
+    job = ImportJob.objects.get()
+    with celery_broker(BROKER_DOWN), django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("spreadsheets:confirm", args=[job.pk]))
+    job.refresh_from_db()
+    assert response.status_code == 302
+    assert job.status == ImportStatus.READY and "请稍后再次确认导入" in job.error_summary
+    assert not EnterpriseFigures.objects.filter(period=quarter).exists()
+
+    with django_capture_on_commit_callbacks(execute=True):  # the broker is back
+        client.post(reverse("spreadsheets:confirm", args=[job.pk]))
+    job.refresh_from_db()
+    assert job.status == ImportStatus.DONE and job.changed == rows and job.error_summary == ""
+    assert EnterpriseFigures.objects.filter(period=quarter).count() == Unit.objects.count()

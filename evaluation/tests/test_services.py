@@ -3,6 +3,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 
+from conftest import celery_broker
 from districts.models import Unit
 from evaluation.choices import RunStatus
 from evaluation.models import Dimension, Evaluation
@@ -113,3 +114,16 @@ def test_a_computation_already_queued_is_not_queued_again(scheme, django_capture
         second = evaluation_request_compute(evaluation=evaluation)
     assert first == second
     assert len(queued) == 1
+
+
+def test_with_the_broker_down_the_run_fails_with_the_reason_and_the_next_request_starts_anew(
+        scheme, django_capture_on_commit_callbacks):
+    evaluation = evaluation_create(scheme=scheme)
+    with celery_broker("redis://127.0.0.1:1/0"), django_capture_on_commit_callbacks(execute=True):
+        refused = evaluation_request_compute(evaluation=evaluation)
+    refused.refresh_from_db()
+    assert refused.status == RunStatus.FAILED and "消息队列不可用" in refused.error
+    with django_capture_on_commit_callbacks(execute=True):  # the broker is back
+        again = evaluation_request_compute(evaluation=evaluation)
+    again.refresh_from_db()
+    assert again.pk != refused.pk and again.status == RunStatus.SUCCEEDED
