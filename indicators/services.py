@@ -13,7 +13,6 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Max, Q
 from django.utils import timezone
-from kombu.exceptions import OperationalError
 
 from districts.models import Period, Unit
 from indicators import snapshot
@@ -21,6 +20,7 @@ from indicators.choices import RunStatus, RunTrigger, Scope
 from indicators.computation import RunReads, groups_fed_by, plan_rows, step_count
 from indicators.models import DashboardRun, Indicator, IndicatorValue, Plan
 from indicators.signals import dashboards_computed
+from portal.celery import send
 
 logger = logging.getLogger(__name__)
 
@@ -235,10 +235,7 @@ def _enqueue(run: DashboardRun) -> bool:
     """Send the run's task; if the broker is down, note it on the run, which stays pending."""
     from indicators.tasks import compute_dashboards
 
-    try:
-        compute_dashboards.delay(run.pk)
-    except OperationalError as error:  # kombu's wrapper of the broker's connection errors
-        logger.warning("dashboard run %s stays pending: %s", run.pk, error)
+    if (error := send(compute_dashboards, run.pk)) is not None:
         DashboardRun.objects.filter(pk=run.pk).update(error=f"未能提交计算任务（消息队列不可用）：{error}")
         return False
     return True

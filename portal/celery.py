@@ -16,16 +16,22 @@ app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
 
-def send_on_commit(task, *args, refused) -> None:
-    """Send `task(*args)` once the current transaction commits. A broker that cannot take it (Redis down) does not
-    fail a request whose work has committed: `refused(error)` records that the task was never sent, so that what
-    waits for it does not wait for ever."""
+def send(task, *args) -> OperationalError | None:
+    """Send `task(*args)`; the broker's refusal (Redis down) is returned, not raised, for the caller to record:
+    whatever waits for the task must not wait for ever, and a request whose work has committed must not fail."""
+    try:
+        task.delay(*args)
+    except OperationalError as error:  # kombu's wrapper of the broker's connection errors
+        logger.warning("task %s%s not sent: %s", task.name, args, error)
+        return error
+    return None
 
-    def send():
-        try:
-            task.delay(*args)
-        except OperationalError as error:  # kombu's wrapper of the broker's connection errors
-            logger.warning("task %s%s not sent: %s", task.name, args, error)
+
+def send_on_commit(task, *args, refused) -> None:
+    """`send` the task once the current transaction commits; `refused(error)` if the broker refuses it."""
+
+    def send_now():
+        if (error := send(task, *args)) is not None:
             refused(error)
 
-    transaction.on_commit(send)
+    transaction.on_commit(send_now)
