@@ -34,7 +34,7 @@ from districts.figures import StoredQuarters
 from districts.id_lists import IdIn
 from districts.models import ImportJob, Period, Submission, Unit, UnitCodeAlias
 from districts.registry import sections
-from districts.services import QuarterWrite, figures_save_many
+from districts.services import QuarterWrite, figures_save_many, hold_periods
 from districts.spreadsheets.columns import figure_columns
 from districts.spreadsheets.normalise import NotANumber, clean_text, parse_number
 from districts.spreadsheets.reader import FileRefused, Table, column_letter, read_table
@@ -174,6 +174,9 @@ def _run(job: ImportJob, table: Table | None, *, dry_run: bool) -> ImportJob:
         table = table or read_table(bytes(job.content), job.file_name, figure_columns())
         with transaction.atomic(), sections.slots_fixed(), _rare_collections():
             extent = _Extent.of(job, table)
+            # All of the file's quarters at once, in the order every service takes them: a chunk that reaches a
+            # quarter later than another does not then wait for it while something waits for the other.
+            hold_periods([period.id for period in extent.periods])
             stored = history_of(unit_ids=extent.unit_ids, periods=extent.periods)
             for chunk in _chunks(_quarters(job, table, outcome)):
                 _save_chunk(job.created_by, chunk, outcome, seen, stored, dry_run=dry_run)

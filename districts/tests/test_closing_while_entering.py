@@ -4,15 +4,21 @@ finds it done) or, started once the close is under way, waits for it and is refu
 Each test holds one of the two in its transaction, starts the other in another thread, lets the first commit once
 the other waits for it, and looks at what each did and what is stored.
 """
+import threading
+import time
+
 import pytest
+from django.db import connection, transaction
 
 from conftest import is_postgres
-from districts.choices import EntryAccess, PeriodStatus, SubmissionState
+from districts.choices import EntryAccess, ImportStatus, PeriodStatus, SubmissionState
 from districts.exceptions import QuarterNotEditable, TransitionRefused
 from districts.models import Period, Submission
 from districts.services import figures_save, period_close, submission_set_access, submission_submit
+from districts.spreadsheets import importer
+from districts.tests.files import csv_bytes, header_of
 from enterprises.models import EnterpriseFigures
-from tests.threads import while_uncommitted
+from tests.threads import in_threads, someone_waits_for_a_lock, while_uncommitted
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -74,3 +80,41 @@ def test_a_close_begun_while_a_save_is_under_way_waits_for_it_and_keeps_it(saved
     assert stored_tech_smes(yubei, quarter) == 555
     assert Submission.objects.get(pk=saved.pk).version == saved.version + 1
     assert Period.objects.get(pk=quarter.pk).status == PeriodStatus.CLOSED
+
+
+def test_an_import_waits_for_a_close_under_way_holding_none_of_its_quarters(city_staff, yubei, monkeypatch):
+    """A close of several overdue quarters locks them one after the other, by id. An import whose file reaches the
+    higher quarter first, in an earlier chunk, must not hold it while it waits for the lower one: the close would
+    then wait for the import, and the import for the close."""
+    monkeypatch.setattr(importer, "CHUNK_QUARTERS", 1)  # each row a chunk of its own
+    low, high = sorted(map(Period.objects.get_by_code, ["2026Q2", "2026Q3"]), key=lambda period: period.pk)
+    content = csv_bytes([["单位代码", "季度", header_of(TECH)], [yubei.code, high.code, 7], [yubei.code, low.code, 6]])
+    job, _table = importer.import_job_create(user=city_staff, file_name="two.csv", content=content, period=low)
+    assert importer.import_check(job=job).status == ImportStatus.READY and importer.import_claim(job=job)
+    closing, import_waits = threading.Event(), threading.Event()
+
+    def close_both():
+        with transaction.atomic():
+            Period.objects.select_for_update().get(pk=low.pk)
+            closing.set()
+            import_waits.wait(timeout=30)
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL lock_timeout = '3s'")
+            Period.objects.select_for_update().get(pk=high.pk)
+        return "both locked"
+
+    def import_both():
+        closing.wait(timeout=30)
+        job.refresh_from_db()
+        return importer.import_apply(job=job).status
+
+    def watch():  # outside both transactions, where each look at the activity is a new one
+        closing.wait(timeout=30)
+        deadline = time.monotonic() + 30
+        while not someone_waits_for_a_lock() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        import_waits.set()
+
+    assert in_threads(close_both, import_both, meanwhile=watch) == ["both locked", ImportStatus.DONE]
+    assert {row.period_id: row.tech_smes for row in EnterpriseFigures.objects.filter(unit=yubei)} == {
+        high.pk: 7, low.pk: 6}
