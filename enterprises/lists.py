@@ -258,7 +258,7 @@ def _compare_by_code(scope, kind) -> None:
     matched = (f"(SELECT s.row, e.id IS NOT NULL AS by_code, CASE WHEN NOT s.faulty THEN COALESCE(s.enterprise_id, "
                f"e.id) END AS enterprise_id, s.issued, s.number, s.valid_until FROM {STAGED} s LEFT JOIN {by_code})")
     with connection.cursor() as cursor, local_setting(cursor, "jit", "off"):
-        status_records_compare_staged(kind=kind, rows=matched, params=params, compared=COMPARED,
+        status_records_compare_staged(kind=kind, rows=matched, days=STAGED, params=params, compared=COMPARED,
                                       carried=("row", "by_code"))
 
 
@@ -302,7 +302,8 @@ def _compare_by_name(cursor, kind, by_name: list[tuple[int, int]]) -> None:
         cursor.execute(f"DELETE FROM {COMPARED} WHERE row IN (SELECT row FROM {NAMED})")
         named = (f"(SELECT s.row, FALSE AS by_code, n.enterprise_id, s.issued, s.number, s.valid_until FROM {STAGED} "
                  f"s JOIN {NAMED} n ON n.row = s.row)")
-        status_records_compare_staged(kind=kind, rows=named, compared=COMPARED, carried=("row", "by_code"))
+        status_records_compare_staged(kind=kind, rows=named, days=STAGED, compared=COMPARED,
+                                      carried=("row", "by_code"))
 
 
 def _duplicates(cursor) -> list[tuple]:

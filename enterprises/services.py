@@ -118,18 +118,21 @@ COMPARED_COLUMNS = {"enterprise_id": "bigint", "issued": "date", "number": "text
                     "record_id": "bigint", "changed": "boolean"}
 
 
-def status_records_compare_staged(*, kind: str, rows: str, compared: str, params=(), carried=()) -> None:
+def status_records_compare_staged(*, kind: str, rows: str, days: str, compared: str, params=(), carried=()) -> None:
     """Put each of `rows` (SQL of a table or subquery, with `params`: enterprise_id, issued, number, valid_until and
     the `carried` columns; an enterprise_id NULL is a row matched to no enterprise, changing nothing) beside what is
     recorded for its enterprise, `kind` and issue day into the temporary table `compared` (COMPARED_COLUMNS and
-    `carried`), looked up once for the write."""
+    `carried`), looked up once for the write. `days`: a table whose `issued` column holds the rows' issue days."""
     record, columns = StatusRecord._meta.db_table, ", ".join([*COMPARED_COLUMNS, *carried])
     carry = "".join(f", s.{column}" for column in carried)
+    # The records of the rows' issue days only (a list gives one or a few): else the planner hashes every record of
+    # the kind (300,000 high-tech certificates at national scale) to find the few a list has again.
     with connection.cursor() as cursor:
         cursor.execute(f"INSERT INTO {compared} ({columns}) SELECT s.enterprise_id, s.issued, s.number, s.valid_until, "
                        f"r.id, s.enterprise_id IS NOT NULL AND (r.id IS NULL OR r.number <> s.number OR r.valid_until "
                        f"IS DISTINCT FROM s.valid_until){carry} FROM {rows} s LEFT JOIN {record} r ON r.enterprise_id "
-                       f"= s.enterprise_id AND r.kind = %s AND r.issued = s.issued", [*params, kind])
+                       f"= s.enterprise_id AND r.kind = %s AND r.issued = s.issued AND r.issued IN (SELECT issued FROM "
+                       f"{days})", [*params, kind])
 
 
 def status_records_compared_counts(*, compared: str) -> tuple[int, int]:
