@@ -1,9 +1,9 @@
 # ruff: noqa: S608 -- SQL built from the models' table and column names only
-"""The floor under measure 4's confirmation: the rows a confirmed import wrote (its quarters' submissions, every
-section's figure rows, and the history row of each), put back into their tables by `COPY` alone, with their indexes,
-constraints and the foreign keys its commit checks; then rolled back. No cell is read, parsed or checked: this is
-what writing those rows costs any import, however it is made, so a confirmation's ratio to `COPY` cannot pass this
-one's (PostgreSQL).
+"""The floor under an import: the rows it wrote put back into their tables by `COPY` alone, with their indexes,
+constraints and the foreign keys its commit checks; then rolled back (PostgreSQL). No cell is read, parsed or
+checked: this is about what writing those rows costs any import, however it is made, so an import's ratio to `COPY`
+can hardly pass this one's. Measure 4 puts back a confirmation's rows (its quarters' submissions, every section's
+figure rows, and the history row of each: `written_models`), measure 9 a status list's records and their history.
 """
 import tempfile
 import time
