@@ -23,6 +23,7 @@ from enterprises.models import (
     StatusRecord,
     StatusValidity,
 )
+from portal.planner import local_setting
 
 _REFUSED = _("您只能修改本单位的企业及其资质记录。")
 
@@ -173,7 +174,10 @@ def status_records_save_compared(*, user, kind: str, compared: str) -> None:
             steps += [f"{name}_history AS ({history_insert(StatusRecord, name)})" for name in writes]
             params = [param for _sql, params, _kind in writes.values() for param in params]
             params += [param for _sql, _params, kind in writes.values() for param in (now, kind, user_id)]
-            cursor.execute(f"WITH {', '.join(steps)} SELECT 1", params)
+            # Memory for a national list's sort into index order and its written rows on their way to the history,
+            # which at the default 4 MB went to temporary files and back.
+            with local_setting(cursor, "work_mem", "64MB"):
+                cursor.execute(f"WITH {', '.join(steps)} SELECT 1", params)
             return
         cursor.execute(f"{update} RETURNING id", [now])
         updated = [pk for (pk,) in cursor.fetchall()]
