@@ -17,10 +17,10 @@ from bench.api_client import ApiClient, session_cookie, user_with_role
 from bench.generate import LAST_PERIOD, figure_value, unit_profile
 from bench.load import hammer, in_threads, p95_ms
 from bench.serving import endpoints
-from districts.apikeys import api_key_create
+from districts.apikeys import api_key_create, api_key_revoke
 from districts.choices import ApiKeyScope, SubmissionState
 from districts.figures import quarter_values
-from districts.models import Period, Submission, Unit
+from districts.models import ApiKey, Period, Submission, Unit
 from districts.registry import sections
 from districts.services import period_open
 from portal import roles
@@ -48,9 +48,16 @@ def quarter_payload(unit: Unit, period: Period, *, first: Period, seed: int) -> 
 
 
 def unit_keys(units, *, staff) -> dict[int, str]:
-    """A new write key per unit (a key's secret is shown once, so each run makes its own)."""
+    """A new write key per unit (a key's secret is shown once, so each run makes its own; `revoke_keys` ends them)."""
     return {unit.pk: api_key_create(name=KEY_NAME, scope=ApiKeyScope.WRITE_UNIT, unit=unit, created_by=staff,
                                     throttle_rate="100000/hour")[1] for unit in units}
+
+
+def revoke_keys() -> None:
+    """Revoke every surge key still valid: its user is deactivated, and both stay for the record of what they
+    wrote."""
+    for key in ApiKey.objects.filter(name=KEY_NAME, revoked_at__isnull=True).select_related("user"):
+        api_key_revoke(key=key)
 
 
 def report(base_url: str, jobs: list[tuple[Unit, str, dict]], period: str, results: dict, lock) -> None:
@@ -113,12 +120,15 @@ def measure_surge(*, plan, base_url: str, seconds: float, clients: int, quarters
     period_open(user=staff, period=period, deadline=datetime.date.today() + datetime.timedelta(days=30))
     units = list(Unit.objects.filter(submissions__period=period).order_by("pk"))
     log(f"surge: {len(units)} units report {period.code}; keys …")
-    keys = unit_keys(units, staff=staff)
-    payloads = {unit.pk: quarter_payload(unit, period, first=first, seed=seed) for unit in units}
-    bare_path, _served = endpoints(plan=plan, period=LAST_PERIOD)
-    cookie = session_cookie(user_with_role("bench_viewer", roles.MUNICIPAL_VIEWER))
-    bare = hammer(base_url + bare_path, cookie=cookie, seconds=seconds, clients=clients)
-    result = surge(base_url, payloads, keys, units, period=period.code, clients=clients)
+    try:
+        keys = unit_keys(units, staff=staff)
+        payloads = {unit.pk: quarter_payload(unit, period, first=first, seed=seed) for unit in units}
+        bare_path, _served = endpoints(plan=plan, period=LAST_PERIOD)
+        cookie = session_cookie(user_with_role("bench_viewer", roles.MUNICIPAL_VIEWER))
+        bare = hammer(base_url + bare_path, cookie=cookie, seconds=seconds, clients=clients)
+        result = surge(base_url, payloads, keys, units, period=period.code, clients=clients)
+    finally:
+        revoke_keys()
     lost = lost_updates(payloads, units, period)
     ratio = result["rps"] / bare["rps"] if bare["rps"] else None
     row("截止日集中报送 吞吐", result["rps"], "req/s", baseline_value=bare["rps"], ratio=ratio, target="≥ 0.5",

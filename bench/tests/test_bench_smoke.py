@@ -4,9 +4,10 @@ import pytest
 from bench.generate import generate
 from bench.run import Rows, measure_all, print_table
 from bench.spread import measure_spread
+from bench.surge import KEY_NAME
 from conftest import current_database_url, is_postgres, require_worker_services
 from districts.choices import SubmissionState
-from districts.models import Submission, Unit, UnitGroup
+from districts.models import ApiKey, Submission, Unit, UnitGroup
 from enterprises.models import Enterprise, EnterpriseFigures, StatusRecord
 from indicators.models import Indicator, Plan, Target
 
@@ -64,6 +65,9 @@ def test_the_approval_and_the_deadline_surge_have_their_numbers_through_a_real_w
     assert rows["截止日集中报送 吞吐"]["value"] > 0
     assert rows["截止日集中报送 错误"]["value"] == rows["截止日集中报送 丢失的更新"]["value"] == 0, rows
     assert Submission.objects.filter(state=SubmissionState.SUBMITTED).count() == 41  # every unit's new quarter
+    surge_keys = ApiKey.objects.filter(name=KEY_NAME)
+    assert surge_keys.count() == 41 and not surge_keys.filter(revoked_at__isnull=True).exists()
+    assert not surge_keys.filter(user__is_active=True).exists()  # no unit's write key outlives its run
 
 
 @pytest.mark.worker
