@@ -183,7 +183,8 @@ class StatusRecord(models.Model):
 
     unit_field = "enterprise__unit"
 
-    enterprise = models.ForeignKey(Enterprise, models.CASCADE, related_name="statuses", verbose_name=_("企业"))
+    enterprise = models.ForeignKey(Enterprise, models.CASCADE, related_name="statuses", verbose_name=_("企业"),
+                                   db_index=False)  # the enterprise–kind index serves it
     kind = models.CharField(_("类型"), max_length=20, choices=StatusKind.choices)
     number = models.CharField(_("证书编号/文号"), max_length=64, blank=True)
     issued = models.DateField(_("发证（认定）日期"))
@@ -201,6 +202,13 @@ class StatusRecord(models.Model):
         ordering = ["enterprise", "kind", "-issued"]
         verbose_name = _("资质记录")
         verbose_name_plural = _("资质记录")
+        indexes = [
+            # An enterprise's own records: its page, the cascade, and the questions asked per enterprise (renewed
+            # by then? high-tech by year N+2? a higher tier the day before?), which the unique index below, led by
+            # kind and issue day, would answer by reading every record of a span of days. Not by issue day too:
+            # SQLite then answered the day-before question wrongly (a day computed by Django's date function).
+            models.Index(fields=["enterprise", "kind"], name="statusrecord_enterprise_kind"),
+        ]
         constraints = [
             # Kind and issue day first: a list's records (one kind, one or a few issue days) then go to one place of
             # the index rather than to a page of their own each, all over it; the same index serves the counts and

@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from districts.demo import DEMO_USERS, demo_context
+from portal.databases import gather_statistics
 from portal.demo import demo_seeders
 
 
@@ -20,6 +21,7 @@ class Command(BaseCommand):
                 ctx = demo_context(self.stdout.write)
                 for _label, seed in demo_seeders():
                     seed(ctx)
+                gather_statistics()
         self.print_logins()
 
     def print_logins(self):
