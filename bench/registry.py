@@ -15,7 +15,6 @@ import csv
 import datetime
 import io
 import json
-import time
 from urllib.parse import urlencode
 
 from django.db import connection, transaction
@@ -206,27 +205,13 @@ def measure_import(row, *, rows: int, log) -> None:
     content = as_csv(body)
     log(f"status list: {len(body)} rows, {len(content)} bytes …")
 
-    postgresql = connection.vendor == "postgresql"
-    written = [StatusRecord, StatusRecord.history.model]
-
     def check_and_import():
-        """The seconds of the check and the import (with the foreign keys the commit would check), their outcomes,
-        and on PostgreSQL the rows the import wrote (`bench.write_floor`), taken before the rollback."""
-        with transaction.atomic():
-            since = write_floor.newest_ids(written) if postgresql else None
-            start = time.perf_counter()
-            checked = status_list_import(user=staff, content=content, file_name="list.csv", kind="high_tech")
-            done = status_list_import(user=staff, content=content, file_name="list.csv", kind="high_tech",
-                                      dry_run=False)
-            if postgresql:
-                with connection.cursor() as cursor:
-                    cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # what the commit would check
-            seconds = time.perf_counter() - start
-            kept = write_floor.kept_rows(since) if postgresql else None
-            transaction.set_rollback(True)  # the bench data stays as generated
-        return seconds, checked, done, kept
+        checked = status_list_import(user=staff, content=content, file_name="list.csv", kind="high_tech")
+        done = status_list_import(user=staff, content=content, file_name="list.csv", kind="high_tech", dry_run=False)
+        return checked, done
 
-    seconds_import, checked, done, kept = check_and_import()
+    written = [StatusRecord, StatusRecord.history.model]
+    seconds_import, (checked, done), kept = write_floor.rolled_back(check_and_import, keep=written)
     seconds_copy, copied = timed(lambda: copy_records(body))
     rate, copy_rate = len(body) / seconds_import, copied / seconds_copy
     row(f"名录导入（{len(body)} 行）检查+确认", rate, "rows/s", baseline_value=copy_rate, ratio=rate / copy_rate,

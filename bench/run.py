@@ -156,7 +156,7 @@ def measure_imports(row, *, units: int, workbook_units: int, csv_rows: int, seed
     alone, of a job already recorded, in a fresh process (`bench/import_memory.py`), once at
     MEMORY_SAMPLE_ROWS rows and once at the full size: the check streams, so the two should be about the same.
     """
-    from django.db import connection, transaction
+    from django.db import connection
 
     from bench import baseline, write_floor
     from bench.api_client import user_with_role
@@ -175,21 +175,14 @@ def measure_imports(row, *, units: int, workbook_units: int, csv_rows: int, seed
         return import_job_create(user=staff, file_name=file_name, content=content, period=period)[0]
 
     def applied(job, *, keep_rows: bool):
-        """The confirmation's seconds (claimed, imported, the foreign keys checked as the commit would) and the
-        job; with `keep_rows`, also the rows it wrote (`bench.write_floor`), taken before the rollback."""
-        with transaction.atomic():
-            since = write_floor.newest_ids(write_floor.written_models()) if keep_rows else None
-            start = time.perf_counter()
+        """The confirmation's seconds (claimed, imported, the foreign keys checked as the commit would), the job,
+        and with `keep_rows` the rows it wrote (`bench.write_floor`); rolled back."""
+        def confirm():
             import_claim(job=job)
             job.refresh_from_db()
-            job = import_apply(job=job)
-            if connection.vendor == "postgresql":
-                with connection.cursor() as cursor:
-                    cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # what the commit would check
-            seconds = time.perf_counter() - start
-            kept = write_floor.kept_rows(since) if keep_rows else None
-            transaction.set_rollback(True)
-        return seconds, job, kept
+            return import_apply(job=job)
+
+        return write_floor.rolled_back(confirm, keep=write_floor.written_models() if keep_rows else None)
 
     def against_copy(rate, copy_rate, target):  # the workbook, a few dozen rows, is reported without a target
         ratio = rate / copy_rate

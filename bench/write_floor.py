@@ -28,6 +28,23 @@ def newest_ids(models) -> dict:
         return dict(zip(models, cursor.fetchone(), strict=True))
 
 
+def rolled_back(work, *, keep: list | None = None) -> tuple[float, object, dict | None]:
+    """Seconds of `work()` with the foreign keys its commit would check, what it returned, and with `keep` (models,
+    on PostgreSQL) the rows it wrote to them (`kept_rows`); then rolled back, so the bench data stays as generated."""
+    keep = keep if connection.vendor == "postgresql" else None
+    with transaction.atomic():
+        since = newest_ids(keep) if keep else None
+        start = time.perf_counter()
+        result = work()
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # what the commit would check
+        seconds = time.perf_counter() - start
+        kept = kept_rows(since) if keep else None
+        transaction.set_rollback(True)
+    return seconds, result, kept
+
+
 def kept_rows(since: dict) -> dict:
     """The rows of each model written since the `newest_ids` of `since` (inside the writing transaction, before its
     rollback), as `COPY` text in temporary files."""
