@@ -10,7 +10,7 @@ from districts.models import Period, Submission, Unit
 from enterprises.choices import StatusKind
 from enterprises.forecast import Forecast, forecast_at
 from enterprises.models import EnterpriseFigures
-from enterprises.selectors import REPORTED_FIELD, quarter_counts
+from enterprises.selectors import REPORTED_FIELD, counts_at, holders_at, kept
 from portal import roles
 
 
@@ -34,13 +34,16 @@ class Row:
     chain: list[int] | None = None  # enterprises holding each status of the chain, in StatusKind's order
 
 
-def comparison(*, user, period: Period, target: datetime.date, today: datetime.date) -> list[Row]:
+def comparison(*, user, period: Period, target: datetime.date, today: datetime.date, registry: str | None = None
+               ) -> list[Row]:
+    """`registry`: the registry's version, if read already (`enterprises.selectors.kept`)."""
     units = list(Unit.objects.restrict(user, "view").select_related("group"))
-    counts = quarter_counts(period)
+    end = period.end_date  # the stock at the quarter's end: statuses in force on its last day
+    counts = counts_at(end, held=kept("holders", lambda: holders_at(end), end, registry=registry))
     approved = set(Submission.objects.filter(period=period, state=SubmissionState.APPROVED)
                    .values_list("unit_id", flat=True))
     reported = {row.unit_id: row for row in EnterpriseFigures.objects.filter(period=period, unit__in=units)}
-    forecast = forecast_at(target=target, today=today)
+    forecast = kept("forecast", lambda: forecast_at(target=target, today=today), target, today, registry=registry)
     rows = []
     for unit in units:
         figures = reported.get(unit.pk) if unit.pk in approved else None

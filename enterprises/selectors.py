@@ -1,5 +1,6 @@
 """Counts read from the enterprise registry: enterprises holding each status at a date, per unit, group and city."""
 import datetime
+import hashlib
 from collections import defaultdict
 from dataclasses import dataclass
 
@@ -9,6 +10,7 @@ from districts.models import Period, Unit, UnitGroup
 from enterprises.choices import StatusKind
 from enterprises.forecast import forecast_at
 from enterprises.models import Registration, StatusRecord
+from portal.caching import cached_in_process
 
 # The reported figure of each registry kind (the kinds the quarterly form asks for).
 REPORTED_FIELD = {StatusKind.TECH_SME: "tech_smes", StatusKind.HIGH_TECH: "high_tech",
@@ -46,10 +48,17 @@ def holders_per_unit(kind: str, dates: list[datetime.date]) -> dict[tuple[int, d
     return {(row["unit_at"], date): row["n"] for date in dates for row in _holders(date, kind=kind)}
 
 
-def counts_at(date: datetime.date) -> RegistryCounts:
+def holders_at(date: datetime.date) -> dict[int, dict[str, int]]:
+    """{unit id: {kind: enterprises holding it on `date`}}."""
     units: dict[int, dict[str, int]] = defaultdict(dict)
     for row in _holders(date):
         units[row["unit_at"]][row["kind"]] = row["n"]
+    return dict(units)
+
+
+def counts_at(date: datetime.date, *, held: dict[int, dict[str, int]] | None = None) -> RegistryCounts:
+    """`held`: the `holders_at(date)` read already (kept, say), added up here by the units and groups as they are."""
+    units = holders_at(date) if held is None else held
     counted = set(Unit.objects.counted().values_list("pk", flat=True))
     group_of = dict(Unit.objects.values_list("pk", "group_id"))
     groups: dict[int, dict[str, int]] = {}
@@ -58,7 +67,7 @@ def counts_at(date: datetime.date) -> RegistryCounts:
         groups[group.pk] = _sum(counts for unit_id, counts in units.items()
                                 if unit_id in counted and group_of[unit_id] in inside)
     city = _sum(counts for unit_id, counts in units.items() if unit_id in counted)
-    return RegistryCounts(date=date, units=dict(units), groups=groups, city=city)
+    return RegistryCounts(date=date, units=units, groups=groups, city=city)
 
 
 def quarter_counts(period: Period) -> RegistryCounts:
@@ -127,6 +136,14 @@ def registry_version(read: dict | None = None) -> str:
         one_row = StatusRecord.objects.order_by().values(rows=Func("pk", function="COUNT"))
         read = one_row.values("rows", **registry_version_parts()).get()
     return "|".join(str(read[name]) for name in REGISTRY_VERSION_PARTS)
+
+
+def kept(name: str, compute, *key, registry: str | None = None):
+    """`compute()` (of the registry alone) kept in the cache under the registry's version (`registry`, if the caller
+    read it already) and `key`: what reads every record is computed once per change of the registry, not once per
+    request, and a change shows at once."""
+    digest = hashlib.sha256("|".join([registry or registry_version(), *map(str, key)]).encode()).hexdigest()[:32]
+    return cached_in_process(f"registry:{name}:{digest}", lambda: (compute(),))[0]  # a tuple: None is kept too
 
 
 def high_tech_outlook(*, unit_ids: set[int], until: datetime.date, today: datetime.date,

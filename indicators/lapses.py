@@ -1,23 +1,13 @@
 """The high-tech lapse block of the dashboards: certificates lapsing before the plan's next high-tech target date,
 read from the enterprise registry (enterprises.selectors.high_tech_outlook), beside that target."""
 import datetime
-import hashlib
 
 from districts.models import Unit
-from enterprises.selectors import LapseOutlook, high_tech_outlook, registry_version
+from enterprises.selectors import LapseOutlook, high_tech_outlook, kept
 from indicators.choices import Scope
 from indicators.models import Plan
-from portal.caching import cached_in_process
 
 HIGH_TECH = "high_tech"
-
-
-def kept(name: str, compute, *key, registry: str | None = None):
-    """`compute()` kept in the cache under the registry's version (`registry`, if the page read it already) and the
-    day, so a change shows at once: the forecast reads every certificate, so a page computes it once per change of
-    the registry, not per request."""
-    digest = hashlib.sha256("|".join([registry or registry_version(), *map(str, key)]).encode()).hexdigest()[:32]
-    return cached_in_process(f"lapses:{name}:{digest}", lambda: (compute(),))[0]  # a tuple: None is kept too
 
 
 def next_target_date(plan, today: datetime.date):
@@ -29,7 +19,8 @@ def next_target_date(plan, today: datetime.date):
 
 def city_outlook(plan_id: int, today: datetime.date, registry: str | None = None) -> LapseOutlook | None:
     """Over the units counted toward the city total, against the city's target for that quarter (if any)."""
-    return kept("city", lambda: _city_outlook(Plan.objects.get(pk=plan_id), today), plan_id, today, registry=registry)
+    return kept("lapses-city", lambda: _city_outlook(Plan.objects.get(pk=plan_id), today), plan_id, today,
+                registry=registry)
 
 
 def _city_outlook(plan, today: datetime.date) -> LapseOutlook | None:
@@ -46,7 +37,7 @@ def unit_outlook(plan, unit: Unit, row, today: datetime.date, registry: str | No
     """For one unit, against the target its dashboard row gives for that quarter (its quota or the each-unit
     target), if the row's target is that quarter's."""
     target_key = (row.target_value, row.target_period_id) if row is not None else None
-    return kept("unit", lambda: _unit_outlook(plan, unit, row, today), plan.pk, unit.pk, today, target_key,
+    return kept("lapses-unit", lambda: _unit_outlook(plan, unit, row, today), plan.pk, unit.pk, today, target_key,
                 registry=registry)
 
 

@@ -2,6 +2,8 @@
 import datetime
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from conftest import ARTIFACTS
@@ -9,7 +11,7 @@ from districts.choices import SubmissionState
 from districts.models import Period, Submission, Unit
 from enterprises.comparison import Cell
 from enterprises.models import EnterpriseFigures
-from enterprises.services import status_record_save
+from enterprises.services import enterprise_update, status_record_revoke, status_record_save
 
 D = datetime.date
 
@@ -89,3 +91,40 @@ def test_the_page_shows_the_conversions_and_this_years_movers_of_the_users_units
     city = client_for(city_staff).get("/registry/")
     assert {row.year: (row.registered, row.converted) for row in city.context["conversions"]}[year] == (2, 1)
     assert [record.enterprise.name for record in city.context["movers"]] == ["渝北转化有限公司"]
+
+
+def test_each_change_of_the_registry_shows_at_once_on_a_page_seen_before(make_enterprise, city_staff, client_for):
+    today = timezone.localdate()
+    client = client_for(city_staff)
+    firm = make_enterprise("500112", "渝北新秀有限公司")
+
+    def seen(**query):
+        page = client.get("/registry/", {"period": "2025Q4", "target": "2026-12-31", **query}).context
+        return ({row.label: row.chain[1] for row in page["rows"]}["渝北区"], page["movers_total"],
+                [record.enterprise.name for record in page["movers"]])
+
+    assert seen() == (0, 0, [])
+    record = status_record_save(user=city_staff, enterprise=firm, kind="high_tech", issued=D(today.year, 1, 2))[0]
+    status_record_save(user=city_staff, enterprise=make_enterprise("500112", "渝北老牌有限公司"), kind="high_tech",
+                       issued=D(2024, 1, 2))
+    assert seen() == (1, 1, ["渝北新秀有限公司"])  # held on 31 December 2025: the 2024 certificate
+    enterprise_update(user=city_staff, enterprise=firm, name="渝北更名有限公司")
+    assert seen() == (1, 1, ["渝北更名有限公司"])
+    status_record_revoke(user=city_staff, record=record, on=record.issued, reason="撤销")
+    assert seen() == (1, 0, [])
+    assert seen(period="2024Q4") == (1, 0, [])  # another quarter is counted, not taken from the one kept
+
+
+def test_a_repeat_view_of_an_unchanged_registry_reads_only_its_version_and_the_movers_shown(yubei_reported,
+                                                                                          client_for, city_viewer):
+    client = client_for(city_viewer)
+    with CaptureQueriesContext(connection) as first:
+        client.get("/registry/", {"period": "2025Q4"})
+    with CaptureQueriesContext(connection) as repeat:
+        client.get("/registry/", {"period": "2025Q4"})
+
+    def reading_records(queries):
+        return [query["sql"] for query in queries if "enterprises_statusrecord" in query["sql"]]
+
+    assert len(reading_records(first.captured_queries)) > 2
+    assert len(reading_records(repeat.captured_queries)) == 2  # the version, and the records of the movers shown
