@@ -19,3 +19,22 @@ class EnterprisesConfig(AppConfig):
         from enterprises.resources import EnterpriseFiguresResource
 
         export_lists.register(ExportList("enterprises", _("科技企业数量"), EnterpriseFiguresResource, order=10))
+
+        from django.db.models.signals import post_delete, post_save
+
+        from enterprises.models import Registration, StatusRecord
+        from enterprises.selectors import new_registry_version
+        from enterprises.signals import registry_changed
+
+        for model in (StatusRecord, Registration):
+            for signal in (post_save, post_delete):
+                signal.connect(_registry_written, sender=model, dispatch_uid=f"enterprises.changed.{model.__name__}")
+        registry_changed.connect(new_registry_version, dispatch_uid="enterprises.registry_version")
+
+
+def _registry_written(sender, raw=False, **kwargs):
+    """A status record or a registration saved or deleted one at a time (the bulk writes send the signal
+    themselves)."""
+    from enterprises.signals import registry_changed
+
+    registry_changed.send(sender=sender, raw=raw)

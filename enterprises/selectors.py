@@ -1,15 +1,18 @@
 """Counts read from the enterprise registry: enterprises holding each status at a date, per unit, group and city."""
 import datetime
 import hashlib
+import uuid
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db.models import Count, Func, Subquery
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models import Count
 
 from districts.models import Period, Unit, UnitGroup
 from enterprises.choices import StatusKind
 from enterprises.forecast import forecast_at
-from enterprises.models import Registration, StatusRecord
+from enterprises.models import StatusRecord
 from portal.caching import cached_in_process
 
 # The reported figure of each registry kind (the kinds the quarterly form asks for).
@@ -111,31 +114,24 @@ class LapseOutlook:
         return self.shortfall(self.with_renewals)
 
 
-REGISTRY_VERSION_PARTS = ("registry_records", "registry_last_record", "registry_registrations",
-                          "registry_last_registration", "registry_moved")
+VERSION_KEY = "registry:version"
 
 
-def registry_version_parts() -> dict:
-    """What `registry_version` is made of, as scalar subqueries that a query of any table may select (the
-    dashboards read them with their latest run, in the one query a page needs)."""
-    records, registrations = StatusRecord.objects.order_by(), Registration.objects.order_by()
-
-    def scalar(queryset, function: str, field: str):
-        return Subquery(queryset.values(v=Func(field, function=function)))
-
-    return dict(zip(REGISTRY_VERSION_PARTS, (
-        scalar(records, "COUNT", "pk"), scalar(records, "MAX", "updated_at"), scalar(registrations, "COUNT", "pk"),
-        scalar(registrations, "MAX", "pk"), scalar(registrations, "MAX", "until"),
-    ), strict=True))
+def registry_version() -> str:
+    """A token that changes whenever a change of the registry commits (`enterprises.signals.registry_changed`): the
+    key under which what is computed from the registry may be kept. Read from the cache, not the tables, so a page
+    that keeps such things pays no count of the records; a lost token is replaced by a new one."""
+    version = cache.get(VERSION_KEY)
+    if version is None:
+        cache.add(VERSION_KEY, uuid.uuid4().hex, timeout=None)
+        version = cache.get(VERSION_KEY)
+    return version
 
 
-def registry_version(read: dict | None = None) -> str:
-    """Changes whenever a status record or a registration is added, changed, moved or removed: the key under which
-    what is computed from the registry (the lapse forecast) may be kept. `read`: the parts, selected already."""
-    if read is None:  # beside a count, which is one row even of an empty table
-        one_row = StatusRecord.objects.order_by().values(rows=Func("pk", function="COUNT"))
-        read = one_row.values("rows", **registry_version_parts()).get()
-    return "|".join(str(read[name]) for name in REGISTRY_VERSION_PARTS)
+def new_registry_version(sender=None, **kwargs) -> None:
+    """Receiver of `registry_changed`: a new token once the change commits (a rolled-back change keeps the old one).
+    A page computed between the commit and the new token is kept under the old one, which no one asks for again."""
+    transaction.on_commit(lambda: cache.set(VERSION_KEY, uuid.uuid4().hex, timeout=None))
 
 
 def kept(name: str, compute, *key, registry: str | None = None):

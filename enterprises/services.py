@@ -23,6 +23,7 @@ from enterprises.models import (
     StatusRecord,
     StatusValidity,
 )
+from enterprises.signals import registry_changed
 from portal.planner import local_setting
 
 _REFUSED = _("您只能修改本单位的企业及其资质记录。")
@@ -178,13 +179,14 @@ def status_records_save_compared(*, user, kind: str, compared: str) -> None:
             # which at the default 4 MB went to temporary files and back.
             with local_setting(cursor, "work_mem", "64MB"):
                 cursor.execute(f"WITH {', '.join(steps)} SELECT 1", params)
-            return
-        cursor.execute(f"{update} RETURNING id", [now])
-        updated = [pk for (pk,) in cursor.fetchall()]
-        cursor.execute(f"{insert} RETURNING id", [kind, now])
-        created = [pk for (pk,) in cursor.fetchall()]
-    add_history(StatusRecord, created, kind=HISTORY_CREATED, user=user, date=now)
-    add_history(StatusRecord, updated, kind=HISTORY_CHANGED, user=user, date=now)
+        else:
+            cursor.execute(f"{update} RETURNING id", [now])
+            updated = [pk for (pk,) in cursor.fetchall()]
+            cursor.execute(f"{insert} RETURNING id", [kind, now])
+            created = [pk for (pk,) in cursor.fetchall()]
+            add_history(StatusRecord, created, kind=HISTORY_CREATED, user=user, date=now)
+            add_history(StatusRecord, updated, kind=HISTORY_CHANGED, user=user, date=now)
+    registry_changed.send(sender=StatusRecord)
 
 
 def _check_staged(user, table: str) -> None:

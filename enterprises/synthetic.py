@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from enterprises.choices import StatusKind, ValidityRule
 from enterprises.credit_codes import synthetic
 from enterprises.models import Enterprise, Registration, StatusRecord
+from enterprises.signals import registry_changed
 from portal.bulk import load
 
 MATCHED = (StatusKind.TECH_SME, StatusKind.HIGH_TECH, StatusKind.SPECIALISED, StatusKind.LITTLE_GIANT)
@@ -221,6 +222,7 @@ def write(registry: Registry, *, regions: dict[int, str]) -> dict[int, int]:
                         record.issued, record.valid_until, record.revoked, record.reason))
     load(StatusRecord, ("enterprise_id", "kind", "number", "issued", "valid_until", "revoked", "revoked_reason"),
          records)
+    registry_changed.send(sender=StatusRecord)
     return {index: first + index for index in range(len(registry.firms))}
 
 

@@ -15,7 +15,7 @@ class IndicatorsConfig(AppConfig):
         from districts.models import Unit, UnitGroup
         from districts.panels import register_unit_facts
         from districts.signals import approved_figures_changed, quarter_approved, quarter_reopened
-        from enterprises.models import Registration, StatusRecord
+        from enterprises.signals import registry_changed
         from indicators import receivers
         from indicators.facts import unit_statuses
         from indicators.models import Indicator, Plan, Target
@@ -32,10 +32,7 @@ class IndicatorsConfig(AppConfig):
             for signal in (post_save, post_delete):
                 signal.connect(receivers.on_reference_changed, sender=model,
                                dispatch_uid=f"indicators.recompute.{model.__name__}")
-        for model in (StatusRecord, Registration):
-            for signal in (post_save, post_delete):
-                signal.connect(receivers.on_registry_changed, sender=model,
-                               dispatch_uid=f"indicators.recompute.{model.__name__}")
+        registry_changed.connect(receivers.on_registry_changed, dispatch_uid="indicators.recompute.registry")
         register_unit_facts(unit_statuses)
         # The dashboards show these beside the snapshot rows: an edit shows at once, without a recompute.
         for model in (Plan, Target, Indicator, Unit, UnitGroup):

@@ -45,8 +45,9 @@ def on_reference_changed(sender, instance=None, raw=False, **kwargs):
         dashboards_request_recompute(unit=None, trigger=RunTrigger.REFERENCE)
 
 
-def on_registry_changed(sender, instance=None, raw=False, **kwargs):
-    """post_save and post_delete of a status record or a registration: a registry count moves with either (a record
-    given or revoked, an enterprise moved), in any quarter, so the whole snapshot is computed again."""
+def on_registry_changed(sender, raw=False, **kwargs):
+    """`enterprises.signals.registry_changed`: a status record or a registration written (a record given or revoked,
+    a list imported, an enterprise moved). A registry count moves with either, in any quarter, so the whole snapshot
+    is computed again."""
     if not raw and Indicator.objects.filter(source=Source.REGISTRY).exists():
         dashboards_request_recompute(unit=None, trigger=RunTrigger.REGISTRY)

@@ -7,7 +7,7 @@ from django.db.models import Count, Exists, OuterRef, Q, Sum
 
 from districts.choices import SubmissionState
 from districts.models import Submission
-from enterprises.selectors import REGISTRY_VERSION_PARTS, registry_version, registry_version_parts
+from enterprises.selectors import registry_version
 from indicators.choices import RunStatus, Scope
 from indicators.models import DashboardRun
 
@@ -89,14 +89,14 @@ def dashboard_state_sql() -> tuple[str, tuple]:
     """The query of `dashboard_state`, compiled once per process: building and compiling its subqueries cost more
     than running them (it has no parameter of its own: the run statuses are constants)."""
     latest = (DashboardRun.objects.filter(status=RunStatus.SUCCEEDED).order_by("-finished_at")
-              .annotate(waiting=Exists(uncovered_requests()), **registry_version_parts()))
+              .annotate(waiting=Exists(uncovered_requests())))
     return latest[:1].query.sql_with_params()
 
 
 def dashboard_state() -> tuple[DashboardRun | None, bool, str]:
-    """`latest_run()`, `newer_data_waiting()` of it and the registry's version, in one query (more before any run
-    succeeded): what a dashboard page reads fresh on every request."""
+    """`latest_run()` and `newer_data_waiting()` of it, in one query (more before any run succeeded), and the
+    registry's version (from the cache): what a dashboard page reads fresh on every request."""
     run = next(iter(DashboardRun.objects.raw(*dashboard_state_sql())), None)
     if run is None:
         return None, newer_data_waiting(None), registry_version()
-    return run, run.waiting, registry_version({name: getattr(run, name) for name in REGISTRY_VERSION_PARTS})
+    return run, run.waiting, registry_version()

@@ -42,13 +42,15 @@ def test_the_city_block_counts_what_lapses_before_the_next_target_and_the_gap_it
     assert (outlook.target, outlook.gap_none_renews, outlook.gap_with_renewals) == (12800, 12798, 12797)
 
 
-def test_a_certificate_issued_after_the_forecast_was_kept_counts_at_once(registry, city_staff):
+def test_a_certificate_issued_after_the_forecast_was_kept_counts_at_once(registry, city_staff,
+                                                                         django_capture_on_commit_callbacks):
     plan = Plan.objects.get(code="double-doubling-2027").pk
     assert lapses.city_outlook(plan, TODAY).held_today == 4  # now kept in the cache
-    made = enterprise_create(user=city_staff, name="F", unit=Unit.objects.get(code="500101"),
-                             credit_code=synthetic("500000", 99))
-    status_record_save(user=city_staff, enterprise=made, kind="high_tech", issued=D(2026, 6, 1),
-                       valid_until=D(2029, 5, 31))
+    with django_capture_on_commit_callbacks(execute=True):
+        made = enterprise_create(user=city_staff, name="F", unit=Unit.objects.get(code="500101"),
+                                 credit_code=synthetic("500000", 99))
+        status_record_save(user=city_staff, enterprise=made, kind="high_tech", issued=D(2026, 6, 1),
+                           valid_until=D(2029, 5, 31))
     outlook = lapses.city_outlook(plan, TODAY)
     assert (outlook.held_today, outlook.none_renews) == (5, 3)
 

@@ -12,6 +12,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from districts.models import Period
+from enterprises.lists import status_list_import
 from enterprises.models import EnterpriseFigures, StatusRecord
 from enterprises.services import enterprise_create, enterprise_move, status_record_revoke, status_record_save
 from indicators.choices import RunStatus, RunTrigger, Source
@@ -136,6 +137,21 @@ def test_a_registry_change_requests_a_run_while_an_indicator_reads_the_registry(
     with django_capture_on_commit_callbacks(execute=False):
         status_record_save(user=w.staff, enterprise=w.e3, kind="high_tech", issued=D(2024, 6, 1),
                            valid_until=D(2027, 5, 31))
+    assert DashboardRun.objects.filter(status=RunStatus.PENDING, trigger=RunTrigger.REGISTRY, unit=None).exists()
+    w.compute()
+    assert w.row(w.high_tech, "2024Q4", unit=w.b).value == 1
+
+
+def test_importing_a_list_requests_a_run_while_an_indicator_reads_the_registry(
+    registry_world, django_capture_on_commit_callbacks
+):
+    w = registry_world
+    set_source(w, Source.REGISTRY, django_capture_on_commit_callbacks)
+    content = f"统一社会信用代码,企业名称,证书编号,发证日期\n,{w.e3.name},GR202450000009,2024-06-01\n"
+    with django_capture_on_commit_callbacks(execute=False):
+        done = status_list_import(user=w.staff, content=content.encode(), file_name="名单.csv", kind="high_tech",
+                                  dry_run=False)
+    assert done.written and done.changed == 1
     assert DashboardRun.objects.filter(status=RunStatus.PENDING, trigger=RunTrigger.REGISTRY, unit=None).exists()
     w.compute()
     assert w.row(w.high_tech, "2024Q4", unit=w.b).value == 1
