@@ -1,6 +1,7 @@
 """Counts read from the enterprise registry: enterprises holding each status at a date, per unit, group and city."""
 import datetime
 import hashlib
+import logging
 import uuid
 from collections import defaultdict
 from dataclasses import dataclass
@@ -8,12 +9,15 @@ from dataclasses import dataclass
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Count
+from redis.exceptions import RedisError  # the cache's when REDIS_URL is set
 
 from districts.models import Period, Unit, UnitGroup
 from enterprises.choices import StatusKind
 from enterprises.forecast import forecast_at
 from enterprises.models import StatusRecord
 from portal.caching import cached_in_process
+
+logger = logging.getLogger(__name__)
 
 # The reported figure of each registry kind (the kinds the quarterly form asks for).
 REPORTED_FIELD = {StatusKind.TECH_SME: "tech_smes", StatusKind.HIGH_TECH: "high_tech",
@@ -120,18 +124,30 @@ VERSION_KEY = "registry:version"
 def registry_version() -> str:
     """A token that changes whenever a change of the registry commits (`enterprises.signals.registry_changed`): the
     key under which what is computed from the registry may be kept. Read from the cache, not the tables, so a page
-    that keeps such things pays no count of the records; a lost token is replaced by a new one."""
-    version = cache.get(VERSION_KEY)
-    if version is None:
-        cache.add(VERSION_KEY, uuid.uuid4().hex, timeout=None)
+    that keeps such things pays no count of the records; a lost token is replaced by a new one, and with the cache
+    out of reach every read is a new one (nothing is shared)."""
+    try:
         version = cache.get(VERSION_KEY)
-    return version
+        if version is None:
+            cache.add(VERSION_KEY, uuid.uuid4().hex, timeout=None)
+            version = cache.get(VERSION_KEY)
+    except RedisError:
+        version = None
+    return version or uuid.uuid4().hex
 
 
 def new_registry_version(sender=None, **kwargs) -> None:
     """Receiver of `registry_changed`: a new token once the change commits (a rolled-back change keeps the old one).
-    A page computed between the commit and the new token is kept under the old one, which no one asks for again."""
-    transaction.on_commit(lambda: cache.set(VERSION_KEY, uuid.uuid4().hex, timeout=None))
+    A page computed between the commit and the new token is kept under the old one, which no one asks for again.
+    With the cache out of reach the change is written all the same; the token then stays as it was."""
+    transaction.on_commit(_renew_version)
+
+
+def _renew_version() -> None:
+    try:
+        cache.set(VERSION_KEY, uuid.uuid4().hex, timeout=None)
+    except RedisError as error:
+        logger.warning("registry version not renewed: %s", error)
 
 
 def kept(name: str, compute, *key, registry: str | None = None):
