@@ -245,10 +245,14 @@ def measure_import(row, *, rows: int, log) -> None:
         note=f"进程 {before:.1f} → 峰值 {memory:.1f} MiB; {small} 行时 {before_small:.1f} → {memory_small:.1f} MiB")
 
 
-def measure_registry(row, *, enterprises: int, quarters: int, seed: int, list_rows: int, base_url: str | None,
-                     seconds: float, clients: int, log) -> None:
+def measure_generation(row, *, enterprises: int, seed: int, log) -> None:
     seconds_generate, counts = timed(lambda: generate_registry(enterprises=enterprises, seed=seed, log=log))
     row("生成企业名录", seconds_generate, "s", note=json.dumps(counts, ensure_ascii=False))
+
+
+def measure_registry(row, *, quarters: int, list_rows: int, base_url: str | None, seconds: float, clients: int,
+                     log) -> None:
+    """After `measure_generation`."""
     measure_counts(row, quarters=quarters)
     measure_list(row, base_url=base_url, seconds=seconds, clients=clients)
     measure_import(row, rows=list_rows, log=log)
