@@ -23,6 +23,7 @@ from portal.pagination import PageNumberPagination
 # The browsable API shows the request itself, so it is rendered each time.
 RENDERED_ONCE = ("json", "csv", "xlsx")
 KEPT_HEADERS = ("Content-Type", "Content-Disposition", "X-Total-Count", "Link")
+NEWER_DATA_WAITING = "X-Newer-Data-Waiting"  # not kept with a page: it changes while the page does not
 TARGETS = Target.objects.select_related("plan", "indicator", "period", "group", "unit")
 
 
@@ -91,8 +92,22 @@ class IndicatorValueViewSet(PortalReadOnlyViewSet):
                 transaction.set_rollback(outer)
 
     @cached_property
+    def state(self) -> tuple:
+        """The latest succeeded run and whether newer data is waiting for a run, read together."""
+        run, waiting, _registry = selectors.dashboard_state()
+        return run, waiting
+
+    @cached_property
     def latest_run(self):
-        return selectors.latest_run()
+        return self.state[0]
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        """Every answer with values (and a 304 to a poll) says whether a change is not in them yet: a run requested
+        for it has not succeeded (the dashboards' "newer data waiting" banner)."""
+        response = super().finalize_response(request, response, *args, **kwargs)
+        if response.status_code in (200, 304):
+            response[NEWER_DATA_WAITING] = "true" if self.state[1] else "false"
+        return response
 
     def page_key(self, queryset) -> str | None:
         """The cache key of this page as asked for, keyed by the filtered rows' SQL, the URL (its links name the

@@ -137,6 +137,21 @@ def test_a_one_unit_run_shows_in_the_list_at_once(reader, reported_world, django
     assert float(results(reader, **query)[0]["value"]) == 999 != float(before[0]["value"])
 
 
+def test_every_answer_says_whether_a_change_waits_for_its_run(reader, reported_world):
+    query = {"unit": "900001", "indicator": "t_smes", "period_after": "2025Q4", "period_before": "2025Q4"}
+    first = reader.get(URL, query)
+    assert first["X-Newer-Data-Waiting"] == "false"
+    reported_world.report(reported_world.a, "2025Q4", smes=999)
+    waiting = dashboard_run_create(trigger=RunTrigger.APPROVAL, unit=reported_world.a,
+                                   period=reported_world.period("2025Q4"))
+    poll = reader.get(URL, query, HTTP_IF_NONE_MATCH=first["ETag"])
+    assert (poll.status_code, poll["X-Newer-Data-Waiting"]) == (304, "true")  # the values are as they were
+    assert reader.get(URL, {**query, "format": "csv"})["X-Newer-Data-Waiting"] == "true"
+    dashboards_compute(run=waiting)
+    after = reader.get(URL, query)
+    assert (after["X-Newer-Data-Waiting"], float(after.json()["results"][0]["value"])) == ("false", 999)
+
+
 def test_a_poll_sees_a_rank_moved_by_another_units_recompute(reader, reported_world):
     """A one-unit run re-ranks the others without recomputing their rows: their ETag must change all the same."""
     query = {"unit": reported_world.b.code, "indicator": "t_smes", "period_after": "2025Q4", "period_before": "2025Q4"}
