@@ -40,8 +40,9 @@ ENDPOINTS = {
     "/api/v1/plans/": KEY + PAGE + 1,  # + the targets of the page's plans, with indicator, period, group, unit
     "/api/v1/targets/": KEY + PAGE,
     # no request transaction (reads only: - 2); the ETag is the page's cache key, so no aggregate but the latest
-    # run (each page size here is a miss) + the quarters, by id
-    "/api/v1/indicator-values/": RESTRICTED - 2 + PAGE + 2,
+    # run with whether newer data waits (each page size here is a miss) + the quarters, by id; + with no run yet (as
+    # here), whether any quarter is approved: newer data waits for the first run
+    "/api/v1/indicator-values/": RESTRICTED - 2 + PAGE + 3,
     # + the results of the page's evaluations, with units and groups + their inputs, with units
     "/api/v1/evaluations/": KEY + PAGE + 2,
     "/api/v1/tasks/": RESTRICTED + ETAG + PAGE,
