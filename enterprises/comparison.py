@@ -34,16 +34,14 @@ class Row:
     chain: list[int] | None = None  # enterprises holding each status of the chain, in StatusKind's order
 
 
-def comparison(*, user, period: Period, target: datetime.date, today: datetime.date, registry: str | None = None
-               ) -> list[Row]:
-    """`registry`: the registry's version, if read already (`enterprises.selectors.kept`)."""
+def comparison(*, user, period: Period, target: datetime.date, today: datetime.date) -> list[Row]:
     units = list(Unit.objects.restrict(user, "view").select_related("group"))
     end = period.end_date  # the stock at the quarter's end: statuses in force on its last day
-    counts = counts_at(end, held=kept("holders", lambda: holders_at(end), end, registry=registry))
+    counts = counts_at(end, held=kept("holders", lambda: holders_at(end), end))
     approved = set(Submission.objects.filter(period=period, state=SubmissionState.APPROVED)
                    .values_list("unit_id", flat=True))
     reported = {row.unit_id: row for row in EnterpriseFigures.objects.filter(period=period, unit__in=units)}
-    forecast = kept("forecast", lambda: forecast_at(target=target, today=today), target, today, registry=registry)
+    forecast = kept("forecast", lambda: forecast_at(target=target, today=today), target, today)
     rows = []
     for unit in units:
         figures = reported.get(unit.pk) if unit.pk in approved else None

@@ -150,11 +150,10 @@ def _renew_version() -> None:
         logger.warning("registry version not renewed: %s", error)
 
 
-def kept(name: str, compute, *key, registry: str | None = None):
-    """`compute()` (of the registry alone) kept in the cache under the registry's version (`registry`, if the caller
-    read it already) and `key`: what reads every record is computed once per change of the registry, not once per
-    request, and a change shows at once."""
-    digest = hashlib.sha256("|".join([registry or registry_version(), *map(str, key)]).encode()).hexdigest()[:32]
+def kept(name: str, compute, *key):
+    """`compute()` (of the registry alone) kept in the cache under the registry's version and `key`: what reads every
+    record is computed once per change of the registry, not once per request, and a change shows at once."""
+    digest = hashlib.sha256("|".join([registry_version(), *map(str, key)]).encode()).hexdigest()[:32]
     return cached_in_process(f"registry:{name}:{digest}", lambda: (compute(),))[0]  # a tuple: None is kept too
 
 

@@ -10,9 +10,10 @@ from enterprises.chain import CONVERSION_YEARS, conversions, moved_up
 from enterprises.choices import StatusKind
 from enterprises.comparison import REPORTED_FIELD, comparison
 from enterprises.models import StatusRecord
-from enterprises.selectors import kept, registry_version
+from enterprises.selectors import kept
 from portal import roles
 from portal.planner import local_setting
+from portal.querysets import access_fingerprint
 
 MOVERS_SHOWN = 100
 MOVERS_ORDER = ("-issued", "enterprise__name")
@@ -43,19 +44,17 @@ def registry_overview(request):
     """Registry counts beside the reported figures of a quarter, the chain over time and the high-tech lapse forecast
     to a target."""
     today = timezone.localdate()
-    period, target, registry = _chosen_period(request, today), _chosen_target(request, today), registry_version()
-    rows = comparison(user=request.user, period=period, target=target, today=today, registry=registry) if period else []
+    period, target = _chosen_period(request, today), _chosen_target(request, today)
+    rows = comparison(user=request.user, period=period, target=target, today=today) if period else []
     units = Unit.objects.restrict(request.user)
     if roles.is_municipal(request.user) or roles.has_role(request.user, roles.API_CONSUMER):
         units = units.counted()
     unit_ids, years = sorted(units.values_list("pk", flat=True)), range(today.year - 6, today.year - CONVERSION_YEARS)
     records = StatusRecord.objects.restrict(request.user)
-    scope, params = records.order_by().values("pk").query.sql_with_params()
-    movers, movers_total = kept("movers", lambda: _movers(records, today.year), today.year, scope, params,
-                                registry=registry)
+    movers, movers_total = kept("movers", lambda: _movers(records, today.year), today.year,
+                                access_fingerprint(records))
     return render(request, "enterprises/registry.html", {
-        "conversions": kept("conversions", lambda: conversions(years=years, unit_ids=set(unit_ids)), years, unit_ids,
-                            registry=registry),
+        "conversions": kept("conversions", lambda: conversions(years=years, unit_ids=set(unit_ids)), years, unit_ids),
         "conversion_years": CONVERSION_YEARS, "movers_total": movers_total,
         "movers": StatusRecord.objects.filter(pk__in=movers).select_related("enterprise__unit").order_by(*MOVERS_ORDER),
         "rows": rows, "period": period, "target": target, "today": today,

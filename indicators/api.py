@@ -94,8 +94,7 @@ class IndicatorValueViewSet(PortalReadOnlyViewSet):
     @cached_property
     def state(self) -> tuple:
         """The latest succeeded run and whether newer data is waiting for a run, read together."""
-        run, waiting, _registry = selectors.dashboard_state()
-        return run, waiting
+        return selectors.dashboard_state()
 
     @cached_property
     def latest_run(self):

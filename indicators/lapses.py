@@ -17,10 +17,9 @@ def next_target_date(plan, today: datetime.date):
     return targets.select_related("period").order_by("period__ordinal").first()
 
 
-def city_outlook(plan_id: int, today: datetime.date, registry: str | None = None) -> LapseOutlook | None:
+def city_outlook(plan_id: int, today: datetime.date) -> LapseOutlook | None:
     """Over the units counted toward the city total, against the city's target for that quarter (if any)."""
-    return kept("lapses-city", lambda: _city_outlook(Plan.objects.get(pk=plan_id), today), plan_id, today,
-                registry=registry)
+    return kept("lapses-city", lambda: _city_outlook(Plan.objects.get(pk=plan_id), today), plan_id, today)
 
 
 def _city_outlook(plan, today: datetime.date) -> LapseOutlook | None:
@@ -33,12 +32,11 @@ def _city_outlook(plan, today: datetime.date) -> LapseOutlook | None:
                              target=float(city.value) if city else None)
 
 
-def unit_outlook(plan, unit: Unit, row, today: datetime.date, registry: str | None = None) -> LapseOutlook | None:
+def unit_outlook(plan, unit: Unit, row, today: datetime.date) -> LapseOutlook | None:
     """For one unit, against the target its dashboard row gives for that quarter (its quota or the each-unit
     target), if the row's target is that quarter's."""
     target_key = (row.target_value, row.target_period_id) if row is not None else None
-    return kept("lapses-unit", lambda: _unit_outlook(plan, unit, row, today), plan.pk, unit.pk, today, target_key,
-                registry=registry)
+    return kept("lapses-unit", lambda: _unit_outlook(plan, unit, row, today), plan.pk, unit.pk, today, target_key)
 
 
 def _unit_outlook(plan, unit: Unit, row, today: datetime.date) -> LapseOutlook | None:

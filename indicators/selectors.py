@@ -7,7 +7,6 @@ from django.db.models import Count, Exists, OuterRef, Q, Sum
 
 from districts.choices import SubmissionState
 from districts.models import Submission
-from enterprises.selectors import registry_version
 from indicators.choices import RunStatus, Scope
 from indicators.models import DashboardRun
 
@@ -93,10 +92,10 @@ def dashboard_state_sql() -> tuple[str, tuple]:
     return latest[:1].query.sql_with_params()
 
 
-def dashboard_state() -> tuple[DashboardRun | None, bool, str]:
-    """`latest_run()` and `newer_data_waiting()` of it, in one query (more before any run succeeded), and the
-    registry's version (from the cache): what a dashboard page reads fresh on every request."""
+def dashboard_state() -> tuple[DashboardRun | None, bool]:
+    """`latest_run()` and `newer_data_waiting()` of it, in one query (two before any run succeeded): what a dashboard
+    page reads fresh on every request."""
     run = next(iter(DashboardRun.objects.raw(*dashboard_state_sql())), None)
     if run is None:
-        return None, newer_data_waiting(None), registry_version()
-    return run, run.waiting, registry_version()
+        return None, newer_data_waiting(None)
+    return run, run.waiting

@@ -15,8 +15,9 @@ The cache is Redis in production (shared by every worker), local memory without 
 import hashlib
 
 from django.core.cache import cache
-from django.core.exceptions import EmptyResultSet
 from django.utils import translation
+
+from portal.querysets import access_fingerprint
 
 REFERENCE_VERSION = "dashboards:reference-version"
 
@@ -27,17 +28,6 @@ def reference_changed(**kwargs):
         cache.incr(REFERENCE_VERSION)
     except ValueError:  # not set yet (or evicted): any fresh value differs from the missing one
         cache.set(REFERENCE_VERSION, 1, timeout=None)
-
-
-def access_fingerprint(values) -> str:
-    """Which rows `values` holds: the SQL of its WHERE clause (and the joins it needs), without the columns and
-    ordering, whose compiling would cost a list endpoint more than the rest of a warm request; the ordering
-    asked for is in the URL, which an API entry's key holds."""
-    try:
-        sql, params = values.order_by().values("pk").query.sql_with_params()
-    except EmptyResultSet:  # restrict() gave none()
-        return "none"
-    return hashlib.sha256(f"{sql}|{params}".encode()).hexdigest()[:24]
 
 
 def snapshot_stamp(run) -> str:

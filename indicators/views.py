@@ -26,7 +26,7 @@ def snapshot(request):
 
 def freshness(state=None) -> dict:
     """When the snapshot was computed (`run`, the latest succeeded one), and whether newer data waits."""
-    run, waiting, _ = state or selectors.dashboard_state()
+    run, waiting = state or selectors.dashboard_state()
     return {"run": run, "waiting": waiting}
 
 
@@ -101,11 +101,11 @@ def selection_params(request, *extra: str) -> dict:
 @can_view
 def overview(request):
     values = snapshot(request)
-    run, waiting, registry = state = selectors.dashboard_state()
+    run, _waiting = state = selectors.dashboard_state()
     key = snapshot_cache.snapshot_key("overview", values=values, run=run, params=selection_params(request))
     page = cached_in_process(key, lambda: overview_page(values, request.GET))
     # Outside the cached page: the registry changes without a new dashboard snapshot.
-    outlook = lapses.city_outlook(page["plan_id"], timezone.localdate(), registry) if page["plan_id"] else None
+    outlook = lapses.city_outlook(page["plan_id"], timezone.localdate()) if page["plan_id"] else None
     return render_spliced(request, "indicators/overview.html", {"page": page, "lapses": outlook, **freshness(state)},
                           parts={"head": page["head"], "body": page["body"]})
 
@@ -130,11 +130,10 @@ def unit_page(request, code):
     platforms = Platform.objects.restrict(request.user, "view").filter(unit=unit).prefetch_related("milestones")
     submissions = Submission.objects.restrict(request.user, "view").filter(unit=unit).select_related("period")[:8]
     high_tech = next((row for row in rows if row.indicator.code == lapses.HIGH_TECH), None)
-    *_, registry = state = selectors.dashboard_state()
     return render(request, "indicators/unit.html", {
         "sel": sel, "unit": unit, "rows": rows, "trends": trends, "platforms": platforms,
-        "lapses": lapses.unit_outlook(sel.plan, unit, high_tech, timezone.localdate(), registry) if sel.plan else None,
-        "submissions": submissions, **freshness(state),
+        "lapses": lapses.unit_outlook(sel.plan, unit, high_tech, timezone.localdate()) if sel.plan else None,
+        "submissions": submissions, **freshness(),
     })
 
 

@@ -6,7 +6,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from conftest import ARTIFACTS
+from conftest import ARTIFACTS, make_user
 from districts.choices import SubmissionState
 from districts.models import Period, Submission, Unit
 from enterprises.comparison import Cell
@@ -152,3 +152,12 @@ def test_a_list_imported_after_a_view_shows_at_once(make_enterprise, city_staff,
                                   dry_run=False)
     assert done.written and done.changed == 1
     assert yubei_high_tech() == 1
+
+
+def test_a_person_who_may_see_no_record_gets_an_empty_page(yubei_reported, client_for):
+    """A signed-in account without a role (or a clerk without a unit) sees the page with nothing on it."""
+    nobody = make_user("nobody")
+    response = client_for(nobody).get("/registry/", {"period": "2025Q4"})
+    assert response.status_code == 200
+    assert (list(response.context["rows"]), list(response.context["movers"]), response.context["movers_total"]) == \
+        ([], [], 0)
